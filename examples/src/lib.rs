@@ -1,0 +1,1 @@
+//! Runnable examples of flytekit-rs; each file in this folder says how to run it.
