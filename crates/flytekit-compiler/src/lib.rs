@@ -5,3 +5,10 @@
 //! it out of the proc-macro crate lets it be unit-tested on `quote!{}` inputs.
 //!
 //! May depend on: syn, quote, proc-macro2. Never on tokio or on the runtime.
+
+pub mod attr;
+pub mod ctxt;
+pub mod derive;
+
+#[cfg(test)]
+mod test_support;

@@ -1,8 +1,17 @@
 //! What Flyte entities are, independent of how they run.
 //!
-//! The type engine (Rust values <-> Flyte literals), interfaces, the entity registry, the
-//! workflow builder and the building and validation of registrable specs (TaskTemplate,
+//! The type engine (Rust values <-> Flyte literals, [`types`]), interfaces, the entity registry,
+//! the workflow builder and the building and validation of registrable specs (TaskTemplate,
 //! WorkflowTemplate, LaunchPlan).
 //!
-//! May depend on: `flytekit-idl`, prost, serde. Never on tokio (the runtime's business) or on
-//! syn (the compiler's).
+//! May depend on: `flytekit-idl`, prost, msgpack, chrono, serde_json. Never on tokio (the
+//! runtime's business) or on syn (the compiler's).
+
+pub mod types;
+
+pub use types::{FlyteType, TypeError};
+
+#[doc(hidden)]
+pub use rmp;
+#[doc(hidden)]
+pub use rmpv;

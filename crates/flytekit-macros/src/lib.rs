@@ -5,3 +5,16 @@
 //! directly: `flytekit` re-exports the macros.
 //!
 //! May depend on: `flytekit-compiler`, `proc-macro2`. Nothing at run time.
+
+use proc_macro::TokenStream;
+
+/// Derives `FlyteType` for a struct (a flytekit dataclass), a newtype struct (its field's
+/// type) or an enum of unit variants (a Flyte enum of strings).
+///
+/// serde's `rename`, `rename_all`, `skip` and `default` attributes are honoured, so the Flyte
+/// form of a type matches its serde form; `#[flyte(crate = "path")]` changes the path of the
+/// flytekit crate in the generated code.
+#[proc_macro_derive(FlyteType, attributes(flyte, serde))]
+pub fn derive_flyte_type(input: TokenStream) -> TokenStream {
+    flytekit_compiler::derive::derive_flyte_type(input.into()).into()
+}

@@ -4,11 +4,46 @@
 //!
 //! - [`idl`]: the Flyte v1 IDL types (`flyteidl.core`, `flyteidl.admin`), wire-compatible with
 //!   Flyte and Python flytekit;
-//! - [`core`]: what entities are (types, interfaces, specs);
-//! - [`runtime`]: how they run (local executor, container entrypoint, CLI).
+//! - [`core`]: what entities are: the type engine ([`FlyteType`]), interfaces, specs;
+//! - [`runtime`]: how they run (local executor, container entrypoint, CLI);
+//! - [`prelude`]: what a module of tasks and workflows usually imports.
+//!
+//! ```
+//! use flytekit::prelude::*;
+//!
+//! #[derive(Debug, PartialEq, FlyteType)]
+//! struct Point {
+//!     x: f64,
+//!     y: f64,
+//!     label: Option<String>,
+//! }
+//!
+//! let point = Point { x: 1.0, y: 2.0, label: None };
+//! let literal = point.to_literal().unwrap();
+//! assert_eq!(Point::from_literal(&literal).unwrap(), point);
+//! ```
 //!
 //! May depend on every crate of flytekit-rs; nothing depends on it but users and examples.
 
 pub use flytekit_core as core;
 pub use flytekit_idl as idl;
 pub use flytekit_runtime as runtime;
+
+pub use flytekit_core::types::{formats, Bytes, FileFormat, FlyteDirectory, FlyteFile, TypeError};
+pub use flytekit_core::FlyteType;
+pub use flytekit_macros::FlyteType;
+
+/// The names a module of tasks and workflows usually needs.
+pub mod prelude {
+    pub use crate::{Bytes, FlyteDirectory, FlyteFile, FlyteType};
+}
+
+/// What generated code refers to. Not a public API: it changes without notice.
+#[doc(hidden)]
+pub mod __private {
+    pub use flytekit_core::rmp;
+    pub use flytekit_core::rmpv;
+    pub use flytekit_core::types;
+    pub use flytekit_core::types::{FlyteType, TypeError};
+    pub use flytekit_idl::core::{Literal, LiteralType};
+}

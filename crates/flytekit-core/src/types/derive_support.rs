@@ -1,0 +1,167 @@
+//! The functions `#[derive(FlyteType)]` generates calls to, for structs (flytekit dataclasses)
+//! and unit-variant enums (Flyte enums).
+//!
+//! A derived struct is a STRUCT literal type whose `structure.dataclass_type` lists the fields'
+//! types, and a msgpack map keyed by field name in declaration order as its value: the bytes
+//! flytekit writes for the equivalent `@dataclass`. No JSON schema goes into `metadata`: Flyte
+//! compares schemas when wiring a Python dataclass to a Rust struct and treats a missing schema
+//! as compatible, while a schema that differs from mashumaro's in any way would break the wiring.
+
+use std::collections::BTreeMap;
+
+use flytekit_idl::core::{
+    literal_type, primitive, scalar, EnumType, Literal, LiteralType, SimpleType, TypeStructure,
+};
+
+use super::literal::{
+    describe_literal, msgpack_annotation, msgpack_literal, msgpack_of, primitive_literal,
+    primitive_of, resolve, scalar_of, simple_type, struct_to_msgpack,
+};
+use super::msgpack::{decode_msgpack, msgpack_kind};
+use super::{FlyteType, TypeError};
+
+/// flytekit's union tag for dataclasses.
+pub const UNION_TAG_DATACLASS: &str = "Object-Dataclass-Transformer";
+
+/// flytekit's union tag for enums.
+pub const UNION_TAG_ENUM: &str = "DefaultEnumTransformer";
+
+/// The literal type of a struct with the given `(field name, field type)` pairs.
+pub fn struct_literal_type(fields: Vec<(&str, LiteralType)>) -> LiteralType {
+    let dataclass_type: BTreeMap<String, LiteralType> = fields
+        .into_iter()
+        .map(|(name, ty)| (name.to_string(), ty))
+        .collect();
+    LiteralType {
+        annotation: Some(msgpack_annotation()),
+        structure: Some(TypeStructure {
+            tag: String::new(),
+            dataclass_type,
+        }),
+        ..simple_type(SimpleType::Struct)
+    }
+}
+
+/// A struct value as a msgpack literal.
+pub fn struct_to_literal<T: FlyteType>(value: &T) -> Result<Literal, TypeError> {
+    let mut out = Vec::with_capacity(64);
+    value.write_msgpack(&mut out)?;
+    Ok(msgpack_literal(out))
+}
+
+/// A struct value from a msgpack literal, or from the legacy protobuf `Struct` form.
+pub fn struct_from_literal<T: FlyteType>(
+    literal: &Literal,
+    rust_name: &str,
+) -> Result<T, TypeError> {
+    let literal = resolve(literal)?;
+    if let Some(bytes) = msgpack_of(&literal) {
+        return T::read_msgpack(&decode_msgpack(bytes)?);
+    }
+    if let Some(scalar::Value::Generic(s)) = scalar_of(&literal) {
+        return T::read_msgpack(&struct_to_msgpack(s));
+    }
+    Err(TypeError::mismatch(
+        rust_name,
+        "STRUCT",
+        describe_literal(&literal),
+    ))
+}
+
+/// The entries of a msgpack map that should hold a struct.
+pub fn struct_map<'a>(
+    value: &'a rmpv::Value,
+    rust_name: &str,
+) -> Result<&'a [(rmpv::Value, rmpv::Value)], TypeError> {
+    match value {
+        rmpv::Value::Map(entries) => Ok(entries),
+        other => Err(TypeError::mismatch(
+            rust_name,
+            "STRUCT",
+            msgpack_kind(other),
+        )),
+    }
+}
+
+/// Reads field `name` from a struct's msgpack entries. Unknown keys are ignored and a missing
+/// field takes its type's default (`None` for an `Option`), as flytekit does.
+pub fn struct_field<T: FlyteType>(
+    entries: &[(rmpv::Value, rmpv::Value)],
+    name: &str,
+) -> Result<T, TypeError> {
+    match entries.iter().find(|(k, _)| k.as_str() == Some(name)) {
+        Some((_, value)) => T::read_msgpack(value).map_err(|e| e.at_field(name)),
+        None => T::msgpack_default()
+            .ok_or_else(|| TypeError::new(format!("missing field `{name}`")).at_field(name)),
+    }
+}
+
+/// Writes the header of a struct's msgpack map (its number of fields).
+pub fn struct_header(out: &mut Vec<u8>, fields: usize) -> Result<(), TypeError> {
+    super::msgpack::write_map_len(out, fields)
+}
+
+/// Writes the key of one field of a struct's msgpack map.
+pub fn struct_key(out: &mut Vec<u8>, name: &str) {
+    super::msgpack::write_str(out, name)
+}
+
+/// The literal type of an enum with the given values, in declaration order.
+pub fn enum_literal_type(values: &[&str]) -> LiteralType {
+    LiteralType {
+        r#type: Some(literal_type::Type::EnumType(EnumType {
+            values: values.iter().map(|v| v.to_string()).collect(),
+        })),
+        ..Default::default()
+    }
+}
+
+/// An enum value as a literal (its string value).
+pub fn enum_to_literal(value: &str) -> Literal {
+    primitive_literal(primitive::Value::StringValue(value.to_string()))
+}
+
+fn enum_index(text: &str, rust_name: &str, values: &[&str]) -> Result<usize, TypeError> {
+    values.iter().position(|v| *v == text).ok_or_else(|| {
+        TypeError::new(format!(
+            "{text:?} is not a value of `{rust_name}`; expected one of {}",
+            values
+                .iter()
+                .map(|v| format!("{v:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })
+}
+
+/// The index of the enum value a literal holds (a string, or a msgpack string).
+pub fn enum_from_literal(
+    literal: &Literal,
+    rust_name: &str,
+    values: &[&str],
+) -> Result<usize, TypeError> {
+    let literal = resolve(literal)?;
+    if let Some(primitive::Value::StringValue(text)) = primitive_of(&literal) {
+        return enum_index(text, rust_name, values);
+    }
+    if let Some(bytes) = msgpack_of(&literal) {
+        return enum_read_msgpack(&decode_msgpack(bytes)?, rust_name, values);
+    }
+    Err(TypeError::mismatch(
+        rust_name,
+        "ENUM",
+        describe_literal(&literal),
+    ))
+}
+
+/// The index of the enum value a msgpack value holds.
+pub fn enum_read_msgpack(
+    value: &rmpv::Value,
+    rust_name: &str,
+    values: &[&str],
+) -> Result<usize, TypeError> {
+    match value.as_str() {
+        Some(text) => enum_index(text, rust_name, values),
+        None => Err(TypeError::mismatch(rust_name, "ENUM", msgpack_kind(value))),
+    }
+}
