@@ -5,10 +5,21 @@
 //! it out of the proc-macro crate lets it be unit-tested on `quote!{}` inputs.
 //!
 //! May depend on: syn, quote, proc-macro2. Never on tokio or on the runtime.
+//!
+//! Modules so far:
+//! - [`ctxt`]: the error collector every phase reports to;
+//! - [`attr`]: typed attribute values (argument lists, durations, Kubernetes quantities,
+//!   "did you mean" suggestions);
+//! - [`derive`](mod@derive): the expansion of `#[derive(FlyteType)]`;
+//! - [`docs`]: doc comments as Flyte descriptions;
+//! - [`task`]: the `#[task]` front end, from attribute and function to a validated
+//!   [`task::TaskDefinition`] (entry point: [`task::analyze_task`]).
 
 pub mod attr;
 pub mod ctxt;
 pub mod derive;
+pub mod docs;
+pub mod task;
 
 #[cfg(test)]
 mod test_support;

@@ -7,8 +7,16 @@
 //! May depend on: `flytekit-idl`, prost, msgpack, chrono, serde_json. Never on tokio (the
 //! runtime's business) or on syn (the compiler's).
 
+pub mod context;
+pub mod error;
+pub mod registry;
+pub mod spec;
+pub mod task;
 pub mod types;
 
+pub use context::{current_context, TaskContext};
+pub use error::TaskError;
+pub use task::{Task, TaskConfig, TaskEntry};
 pub use types::{FlyteType, TypeError};
 
 #[doc(hidden)]

@@ -7,7 +7,7 @@
 //! an argument has the right form (flag, value or list) and that a value is the right kind of
 //! literal, each reporting an error that names the argument and gives an example.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
@@ -66,52 +66,54 @@ impl Arg {
     }
 }
 
-/// Parses `tokens` as a comma-separated list of `Meta`s (a trailing comma is fine). A syntax
-/// error is reported and parsing resumes after the next top-level comma, so one typo does not
-/// hide the errors of the other arguments.
+/// Parses `tokens` as a comma-separated list of `Meta`s (a trailing comma is fine). The list is
+/// split at its top-level commas first and each argument is parsed on its own, so a syntax error
+/// in one argument is reported and does not hide the others. (Argument values are literals,
+/// paths, tuples and arrays, whose commas are always inside a group.)
 pub fn parse_meta_list(ctxt: &Ctxt, tokens: TokenStream) -> Vec<Meta> {
-    let parser = |input: ParseStream| -> syn::Result<Vec<Meta>> {
-        let mut metas = Vec::new();
-        while !input.is_empty() {
-            match input.parse::<Meta>() {
-                Ok(meta) => metas.push(meta),
-                Err(error) => {
-                    ctxt.push(error);
-                    skip_to_comma(input)?;
+    let mut metas = Vec::new();
+    let mut argument: Vec<TokenTree> = Vec::new();
+    for tree in tokens {
+        match &tree {
+            TokenTree::Punct(punct) if punct.as_char() == ',' => {
+                if argument.is_empty() {
+                    ctxt.error_at(punct.span(), "expected an argument before this `,`");
+                } else {
+                    parse_one_meta(ctxt, std::mem::take(&mut argument), &mut metas);
                 }
             }
-            if input.is_empty() {
-                break;
-            }
-            if input.peek(syn::Token![,]) {
-                input.parse::<syn::Token![,]>()?;
-            } else {
-                ctxt.push(input.error("expected `,` between arguments"));
-                skip_to_comma(input)?;
-                if input.peek(syn::Token![,]) {
-                    input.parse::<syn::Token![,]>()?;
-                }
-            }
+            _ => argument.push(tree),
         }
-        Ok(metas)
-    };
-    // The parser consumes every token and reports its own errors, so this only fails if syn
-    // itself refuses the stream; report that rather than assume it cannot happen.
-    ctxt.ok(parser.parse2(tokens)).unwrap_or_default()
+    }
+    if !argument.is_empty() {
+        parse_one_meta(ctxt, argument, &mut metas);
+    }
+    metas
 }
 
-/// Advances `input` to the next top-level comma (or the end), leaving the comma in place.
-fn skip_to_comma(input: ParseStream) -> syn::Result<()> {
-    input.step(|cursor| {
-        let mut rest = *cursor;
-        while let Some((tree, next)) = rest.token_tree() {
-            if matches!(&tree, TokenTree::Punct(punct) if punct.as_char() == ',') {
-                break;
-            }
-            rest = next;
+fn parse_one_meta(ctxt: &Ctxt, argument: Vec<TokenTree>, metas: &mut Vec<Meta>) {
+    // ok: callers never pass an empty argument.
+    let Some(last_span) = argument.last().map(TokenTree::span) else {
+        return;
+    };
+    // Parsed from inside a group whose span is the argument's last token, so that "unexpected
+    // end of input" points at the argument (e.g. at `=` in `retries =`) rather than at the whole
+    // attribute, which is what a top-level end of input would point at.
+    let mut group = Group::new(Delimiter::Parenthesis, argument.into_iter().collect());
+    group.set_span(last_span);
+    let parse_inside_group = |input: ParseStream| -> syn::Result<Meta> {
+        let content;
+        syn::parenthesized!(content in input);
+        let meta: Meta = content.parse()?;
+        if !content.is_empty() {
+            return Err(content.error("unexpected token"));
         }
-        Ok(((), rest))
-    })
+        Ok(meta)
+    };
+    let tokens = TokenStream::from(TokenTree::Group(group));
+    if let Some(meta) = ctxt.ok(parse_inside_group.parse2(tokens)) {
+        metas.push(meta);
+    }
 }
 
 /// Parses `tokens` as an argument list of kind `list`: reports syntax errors, names that are not
@@ -425,12 +427,24 @@ mod tests {
     #[test]
     fn recovers_from_syntax_errors_at_the_next_comma() {
         let ctxt = Ctxt::new();
-        let args = parse_args(&ctxt, tokens("red = , green = 1 2, blue"), &COLORS);
-        // `green = 1` parsed before the stray `2`, so it is kept.
-        assert_eq!(names(&args), ["green", "blue"]);
+        let args = parse_args(
+            &ctxt,
+            tokens("red = , green = 1 2, , blue = (1 2), blue = [1 2], blue"),
+            &COLORS,
+        );
+        assert_eq!(names(&args), ["blue"]);
         assert_eq!(
-            error_messages(ctxt),
-            ["expected an expression", "expected `,` between arguments"]
+            errors_with_source(ctxt),
+            [
+                (
+                    "unexpected end of input, expected an expression".to_string(),
+                    "=".to_string()
+                ),
+                ("unexpected token".into(), "2".into()),
+                ("expected an argument before this `,`".into(), ",".into()),
+                ("expected `,`".into(), "2".into()),
+                ("expected `,` or `;`".into(), "2".into()),
+            ]
         );
     }
 

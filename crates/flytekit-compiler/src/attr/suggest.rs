@@ -33,8 +33,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The allowed name closest to `unknown`, if it is a plausible typo of it: at most a third of the
-/// longer name's characters differ (at least one may), ties broken by the order of `allowed`.
-/// Case is ignored, so `CPU` suggests `cpu`.
+/// longer name's characters differ (at least one may), but not all of `unknown`'s (`z` is not a
+/// typo of `a`); ties are broken by the order of `allowed`. Case is ignored, so `CPU` suggests
+/// `cpu`.
 pub fn did_you_mean<'a>(unknown: &str, allowed: &[&'a str]) -> Option<&'a str> {
     let unknown = unknown.to_lowercase();
     allowed
@@ -42,7 +43,7 @@ pub fn did_you_mean<'a>(unknown: &str, allowed: &[&'a str]) -> Option<&'a str> {
         .map(|candidate| (edit_distance(&unknown, candidate), *candidate))
         .filter(|(distance, candidate)| {
             let longest = unknown.chars().count().max(candidate.chars().count());
-            *distance <= (longest / 3).max(1)
+            *distance <= (longest / 3).max(1) && *distance < unknown.chars().count()
         })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
@@ -88,6 +89,12 @@ mod tests {
         assert_eq!(did_you_mean("memo", &allowed), Some("mem"));
         assert_eq!(did_you_mean("banana", &allowed), None);
         assert_eq!(did_you_mean("x", &allowed), None);
+        assert_eq!(
+            did_you_mean("z", &["a", "b"]),
+            None,
+            "replacing every character is no typo"
+        );
+        assert_eq!(did_you_mean("ab", &["a", "b"]), Some("a"));
     }
 
     #[test]

@@ -47,7 +47,10 @@ const CACHE_OPTIONS: ArgList = ArgList {
             "cache policies are not supported: set `version = \"...\"` or let it be derived \
              from the function",
         ),
-        ("salt", "a cache salt is not supported: change `version = \"...\"` instead"),
+        (
+            "salt",
+            "a cache salt is not supported: change `version = \"...\"` instead",
+        ),
     ],
 };
 
@@ -66,10 +69,7 @@ pub(crate) fn parse_cache(ctxt: &Ctxt, arg: &Arg) -> Option<CacheOptions> {
         ArgForm::Flag => Some(cache),
         ArgForm::Value(expr) => parse_cache_switch(ctxt, expr).then_some(cache),
         ArgForm::List(_) => {
-            let Some(tokens) = expect_list(ctxt, arg, "cache(version = \"1.0\")")
-            else {
-                return None;
-            };
+            let tokens = expect_list(ctxt, arg, "cache(version = \"1.0\")")?;
             for option in parse_args(ctxt, tokens, &CACHE_OPTIONS) {
                 match option.name.as_str() {
                     "version" => cache.version = parse_version(ctxt, &option),
@@ -121,7 +121,10 @@ fn parse_ignored_inputs(ctxt: &Ctxt, option: &Arg) -> Vec<Spanned<String>> {
         return Vec::new();
     };
     let Expr::Array(ExprArray { elems, .. }) = strip_invisible_groups(expr) else {
-        ctxt.error_spanned_by(expr, invalid_value("ignored_inputs", &expr_text(expr), EXPECTED));
+        ctxt.error_spanned_by(
+            expr,
+            invalid_value("ignored_inputs", &expr_text(expr), EXPECTED),
+        );
         return Vec::new();
     };
     let mut names: Vec<Spanned<String>> = Vec::new();
@@ -232,8 +235,10 @@ mod tests {
         let (_, ctxt) = parse("cache = 1");
         assert_eq!(
             error_messages(ctxt),
-            ["invalid `cache` value `1`: expected `cache`, `cache = false` or `cache(version = \
-              \"1.0\", serialize, ignored_inputs = [\"verbose\"])`"]
+            [
+                "invalid `cache` value `1`: expected `cache`, `cache = false` or `cache(version = \
+              \"1.0\", serialize, ignored_inputs = [\"verbose\"])`"
+            ]
         );
     }
 
@@ -304,8 +309,10 @@ mod tests {
         let (_, ctxt) = parse("cache(ignored_inputs = \"a\")");
         assert_eq!(
             error_messages(ctxt),
-            ["invalid `ignored_inputs` value `\"a\"`: expected a list of input names such as \
-              `ignored_inputs = [\"verbose\"]`"]
+            [
+                "invalid `ignored_inputs` value `\"a\"`: expected a list of input names such as \
+              `ignored_inputs = [\"verbose\"]`"
+            ]
         );
     }
 

@@ -171,8 +171,8 @@ fn parse_one_option(ctxt: &Ctxt, arg: &Arg, options: &mut TaskOptions) {
                 expect_value(ctxt, arg, "retries = 3").and_then(|expr| parse_retries(ctxt, expr));
         }
         "timeout" => {
-            options.timeout =
-                expect_value(ctxt, arg, "timeout = \"1h30m\"").and_then(|expr| parse_timeout(ctxt, expr));
+            options.timeout = expect_value(ctxt, arg, "timeout = \"1h30m\"")
+                .and_then(|expr| parse_timeout(ctxt, expr));
         }
         "interruptible" => {
             options.interruptible = expect_flag_or_bool(ctxt, arg, "interruptible = false");
@@ -227,7 +227,10 @@ fn single_word(ctxt: &Ctxt, name: &str, expr: &Expr, expected: &str) -> Option<S
     if text.value.chars().any(char::is_whitespace) {
         ctxt.error_at(
             text.span,
-            format!("invalid `{name}` value `{}`: it cannot contain whitespace, expected {expected}", text.value),
+            format!(
+                "invalid `{name}` value `{}`: it cannot contain whitespace, expected {expected}",
+                text.value
+            ),
         );
         return None;
     }
@@ -254,7 +257,10 @@ fn parse_retries(ctxt: &Ctxt, expr: &Expr) -> Option<Spanned<u32>> {
         .and_then(|literal| literal.base10_parse::<u32>().ok())
         .filter(|retries| *retries <= 10);
     if retries.is_none() {
-        ctxt.error_spanned_by(expr, invalid_value("retries", &expr_text(expr), RETRIES_EXPECTED));
+        ctxt.error_spanned_by(
+            expr,
+            invalid_value("retries", &expr_text(expr), RETRIES_EXPECTED),
+        );
     }
     retries.map(|retries| Spanned::new(retries, expr_span(expr)))
 }
@@ -301,7 +307,9 @@ fn is_dns_subdomain(name: &str) -> bool {
     name.len() <= 253
         && name.starts_with(is_alphanumeric)
         && name.ends_with(is_alphanumeric)
-        && name.chars().all(|c| is_alphanumeric(c) || c == '-' || c == '.')
+        && name
+            .chars()
+            .all(|c| is_alphanumeric(c) || c == '-' || c == '.')
 }
 
 fn parse_crate_path(ctxt: &Ctxt, expr: &Expr) -> Option<syn::Path> {
@@ -316,7 +324,10 @@ fn parse_crate_path(ctxt: &Ctxt, expr: &Expr) -> Option<syn::Path> {
         _ => None,
     };
     if path.is_none() {
-        ctxt.error_spanned_by(expr, invalid_value("crate", &expr_text(expr), CRATE_EXPECTED));
+        ctxt.error_spanned_by(
+            expr,
+            invalid_value("crate", &expr_text(expr), CRATE_EXPECTED),
+        );
     }
     path
 }
@@ -331,7 +342,9 @@ fn parse_environment(ctxt: &Ctxt, arg: &Arg) -> Vec<EnvironmentVariable> {
         let Some(ident) = meta.path().get_ident() else {
             ctxt.error_spanned_by(
                 meta.path(),
-                format!("expected an environment variable name such as `RUST_LOG`, e.g. `{EXAMPLE}`"),
+                format!(
+                    "expected an environment variable name such as `RUST_LOG`, e.g. `{EXAMPLE}`"
+                ),
             );
             continue;
         };
@@ -344,7 +357,10 @@ fn parse_environment(ctxt: &Ctxt, arg: &Arg) -> Vec<EnvironmentVariable> {
             continue;
         };
         if variables.iter().any(|seen| seen.name == name) {
-            ctxt.error_at(ident.span(), format!("duplicate environment variable `{name}`"));
+            ctxt.error_at(
+                ident.span(),
+                format!("duplicate environment variable `{name}`"),
+            );
             continue;
         }
         let expected = format!("a string, e.g. `{name} = \"value\"`");

@@ -45,7 +45,9 @@ impl ResourceKind {
     }
 
     fn from_option_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.option_name() == name)
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.option_name() == name)
     }
 
     fn expected(self) -> &'static str {
@@ -53,9 +55,7 @@ impl ResourceKind {
             Self::Cpu => "a number of cores such as `cpu = \"500m\"`, `cpu = \"1.5\"` or `cpu = 2`",
             Self::Memory => "a quantity of bytes such as `mem = \"512Mi\"` or `mem = \"1Gi\"`",
             Self::Gpu => "a whole number of GPUs such as `gpu = 1`",
-            Self::EphemeralStorage => {
-                "a quantity of bytes such as `ephemeral_storage = \"10Gi\"`"
-            }
+            Self::EphemeralStorage => "a quantity of bytes such as `ephemeral_storage = \"10Gi\"`",
         }
     }
 }
@@ -139,7 +139,10 @@ pub(crate) fn parse_resource_option(ctxt: &Ctxt, arg: &Arg, resources: &mut Reso
     let (target, example) = match arg.name.as_str() {
         "requests" => (Target::Requests, "requests(cpu = \"500m\", mem = \"1Gi\")"),
         "limits" => (Target::Limits, "limits(cpu = \"1\", mem = \"2Gi\")"),
-        _ => (Target::Both, "resources(cpu = \"1\", mem = (\"1Gi\", \"2Gi\"))"),
+        _ => (
+            Target::Both,
+            "resources(cpu = \"1\", mem = (\"1Gi\", \"2Gi\"))",
+        ),
     };
     let Some(tokens) = expect_list(ctxt, arg, example) else {
         return;
@@ -154,7 +157,9 @@ pub(crate) fn parse_resource_option(ctxt: &Ctxt, arg: &Arg, resources: &mut Reso
             continue;
         };
         match target {
-            Target::Requests => *resources.requests.slot(kind) = parse_resource_value(ctxt, kind, expr),
+            Target::Requests => {
+                *resources.requests.slot(kind) = parse_resource_value(ctxt, kind, expr)
+            }
             Target::Limits => *resources.limits.slot(kind) = parse_resource_value(ctxt, kind, expr),
             Target::Both => {
                 let (request, limit) = parse_request_and_limit(ctxt, kind, expr);
@@ -176,7 +181,8 @@ fn parse_request_and_limit(
         return (value.clone(), value);
     };
     let name = kind.option_name();
-    if elems.len() != 2 {
+    let mut values = elems.iter();
+    let (Some(request), Some(limit), None) = (values.next(), values.next(), values.next()) else {
         ctxt.error_spanned_by(
             expr,
             invalid_value(
@@ -189,10 +195,10 @@ fn parse_request_and_limit(
             ),
         );
         return (None, None);
-    }
+    };
     (
-        parse_resource_value(ctxt, kind, &elems[0]),
-        parse_resource_value(ctxt, kind, &elems[1]),
+        parse_resource_value(ctxt, kind, request),
+        parse_resource_value(ctxt, kind, limit),
     )
 }
 
@@ -211,13 +217,19 @@ fn parse_resource_value(ctxt: &Ctxt, kind: ResourceKind, expr: &Expr) -> Option<
         Err(error) => {
             ctxt.error_at(
                 text.span,
-                format!("invalid `{name}` value `{}`: {error}; expected {expected}", text.value),
+                format!(
+                    "invalid `{name}` value `{}`: {error}; expected {expected}",
+                    text.value
+                ),
             );
             return None;
         }
     };
     if let Some(problem) = unit_problem(kind, &quantity) {
-        ctxt.error_at(text.span, format!("invalid `{name}` value `{}`: {problem}", text.value));
+        ctxt.error_at(
+            text.span,
+            format!("invalid `{name}` value `{}`: {problem}", text.value),
+        );
         return None;
     }
     Some(text)
@@ -231,15 +243,18 @@ fn number_literal_text(kind: ResourceKind, expr: &Expr) -> Option<Spanned<String
         return None;
     }
     if let Some(integer) = integer_literal(expr) {
-        return Some(Spanned::new(integer.base10_digits().to_string(), integer.span()));
+        return Some(Spanned::new(
+            integer.base10_digits().to_string(),
+            integer.span(),
+        ));
     }
     match expr {
         Expr::Lit(ExprLit {
             lit: Lit::Float(float),
             ..
-        }) if kind == ResourceKind::Cpu && matches!(float.suffix(), "" | "f32" | "f64") => {
-            Some(Spanned::new(float.base10_digits().to_string(), float.span()))
-        }
+        }) if kind == ResourceKind::Cpu && matches!(float.suffix(), "" | "f32" | "f64") => Some(
+            Spanned::new(float.base10_digits().to_string(), float.span()),
+        ),
         _ => None,
     }
 }
@@ -280,7 +295,10 @@ pub(crate) fn check_resource_option_conflicts(ctxt: &Ctxt, args: &[Arg]) {
     if !args.iter().any(|arg| arg.name == "resources") {
         return;
     }
-    for other in args.iter().filter(|arg| arg.name == "requests" || arg.name == "limits") {
+    for other in args
+        .iter()
+        .filter(|arg| arg.name == "requests" || arg.name == "limits")
+    {
         ctxt.error_at(
             other.name_span,
             format!(
@@ -296,7 +314,8 @@ pub(crate) fn check_resource_option_conflicts(ctxt: &Ctxt, args: &[Arg]) {
 /// Reports requests greater than their limits, and GPU requests different from GPU limits.
 pub(crate) fn check_requests_within_limits(ctxt: &Ctxt, resources: &Resources) {
     for kind in ResourceKind::ALL {
-        let (Some(request), Some(limit)) = (resources.requests.get(kind), resources.limits.get(kind))
+        let (Some(request), Some(limit)) =
+            (resources.requests.get(kind), resources.limits.get(kind))
         else {
             continue;
         };

@@ -10,8 +10,8 @@ use proc_macro2::Span;
 use syn::{Meta, MetaList};
 
 use crate::attr::args::{
-    expect_list, expect_nonempty_string, expect_value, invalid_value, parse_args,
-    parse_meta_list, Arg, ArgList,
+    expect_list, expect_nonempty_string, expect_value, invalid_value, parse_args, parse_meta_list,
+    Arg, ArgList,
 };
 use crate::attr::Spanned;
 use crate::ctxt::Ctxt;
@@ -81,7 +81,8 @@ pub(crate) fn parse_secret_requests(ctxt: &Ctxt, arg: &Arg) -> Vec<SecretRequest
         };
         let is_repeated = requests.iter().any(|seen| {
             seen.group.value == request.group.value
-                && seen.key.as_ref().map(|key| &key.value) == request.key.as_ref().map(|key| &key.value)
+                && seen.key.as_ref().map(|key| &key.value)
+                    == request.key.as_ref().map(|key| &key.value)
                 && seen.group_version.as_ref().map(|v| &v.value)
                     == request.group_version.as_ref().map(|v| &v.value)
         });

@@ -1,0 +1,120 @@
+//! Checks that need both the `#[task]` options and the function signature.
+//!
+//! Consumes a [`TaskOptions`] and a [`TaskSignature`] that were each already validated on their
+//! own; reports the inconsistencies between them to the [`Ctxt`]. Produces nothing else.
+
+use crate::attr::suggest::did_you_mean;
+use crate::ctxt::Ctxt;
+use crate::task::options::TaskOptions;
+use crate::task::signature::TaskSignature;
+
+/// Runs every options-versus-signature check.
+pub fn check_options_against_signature(
+    ctxt: &Ctxt,
+    options: &TaskOptions,
+    signature: &TaskSignature,
+) {
+    check_cache_ignored_inputs(ctxt, options, signature);
+}
+
+/// Every name in `cache(ignored_inputs = [...])` must be an input of the task; the error points
+/// at the name in the attribute.
+pub fn check_cache_ignored_inputs(ctxt: &Ctxt, options: &TaskOptions, signature: &TaskSignature) {
+    let Some(cache) = &options.cache else {
+        return;
+    };
+    let input_names: Vec<String> = signature.inputs.iter().map(|input| input.name()).collect();
+    let input_refs: Vec<&str> = input_names.iter().map(String::as_str).collect();
+    let task = &signature.ident;
+    for ignored in &cache.ignored_inputs {
+        if input_refs.contains(&ignored.value.as_str()) {
+            continue;
+        }
+        let message = if input_refs.is_empty() {
+            format!(
+                "`cache` ignores `{}`, which is not an input of `{task}`: `{task}` has no inputs",
+                ignored.value
+            )
+        } else {
+            let suggestion = did_you_mean(&ignored.value, &input_refs)
+                .map(|close| format!("did you mean `{close}`? "))
+                .unwrap_or_default();
+            format!(
+                "`cache` ignores `{}`, which is not an input of `{task}`: {suggestion}the inputs \
+                 are {}",
+                ignored.value,
+                crate::attr::suggest::backticked_list(&input_refs)
+            )
+        };
+        ctxt.error_at(ignored.span, message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::task::options::parse_task_options;
+    use crate::task::signature::parse_task_signature;
+    use crate::test_support::{errors_with_source, parse, tokens};
+
+    fn check(options: &str, function: &str) -> Vec<(String, String)> {
+        let ctxt = Ctxt::new();
+        let options = parse_task_options(&ctxt, tokens(options));
+        let signature = parse_task_signature(&ctxt, &parse(function));
+        assert!(!ctxt.has_errors(), "the inputs themselves are valid");
+        check_options_against_signature(&ctxt, &options, &signature);
+        errors_with_source(ctxt)
+    }
+
+    #[test]
+    fn ignored_inputs_that_are_parameters_pass() {
+        let errors = check(
+            "cache(ignored_inputs = [\"verbose\", \"type\"])",
+            "fn add(a: i64, verbose: bool, r#type: String) -> i64 { a }",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    #[test]
+    fn no_cache_means_nothing_to_check() {
+        assert!(check("retries = 1", "fn add(a: i64) -> i64 { a }").is_empty());
+    }
+
+    #[test]
+    fn unknown_ignored_inputs_point_at_the_name_with_a_suggestion() {
+        let errors = check(
+            "cache(ignored_inputs = [\"verbos\", \"z\", \"a\"])",
+            "fn add(a: i64, verbose: bool) -> i64 { a }",
+        );
+        assert_eq!(
+            errors,
+            [
+                (
+                    "`cache` ignores `verbos`, which is not an input of `add`: did you mean \
+                     `verbose`? the inputs are `a`, `verbose`"
+                        .to_string(),
+                    "\"verbos\"".to_string()
+                ),
+                (
+                    "`cache` ignores `z`, which is not an input of `add`: the inputs are `a`, \
+                     `verbose`"
+                        .into(),
+                    "\"z\"".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn task_without_inputs_says_so() {
+        let errors = check("cache(ignored_inputs = [\"x\"])", "fn now() -> i64 { 0 }");
+        assert_eq!(
+            errors,
+            [(
+                "`cache` ignores `x`, which is not an input of `now`: `now` has no inputs"
+                    .to_string(),
+                "\"x\"".to_string()
+            )]
+        );
+    }
+}

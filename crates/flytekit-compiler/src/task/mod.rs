@@ -1,0 +1,98 @@
+//! The front end of `#[task]`: from the attribute and the function to a validated model.
+//!
+//! Consumes the attribute's argument tokens and the user's function; produces an
+//! [`AnalyzedTask`]: the function to emit (without `#[default]` attributes), the
+//! [`TaskDefinition`] model (options, signature, docs, resolved cache version) and every error
+//! found, combined. Code generation builds on this model and is not part of this module.
+//!
+//! Phases, one file each: [`options`] (attribute), [`signature`] (function signature),
+//! [`crate::docs`] (doc comment), [`check`] (options against signature), [`cache_version`]
+//! (derived cache version).
+
+pub mod cache_version;
+pub mod check;
+pub mod options;
+pub mod signature;
+
+#[cfg(test)]
+mod tests;
+
+use proc_macro2::TokenStream;
+use syn::{Item, ItemFn};
+
+use crate::ctxt::Ctxt;
+use crate::docs::{docs_from_attributes, parse_docstring, Docstring};
+use options::{parse_task_options, TaskOptions};
+use signature::{parse_task_signature, without_default_attributes, TaskSignature};
+
+/// Everything known about a task after analysis.
+#[derive(Debug, Clone)]
+pub struct TaskDefinition {
+    /// The `#[task(...)]` options.
+    pub options: TaskOptions,
+    /// The function's interface; each input's `description` is filled from `docs`.
+    pub signature: TaskSignature,
+    /// The description: from `docs = "..."` when given, else from the doc comment.
+    pub docs: Docstring,
+    /// The cache version to register when caching is on: `cache(version = ...)` if given, else
+    /// [`cache_version::derive_cache_version`] of the function. `None` when caching is off.
+    pub cache_version: Option<String>,
+}
+
+/// The result of analysing one `#[task]`.
+#[derive(Debug, Clone)]
+pub struct AnalyzedTask {
+    /// The user's function with the `#[default(...)]` parameter attributes removed: emit this
+    /// in every case, with or without errors, so one mistake does not cascade into "cannot find
+    /// function" errors everywhere the task is called.
+    pub item: ItemFn,
+    /// The model. When `errors` is `Some`, it is best-effort: options with errors are unset and
+    /// parameters with errors are missing, but it is consistent enough to emit a stub.
+    pub definition: TaskDefinition,
+    /// Every error found, combined; emit `errors.to_compile_error()` beside the item.
+    pub errors: Option<syn::Error>,
+}
+
+/// Parses the tokens `#[task]` was put on as a function; an error (on the whole item) says that
+/// `#[task]` only applies to functions.
+pub fn parse_task_item(item: TokenStream) -> syn::Result<ItemFn> {
+    match syn::parse2::<Item>(item)? {
+        Item::Fn(function) => Ok(function),
+        other => Err(syn::Error::new_spanned(
+            other,
+            "`#[task]` can only be applied to a function with a body, e.g. `#[task] fn add(a: \
+             i64, b: i64) -> i64 { a + b }`",
+        )),
+    }
+}
+
+/// Analyses a `#[task]`: parses `args` (the tokens inside `#[task(...)]`, empty for `#[task]`),
+/// models `item`'s signature and docs, checks them against each other, and resolves the cache
+/// version. Never panics on user input; every problem is in [`AnalyzedTask::errors`].
+pub fn analyze_task(args: TokenStream, item: &ItemFn) -> AnalyzedTask {
+    let ctxt = Ctxt::new();
+    let options = parse_task_options(&ctxt, args);
+    let mut signature = parse_task_signature(&ctxt, item);
+    check::check_options_against_signature(&ctxt, &options, &signature);
+    let docs = match &options.docs {
+        Some(text) => parse_docstring(&text.value),
+        None => docs_from_attributes(&item.attrs),
+    };
+    for input in &mut signature.inputs {
+        input.description = docs.arguments.get(&input.name()).cloned();
+    }
+    let cache_version = options.cache.as_ref().map(|cache| match &cache.version {
+        Some(version) => version.value.clone(),
+        None => cache_version::derive_cache_version(item),
+    });
+    AnalyzedTask {
+        item: without_default_attributes(item),
+        definition: TaskDefinition {
+            options,
+            signature,
+            docs,
+            cache_version,
+        },
+        errors: ctxt.into_error(),
+    }
+}

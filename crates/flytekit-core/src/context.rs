@@ -1,0 +1,241 @@
+//! The task context: what a running task can know about its execution.
+//!
+//! The runtime builds a [`TaskContext`] for every task execution (from the `FLYTE_INTERNAL_*`
+//! environment on a cluster, from the local executor otherwise) and makes it current while the
+//! task's code runs, for sync tasks on their thread and for async tasks on every poll of their
+//! future ([`WithContext`]), so [`current_context`] works the same in both. Core stays free of
+//! tokio: the scoping is a thread-local swapped around each call or poll.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
+
+/// Identifies a workflow execution (`FLYTE_INTERNAL_EXECUTION_*`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExecutionId {
+    /// Project of the execution.
+    pub project: String,
+    /// Domain of the execution.
+    pub domain: String,
+    /// Name of the execution.
+    pub name: String,
+}
+
+/// Identifies the running task (`FLYTE_INTERNAL_TASK_*`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskId {
+    /// Project the task is registered in.
+    pub project: String,
+    /// Domain the task is registered in.
+    pub domain: String,
+    /// The task's name.
+    pub name: String,
+    /// The registered version.
+    pub version: String,
+}
+
+/// What a running task can know about its execution. Get it with [`current_context`].
+#[derive(Debug, Clone, Default)]
+pub struct TaskContext {
+    /// The workflow execution this task runs in.
+    pub execution_id: ExecutionId,
+    /// The task itself.
+    pub task_id: TaskId,
+    /// The attempt number, from 0 (the first try).
+    pub attempt: u32,
+    /// A scratch directory for this execution of the task.
+    pub working_dir: PathBuf,
+    /// Where the task's large outputs (files, directories) go: unique per attempt.
+    pub raw_output_prefix: String,
+    /// Where this attempt writes its checkpoint, if checkpointing is available.
+    pub checkpoint_path: Option<String>,
+    /// The previous attempt's checkpoint, if there was one.
+    pub prev_checkpoint: Option<String>,
+    /// Index of this element when the task runs as part of a map task.
+    pub array_index: Option<usize>,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Arc<TaskContext>>> = const { RefCell::new(None) };
+}
+
+/// The context of the task running on this thread; outside a task, a context for a plain local
+/// call (attempt 0, the system temp dir, empty ids).
+///
+/// ```
+/// use flytekit_core::context::current_context;
+///
+/// let ctx = current_context();
+/// assert_eq!(ctx.attempt, 0);
+/// ```
+pub fn current_context() -> Arc<TaskContext> {
+    CURRENT
+        .with(|current| current.borrow().clone())
+        .unwrap_or_else(|| {
+            static LOCAL: OnceLock<Arc<TaskContext>> = OnceLock::new();
+            LOCAL
+                .get_or_init(|| {
+                    let working_dir = std::env::temp_dir();
+                    Arc::new(TaskContext {
+                        raw_output_prefix: working_dir.join("flytekit-raw").display().to_string(),
+                        working_dir,
+                        ..Default::default()
+                    })
+                })
+                .clone()
+        })
+}
+
+/// Runs `f` with `context` as the current task context.
+pub fn with_context<R>(context: Arc<TaskContext>, f: impl FnOnce() -> R) -> R {
+    let previous = CURRENT.with(|current| current.replace(Some(context)));
+    // Restore on the way out, even if `f` panics, so a caught panic does not leak the context.
+    struct Restore(Option<Arc<TaskContext>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            CURRENT.with(|current| *current.borrow_mut() = previous);
+        }
+    }
+    let _restore = Restore(previous);
+    f()
+}
+
+/// A future that runs with a task context current during every poll.
+pub struct WithContext<F> {
+    context: Arc<TaskContext>,
+    future: Pin<Box<F>>,
+}
+
+impl<F> WithContext<F> {
+    /// Wraps `future` so that `context` is current while it runs.
+    pub fn new(context: Arc<TaskContext>, future: F) -> Self {
+        WithContext {
+            context,
+            future: Box::pin(future),
+        }
+    }
+}
+
+impl<F: Future> Future for WithContext<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.get_mut();
+        let context = this.context.clone();
+        with_context(context, || this.future.as_mut().poll(cx))
+    }
+}
+
+/// A secret could not be found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("secret `{group}/{key}` not found: looked for environment variable{} {} and file `{file}`", if env_vars.len() > 1 { "s" } else { "" }, env_vars.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))]
+pub struct SecretNotFound {
+    /// The secret's group.
+    pub group: String,
+    /// The secret's key.
+    pub key: String,
+    /// The environment variables tried, in order.
+    pub env_vars: Vec<String>,
+    /// The file tried.
+    pub file: String,
+}
+
+impl TaskContext {
+    /// Reads a secret the task requested with `secret_requests`, the way flytekit does: first the
+    /// environment variable `<prefix><GROUP>[_<VERSION>]_<KEY>` (prefix `FLYTE_SECRETS_ENV_PREFIX`,
+    /// default `_FSEC_`), then the file `<dir>/<group>/[<version>/]<file prefix><key>` (dir
+    /// `FLYTE_SECRETS_DEFAULT_DIR`, default `/etc/secrets`), then, for local runs, the variable
+    /// without prefix (`DB_PASSWORD` for group `db`, key `password`).
+    pub fn secret(&self, group: &str, key: &str) -> Result<String, SecretNotFound> {
+        self.secret_version(group, None, key)
+    }
+
+    /// Like [`TaskContext::secret`], for a secret with a group version.
+    pub fn secret_version(
+        &self,
+        group: &str,
+        version: Option<&str>,
+        key: &str,
+    ) -> Result<String, SecretNotFound> {
+        let env = |name: &str| std::env::var(name).ok();
+        let prefix = env("FLYTE_SECRETS_ENV_PREFIX").unwrap_or_else(|| "_FSEC_".to_string());
+        let mut name = group.to_string();
+        if let Some(version) = version {
+            name = format!("{name}_{version}");
+        }
+        let name = format!("{name}_{key}").to_uppercase();
+        let prefixed = format!("{prefix}{name}");
+
+        let dir = env("FLYTE_SECRETS_DEFAULT_DIR").unwrap_or_else(|| "/etc/secrets".to_string());
+        let file_prefix = env("FLYTE_SECRETS_FILE_PREFIX").unwrap_or_default();
+        let mut file = PathBuf::from(dir).join(group.to_lowercase());
+        if let Some(version) = version {
+            file = file.join(version.to_lowercase());
+        }
+        let file = file.join(format!("{file_prefix}{}", key.to_lowercase()));
+
+        if let Some(value) = env(&prefixed) {
+            return Ok(value);
+        }
+        if let Ok(value) = std::fs::read_to_string(&file) {
+            return Ok(value.trim_end_matches('\n').to_string());
+        }
+        if let Some(value) = env(&name) {
+            return Ok(value);
+        }
+        Err(SecretNotFound {
+            group: group.to_string(),
+            key: key.to_string(),
+            env_vars: vec![prefixed, name],
+            file: file.display().to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_is_scoped_to_the_call() {
+        let ctx = Arc::new(TaskContext {
+            attempt: 2,
+            ..Default::default()
+        });
+        assert_eq!(with_context(ctx, || current_context().attempt), 2);
+        assert_eq!(current_context().attempt, 0);
+    }
+
+    #[test]
+    fn context_is_current_in_every_poll_of_a_future() {
+        let ctx = Arc::new(TaskContext {
+            attempt: 3,
+            ..Default::default()
+        });
+        let mut future = WithContext::new(ctx, async { current_context().attempt });
+        let waker = std::task::Waker::noop();
+        let poll = Pin::new(&mut future).poll(&mut Context::from_waker(waker));
+        assert_eq!(poll, Poll::Ready(3));
+        assert_eq!(current_context().attempt, 0);
+    }
+
+    #[test]
+    fn secrets_are_looked_up_like_flytekit() {
+        let ctx = TaskContext::default();
+        // Unique names: tests run in parallel in one process and share the environment.
+        std::env::set_var("_FSEC_CTXTEST_TOKEN", "from-env");
+        assert_eq!(ctx.secret("ctxtest", "token").unwrap(), "from-env");
+        std::env::set_var("CTXTEST2_TOKEN", "local");
+        assert_eq!(ctx.secret("ctxtest2", "token").unwrap(), "local");
+        let err = ctx.secret("ctxtest3", "token").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "secret `ctxtest3/token` not found: looked for environment variables `_FSEC_CTXTEST3_TOKEN`, \
+             `CTXTEST3_TOKEN` and file `/etc/secrets/ctxtest3/token`"
+        );
+    }
+}

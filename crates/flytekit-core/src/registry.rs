@@ -1,0 +1,78 @@
+//! The entity registry: every task linked into the binary, found through `inventory`.
+//!
+//! Registration order is unspecified (it depends on the linker), so the registry sorts by
+//! entity name: `list`, `package` and everything else see the same order on every build.
+
+use std::sync::OnceLock;
+
+use crate::task::{TaskEntry, TaskRegistration};
+
+/// Two entities share a name; Flyte would keep only one of them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("two tasks are named `{name}`: one at {first}, one at {second}; give one of them `#[task(name = \"...\")]`")]
+pub struct DuplicateName {
+    /// The shared name.
+    pub name: String,
+    /// Where the first is defined.
+    pub first: String,
+    /// Where the second is defined.
+    pub second: String,
+}
+
+fn sorted_tasks() -> &'static [(String, &'static TaskEntry)] {
+    static TASKS: OnceLock<Vec<(String, &'static TaskEntry)>> = OnceLock::new();
+    TASKS.get_or_init(|| {
+        let mut tasks: Vec<_> = inventory::iter::<TaskRegistration>
+            .into_iter()
+            .map(|r| (r.0.name(), r.0))
+            .collect();
+        tasks.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| a.1.location().cmp(&b.1.location()))
+        });
+        tasks
+    })
+}
+
+/// Every registered task, sorted by name.
+pub fn tasks() -> impl Iterator<Item = &'static TaskEntry> {
+    sorted_tasks().iter().map(|(_, entry)| *entry)
+}
+
+/// The task with this entity name, or, if `name` has no dot, the only task whose function has
+/// this name (so `run add` works when `add` is unambiguous).
+pub fn task(name: &str) -> Option<&'static TaskEntry> {
+    let tasks = sorted_tasks();
+    if let Ok(i) = tasks.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
+        return Some(tasks[i].1);
+    }
+    if name.contains('.') {
+        return None;
+    }
+    let mut matches = tasks
+        .iter()
+        .filter(|(_, entry)| entry.fn_name == name && entry.config.name.is_none());
+    match (matches.next(), matches.next()) {
+        (Some((_, entry)), None) => Some(entry),
+        _ => None,
+    }
+}
+
+/// Checks that no two entities share a name, reporting every clash with both locations.
+pub fn check_unique_names() -> Result<(), Vec<DuplicateName>> {
+    let tasks = sorted_tasks();
+    let clashes: Vec<DuplicateName> = tasks
+        .windows(2)
+        .filter(|pair| pair[0].0 == pair[1].0)
+        .map(|pair| DuplicateName {
+            name: pair[0].0.clone(),
+            first: pair[0].1.location(),
+            second: pair[1].1.location(),
+        })
+        .collect();
+    if clashes.is_empty() {
+        Ok(())
+    } else {
+        Err(clashes)
+    }
+}

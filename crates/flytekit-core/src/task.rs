@@ -1,0 +1,216 @@
+//! What `#[task]` generates against: the static description of a task ([`TaskEntry`]), its
+//! options ([`TaskConfig`]), and the typed handle ([`Task`]) workflows use to call it.
+//!
+//! Everything in a `TaskEntry` is `'static` data or a function pointer, so the macro can put it
+//! in a `static` and register it through `inventory` with no work at start-up; literal types and
+//! defaults are built only when asked for (`interface`, `defaults`).
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use flytekit_idl::core::{Literal, LiteralMap, TypedInterface};
+
+use crate::error::TaskError;
+use crate::types::TypeError;
+
+/// A boxed future returning a task's outputs.
+pub type TaskFuture = Pin<Box<dyn Future<Output = Result<LiteralMap, TaskError>> + Send>>;
+
+/// How to run a task's code on a map of input literals.
+#[derive(Clone, Copy)]
+pub enum TaskFn {
+    /// A plain `fn`: the runtime runs it on a blocking thread (it may be CPU-bound).
+    Sync(fn(&LiteralMap) -> Result<LiteralMap, TaskError>),
+    /// An `async fn`: the runtime awaits it (and can cancel it at its timeout).
+    Async(fn(LiteralMap) -> TaskFuture),
+}
+
+impl std::fmt::Debug for TaskFn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TaskFn::Sync(_) => "TaskFn::Sync",
+            TaskFn::Async(_) => "TaskFn::Async",
+        })
+    }
+}
+
+/// Cache settings of a task (`cache(...)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheConfig {
+    /// The cache version; bump it to invalidate cached outputs. Derived from a hash of the
+    /// function's tokens when not given.
+    pub version: &'static str,
+    /// Serialise identical concurrent executions: one runs, the others wait for its outputs.
+    pub serialize: bool,
+    /// Inputs left out of the cache key.
+    pub ignored_inputs: &'static [&'static str],
+}
+
+/// A Kubernetes resource a task requests or is limited to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    /// CPU cores (`"500m"`, `"2"`).
+    Cpu,
+    /// Memory (`"1Gi"`).
+    Memory,
+    /// GPUs (whole numbers).
+    Gpu,
+    /// Ephemeral storage (`"10Gi"`).
+    EphemeralStorage,
+}
+
+/// Where a secret is mounted in the task's container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretMount {
+    /// Wherever the platform prefers.
+    Any,
+    /// As an environment variable.
+    EnvVar,
+    /// As a file.
+    File,
+}
+
+/// A secret the task needs (`secret_requests(secret(...))`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecretRequest {
+    /// The secret's group (required).
+    pub group: &'static str,
+    /// The secret's key within the group.
+    pub key: Option<&'static str>,
+    /// The group's version.
+    pub group_version: Option<&'static str>,
+    /// How it is mounted.
+    pub mount: SecretMount,
+    /// A custom environment variable name for it.
+    pub env_var: Option<&'static str>,
+}
+
+/// The accelerator (GPU model) a task runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Accelerator {
+    /// The device, such as `nvidia-tesla-t4`.
+    pub device: &'static str,
+    /// A partition size (`"1g.5gb"`), if the GPU is partitioned.
+    pub partition_size: Option<&'static str>,
+    /// Explicitly ask for an unpartitioned GPU.
+    pub unpartitioned: bool,
+}
+
+/// Every option of a task, as `#[task(...)]` gave it (checked at compile time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskConfig {
+    /// `name`: overrides the entity name.
+    pub name: Option<&'static str>,
+    /// `task_type`: the Flyte task type (plugin); `container` by default.
+    pub task_type: Option<&'static str>,
+    /// `retries`: how often a recoverable failure is retried.
+    pub retries: u32,
+    /// `timeout`: how long one attempt may run.
+    pub timeout: Option<Duration>,
+    /// `interruptible`: may run on preemptible machines.
+    pub interruptible: Option<bool>,
+    /// `deprecated`: a message shown to users of the task.
+    pub deprecated: Option<&'static str>,
+    /// `cache`.
+    pub cache: Option<CacheConfig>,
+    /// `container_image`: the image (or the name of an image given to `package --image`).
+    pub container_image: Option<&'static str>,
+    /// `environment`.
+    pub environment: &'static [(&'static str, &'static str)],
+    /// `requests`.
+    pub requests: &'static [(Resource, &'static str)],
+    /// `limits`.
+    pub limits: &'static [(Resource, &'static str)],
+    /// `secret_requests`.
+    pub secrets: &'static [SecretRequest],
+    /// `accelerator`.
+    pub accelerator: Option<Accelerator>,
+    /// `shared_memory`: `Some(None)` for a shared-memory volume without a size limit.
+    pub shared_memory: Option<Option<&'static str>>,
+    /// `pod_template_name`.
+    pub pod_template_name: Option<&'static str>,
+}
+
+impl TaskConfig {
+    /// No options set: what `#[task]` alone gives.
+    pub const DEFAULT: TaskConfig = TaskConfig {
+        name: None,
+        task_type: None,
+        retries: 0,
+        timeout: None,
+        interruptible: None,
+        deprecated: None,
+        cache: None,
+        container_image: None,
+        environment: &[],
+        requests: &[],
+        limits: &[],
+        secrets: &[],
+        accelerator: None,
+        shared_memory: None,
+        pod_template_name: None,
+    };
+}
+
+/// The static description of one task: what `#[task]` registers.
+#[derive(Debug)]
+pub struct TaskEntry {
+    /// `module_path!()` where the task is defined.
+    pub module_path: &'static str,
+    /// The Rust function's name.
+    pub fn_name: &'static str,
+    /// The source file, for messages about duplicate names.
+    pub file: &'static str,
+    /// The source line.
+    pub line: u32,
+    /// The options.
+    pub config: TaskConfig,
+    /// First paragraph of the doc comment.
+    pub short_description: &'static str,
+    /// The whole doc comment.
+    pub long_description: &'static str,
+    /// The typed interface (inputs with descriptions, outputs).
+    pub interface: fn() -> TypedInterface,
+    /// Literals of the inputs that have a default (`#[default(...)]`).
+    pub defaults: fn() -> Result<BTreeMap<String, Literal>, TypeError>,
+    /// The task's code.
+    pub run: TaskFn,
+}
+
+impl TaskEntry {
+    /// The entity name: `name = "..."` if given, else `<crate>.<module path>.<fn>` with `::`
+    /// turned into `.` (flytekit's `module.function` shape).
+    pub fn name(&self) -> String {
+        match self.config.name {
+            Some(name) => name.to_string(),
+            None => format!("{}.{}", self.module_path.replace("::", "."), self.fn_name),
+        }
+    }
+
+    /// Where the task is defined, as `file:line`.
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.file, self.line)
+    }
+}
+
+/// A task as a type: the handle workflows use to call it with type-checked inputs.
+///
+/// `#[task] fn add(a: i64, b: i64) -> i64` also defines a (hidden) type `add` implementing
+/// `Task<Inputs = (i64, i64), Outputs = i64>`.
+pub trait Task {
+    /// The input types, as a tuple in parameter order.
+    type Inputs;
+    /// The output type: the function's return type without `Result`.
+    type Outputs;
+    /// The input names, in parameter order.
+    const INPUT_NAMES: &'static [&'static str];
+    /// The registered description.
+    fn entry() -> &'static TaskEntry;
+}
+
+/// Registration record submitted to `inventory` by `#[task]`.
+pub struct TaskRegistration(pub &'static TaskEntry);
+
+inventory::collect!(TaskRegistration);
