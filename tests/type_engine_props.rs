@@ -270,12 +270,12 @@ fn any_literal() -> impl Strategy<Value = Literal> {
         }),
         Just(Literal::default()),
         ".*".prop_map(|uri| Literal {
-            value: Some(literal::Value::OffloadedMetadata(
+            value: Some(literal::Value::OffloadedMetadata(Box::new(
                 LiteralOffloadedMetadata {
                     uri,
                     ..Default::default()
                 }
-            )),
+            ))),
             ..Default::default()
         }),
     ];

@@ -2,6 +2,7 @@
 //!
 //! protox parses the protos in pure Rust, so no system `protoc` is needed. Every map field becomes a
 //! `BTreeMap`: encoding then walks keys in order, and the same message always gives the same bytes.
+//! `Literal.offloaded_metadata` is boxed so that the common case stays small.
 //! The compiled descriptor set is kept in `OUT_DIR` so tests can compare it with the official one.
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     prost_build::Config::new()
         .btree_map(["."])
+        // A rarely set, large oneof member would make every Literal 288 bytes instead of ~80;
+        // boxing it keeps collections of a million literals compact (docs/benchmarks.md).
+        .boxed(".flyteidl.core.Literal.value.offloaded_metadata")
         .compile_fds(descriptors)?;
     Ok(())
 }

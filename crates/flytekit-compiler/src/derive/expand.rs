@@ -144,7 +144,7 @@ fn expand_struct(
             quote!(#member: ::core::default::Default::default())
         } else if f.default {
             quote_spanned! {ty.span()=>
-                #member: match entries.iter().any(|(k, _)| k.as_str() == ::core::option::Option::Some(#key)) {
+                #member: match entries.iter().any(|(k, _)| #p::types::msgpack_str(k) == ::core::option::Option::Some(#key)) {
                     true => #p::types::struct_field::<#ty>(entries, #key)?,
                     false => ::core::default::Default::default(),
                 }
@@ -179,7 +179,7 @@ fn expand_struct(
                 ::core::result::Result::Ok(())
             }
 
-            fn read_msgpack(value: &#p::rmpv::Value) -> ::core::result::Result<Self, #p::TypeError> {
+            fn read_msgpack(value: &#p::rmpv::ValueRef<'_>) -> ::core::result::Result<Self, #p::TypeError> {
                 let entries = #p::types::struct_map(value, #rust_name)?;
                 ::core::result::Result::Ok(#name { #(#reads),* })
             }
@@ -221,7 +221,7 @@ fn expand_newtype(
                 #inner::write_msgpack(&self.0, out)
             }
 
-            fn read_msgpack(value: &#p::rmpv::Value) -> ::core::result::Result<Self, #p::TypeError> {
+            fn read_msgpack(value: &#p::rmpv::ValueRef<'_>) -> ::core::result::Result<Self, #p::TypeError> {
                 #inner::read_msgpack(value).map(#name)
             }
 
@@ -321,7 +321,7 @@ fn expand_enum(
                 }).map_err(|e| #p::TypeError::new(::std::string::ToString::to_string(&e)))
             }
 
-            fn read_msgpack(value: &#p::rmpv::Value) -> ::core::result::Result<Self, #p::TypeError> {
+            fn read_msgpack(value: &#p::rmpv::ValueRef<'_>) -> ::core::result::Result<Self, #p::TypeError> {
                 match #p::types::enum_read_msgpack(value, #rust_name, &[#(#value_lits),*])? {
                     #(#indices2 => ::core::result::Result::Ok(#name::#idents),)*
                     other => ::core::result::Result::Err(#p::TypeError::new(::std::format!("no variant {}", other))),

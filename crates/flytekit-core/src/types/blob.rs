@@ -15,7 +15,7 @@ use flytekit_idl::core::{
 };
 
 use super::literal::{describe_literal, msgpack_of, resolve, scalar_literal, scalar_of};
-use super::msgpack::{decode_msgpack, msgpack_kind, write_map_len, write_str};
+use super::msgpack::{decode_msgpack, msgpack_kind, msgpack_str, write_map_len, write_str};
 use super::{short_type_name, FlyteType, TypeError};
 
 /// The format of a file type: the `format` of its BLOB literal type ("" = any format).
@@ -189,13 +189,13 @@ macro_rules! blob_type {
                 Ok(())
             }
 
-            fn read_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
+            fn read_msgpack(value: &rmpv::ValueRef<'_>) -> Result<Self, TypeError> {
                 let path = match value {
-                    rmpv::Value::Map(entries) => entries
+                    rmpv::ValueRef::Map(entries) => entries
                         .iter()
-                        .find(|(k, _)| k.as_str() == Some("path"))
-                        .and_then(|(_, v)| v.as_str()),
-                    other => other.as_str(),
+                        .find(|(k, _)| msgpack_str(k) == Some("path"))
+                        .and_then(|(_, v)| msgpack_str(v)),
+                    other => msgpack_str(other),
                 };
                 match path {
                     Some(path) => Ok(Self::new(path)),

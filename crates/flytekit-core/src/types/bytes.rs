@@ -65,9 +65,9 @@ impl FlyteType for Bytes {
         Ok(())
     }
 
-    fn read_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
+    fn read_msgpack(value: &rmpv::ValueRef<'_>) -> Result<Self, TypeError> {
         match value {
-            rmpv::Value::Binary(b) => Ok(Bytes(b.clone())),
+            rmpv::ValueRef::Binary(b) => Ok(Bytes(b.to_vec())),
             _ => Err(TypeError::mismatch("Bytes", "BINARY", msgpack_kind(value))),
         }
     }

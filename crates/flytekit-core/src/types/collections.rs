@@ -15,7 +15,7 @@ use super::literal::{
     describe_literal, is_none, msgpack_of, none_literal, resolve, scalar_literal, simple_type,
 };
 use super::msgpack::{
-    decode_msgpack, msgpack_kind, write_array_len, write_map_len, write_nil, write_str,
+    decode_msgpack, msgpack_kind, msgpack_str, write_array_len, write_map_len, write_nil, write_str,
 };
 use super::{short_type_name, FlyteType, TypeError};
 
@@ -73,9 +73,9 @@ impl<T: FlyteType> FlyteType for Vec<T> {
         Ok(())
     }
 
-    fn read_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
+    fn read_msgpack(value: &rmpv::ValueRef<'_>) -> Result<Self, TypeError> {
         match value {
-            rmpv::Value::Array(items) => items
+            rmpv::ValueRef::Array(items) => items
                 .iter()
                 .enumerate()
                 .map(|(i, item)| T::read_msgpack(item).map_err(|e| e.at_index(i)))
@@ -145,8 +145,8 @@ macro_rules! string_map_type {
                 Ok(())
             }
 
-            fn read_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
-                let rmpv::Value::Map(entries) = value else {
+            fn read_msgpack(value: &rmpv::ValueRef<'_>) -> Result<Self, TypeError> {
+                let rmpv::ValueRef::Map(entries) = value else {
                     return Err(TypeError::mismatch(
                         &short_type_name::<Self>(),
                         "MAP",
@@ -156,7 +156,7 @@ macro_rules! string_map_type {
                 entries
                     .iter()
                     .map(|(k, v)| {
-                        let key = k.as_str().ok_or_else(|| {
+                        let key = msgpack_str(k).ok_or_else(|| {
                             TypeError::new(format!(
                                 "map keys must be strings, found {}",
                                 msgpack_kind(k)
@@ -243,9 +243,9 @@ impl<T: FlyteType> FlyteType for Option<T> {
         }
     }
 
-    fn read_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
+    fn read_msgpack(value: &rmpv::ValueRef<'_>) -> Result<Self, TypeError> {
         match value {
-            rmpv::Value::Nil => Ok(None),
+            rmpv::ValueRef::Nil => Ok(None),
             other => T::read_msgpack(other).map(Some),
         }
     }

@@ -17,7 +17,7 @@ use super::literal::{
     describe_literal, msgpack_annotation, msgpack_literal, msgpack_of, primitive_literal,
     primitive_of, resolve, scalar_of, simple_type, struct_to_msgpack,
 };
-use super::msgpack::{decode_msgpack, msgpack_kind};
+use super::msgpack::{decode_msgpack, msgpack_kind, msgpack_str};
 use super::{FlyteType, TypeError};
 
 /// flytekit's union tag for dataclasses.
@@ -59,7 +59,7 @@ pub fn struct_from_literal<T: FlyteType>(
         return T::read_msgpack(&decode_msgpack(bytes)?);
     }
     if let Some(scalar::Value::Generic(s)) = scalar_of(&literal) {
-        return T::read_msgpack(&struct_to_msgpack(s));
+        return T::read_msgpack(&struct_to_msgpack(s).as_ref());
     }
     Err(TypeError::mismatch(
         rust_name,
@@ -70,11 +70,11 @@ pub fn struct_from_literal<T: FlyteType>(
 
 /// The entries of a msgpack map that should hold a struct.
 pub fn struct_map<'a>(
-    value: &'a rmpv::Value,
+    value: &'a rmpv::ValueRef<'a>,
     rust_name: &str,
-) -> Result<&'a [(rmpv::Value, rmpv::Value)], TypeError> {
+) -> Result<&'a [(rmpv::ValueRef<'a>, rmpv::ValueRef<'a>)], TypeError> {
     match value {
-        rmpv::Value::Map(entries) => Ok(entries),
+        rmpv::ValueRef::Map(entries) => Ok(entries),
         other => Err(TypeError::mismatch(
             rust_name,
             "STRUCT",
@@ -86,10 +86,10 @@ pub fn struct_map<'a>(
 /// Reads field `name` from a struct's msgpack entries. Unknown keys are ignored and a missing
 /// field takes its type's default (`None` for an `Option`), as flytekit does.
 pub fn struct_field<T: FlyteType>(
-    entries: &[(rmpv::Value, rmpv::Value)],
+    entries: &[(rmpv::ValueRef<'_>, rmpv::ValueRef<'_>)],
     name: &str,
 ) -> Result<T, TypeError> {
-    match entries.iter().find(|(k, _)| k.as_str() == Some(name)) {
+    match entries.iter().find(|(k, _)| msgpack_str(k) == Some(name)) {
         Some((_, value)) => T::read_msgpack(value).map_err(|e| e.at_field(name)),
         None => T::msgpack_default()
             .ok_or_else(|| TypeError::new(format!("missing field `{name}`")).at_field(name)),
@@ -156,11 +156,11 @@ pub fn enum_from_literal(
 
 /// The index of the enum value a msgpack value holds.
 pub fn enum_read_msgpack(
-    value: &rmpv::Value,
+    value: &rmpv::ValueRef<'_>,
     rust_name: &str,
     values: &[&str],
 ) -> Result<usize, TypeError> {
-    match value.as_str() {
+    match msgpack_str(value) {
         Some(text) => enum_index(text, rust_name, values),
         None => Err(TypeError::mismatch(rust_name, "ENUM", msgpack_kind(value))),
     }

@@ -50,7 +50,7 @@ pub use literal::{
     none_literal, primitive_literal, primitive_of, resolve, scalar_literal, scalar_of, simple_type,
     MSGPACK_TAG,
 };
-pub use msgpack::{decode_msgpack, msgpack_kind};
+pub use msgpack::{decode_msgpack, msgpack_kind, msgpack_str};
 pub use offloaded::{set_offloaded_literal_fetcher, OffloadedFetcher};
 
 use flytekit_idl::core::{Literal, LiteralType};
@@ -97,7 +97,7 @@ pub trait FlyteType: Sized {
     fn write_msgpack(&self, out: &mut Vec<u8>) -> Result<(), TypeError>;
 
     /// Reads the value from flytekit's msgpack form.
-    fn read_msgpack(value: &rmpv::Value) -> Result<Self, TypeError>;
+    fn read_msgpack(value: &rmpv::ValueRef<'_>) -> Result<Self, TypeError>;
 
     /// The value of a struct field that is missing from the msgpack map, if the type has one
     /// (`Option<T>` is `None`); `None` here makes a missing field an error.

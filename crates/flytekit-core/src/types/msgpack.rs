@@ -1,6 +1,6 @@
 //! msgpack helpers shared by the implementations of [`FlyteType`](super::FlyteType).
 //!
-//! Writing appends to a `Vec<u8>` (which cannot fail); reading goes through an `rmpv::Value`
+//! Writing appends to a `Vec<u8>` (which cannot fail); reading goes through an `rmpv::ValueRef`
 //! tree, which makes flytekit's leniency easy (fields in any order, unknown keys ignored, an
 //! integer where a float is expected).
 
@@ -10,9 +10,9 @@ use super::TypeError;
 const MAX_DEPTH: usize = 256;
 
 /// Decodes one msgpack value that must fill `bytes` exactly.
-pub fn decode_msgpack(bytes: &[u8]) -> Result<rmpv::Value, TypeError> {
+pub fn decode_msgpack(bytes: &[u8]) -> Result<rmpv::ValueRef<'_>, TypeError> {
     let mut reader = bytes;
-    let value = rmpv::decode::read_value_with_max_depth(&mut reader, MAX_DEPTH)
+    let value = rmpv::decode::read_value_ref_with_max_depth(&mut reader, MAX_DEPTH)
         .map_err(|err| TypeError::new(format!("invalid msgpack: {err}")))?;
     if !reader.is_empty() {
         return Err(TypeError::new(format!(
@@ -23,19 +23,27 @@ pub fn decode_msgpack(bytes: &[u8]) -> Result<rmpv::Value, TypeError> {
     Ok(value)
 }
 
-/// A short description of a msgpack value, for error messages.
-pub fn msgpack_kind(value: &rmpv::Value) -> String {
+/// The text of a msgpack string (`None` for other values and invalid UTF-8).
+pub fn msgpack_str<'a>(value: &'a rmpv::ValueRef<'_>) -> Option<&'a str> {
     match value {
-        rmpv::Value::Nil => "msgpack nil".to_string(),
-        rmpv::Value::Boolean(b) => format!("msgpack bool {b}"),
-        rmpv::Value::Integer(i) => format!("msgpack int {i}"),
-        rmpv::Value::F32(f) => format!("msgpack float {f}"),
-        rmpv::Value::F64(f) => format!("msgpack float {f}"),
-        rmpv::Value::String(_) => "msgpack str".to_string(),
-        rmpv::Value::Binary(_) => "msgpack bin".to_string(),
-        rmpv::Value::Array(_) => "msgpack array".to_string(),
-        rmpv::Value::Map(_) => "msgpack map".to_string(),
-        rmpv::Value::Ext(tag, _) => format!("msgpack ext {tag}"),
+        rmpv::ValueRef::String(s) => s.as_str(),
+        _ => None,
+    }
+}
+
+/// A short description of a msgpack value, for error messages.
+pub fn msgpack_kind(value: &rmpv::ValueRef<'_>) -> String {
+    match value {
+        rmpv::ValueRef::Nil => "msgpack nil".to_string(),
+        rmpv::ValueRef::Boolean(b) => format!("msgpack bool {b}"),
+        rmpv::ValueRef::Integer(i) => format!("msgpack int {i}"),
+        rmpv::ValueRef::F32(f) => format!("msgpack float {f}"),
+        rmpv::ValueRef::F64(f) => format!("msgpack float {f}"),
+        rmpv::ValueRef::String(_) => "msgpack str".to_string(),
+        rmpv::ValueRef::Binary(_) => "msgpack bin".to_string(),
+        rmpv::ValueRef::Array(_) => "msgpack array".to_string(),
+        rmpv::ValueRef::Map(_) => "msgpack map".to_string(),
+        rmpv::ValueRef::Ext(tag, _) => format!("msgpack ext {tag}"),
     }
 }
 

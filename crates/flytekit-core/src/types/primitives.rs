@@ -13,8 +13,8 @@ use super::literal::{
     simple_type,
 };
 use super::msgpack::{
-    decode_msgpack, msgpack_kind, write_bool, write_f64, write_int, write_nil, write_str,
-    write_uint,
+    decode_msgpack, msgpack_kind, msgpack_str, write_bool, write_f64, write_int, write_nil,
+    write_str, write_uint,
 };
 use super::{is_none, short_type_name, FlyteType, TypeError};
 
@@ -83,11 +83,11 @@ macro_rules! integer_type {
                 Ok(())
             }
 
-            fn read_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
+            fn read_msgpack(value: &rmpv::ValueRef<'_>) -> Result<Self, TypeError> {
                 let wide = match value {
-                    rmpv::Value::Integer(i) => i.as_i64().map(i128::from).or(i.as_u64().map(i128::from)),
-                    rmpv::Value::F64(f) => whole(*f),
-                    rmpv::Value::F32(f) => whole(f64::from(*f)),
+                    rmpv::ValueRef::Integer(i) => i.as_i64().map(i128::from).or(i.as_u64().map(i128::from)),
+                    rmpv::ValueRef::F64(f) => whole(*f),
+                    rmpv::ValueRef::F32(f) => whole(f64::from(*f)),
                     _ => None,
                 };
                 match wide {
@@ -143,11 +143,11 @@ macro_rules! float_type {
                 Ok(())
             }
 
-            fn read_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
+            fn read_msgpack(value: &rmpv::ValueRef<'_>) -> Result<Self, TypeError> {
                 match value {
-                    rmpv::Value::F64(f) => Ok(*f as $ty),
-                    rmpv::Value::F32(f) => Ok(*f as $ty),
-                    rmpv::Value::Integer(i) => match i.as_f64() {
+                    rmpv::ValueRef::F64(f) => Ok(*f as $ty),
+                    rmpv::ValueRef::F32(f) => Ok(*f as $ty),
+                    rmpv::ValueRef::Integer(i) => match i.as_f64() {
                         Some(f) => Ok(f as $ty),
                         None => Err(TypeError::mismatch(stringify!($ty), "FLOAT", msgpack_kind(value))),
                     },
@@ -185,9 +185,9 @@ impl FlyteType for bool {
         Ok(())
     }
 
-    fn read_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
+    fn read_msgpack(value: &rmpv::ValueRef<'_>) -> Result<Self, TypeError> {
         match value {
-            rmpv::Value::Boolean(b) => Ok(*b),
+            rmpv::ValueRef::Boolean(b) => Ok(*b),
             _ => Err(TypeError::mismatch("bool", "BOOLEAN", msgpack_kind(value))),
         }
     }
@@ -220,8 +220,8 @@ impl FlyteType for String {
         Ok(())
     }
 
-    fn read_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
-        match value.as_str() {
+    fn read_msgpack(value: &rmpv::ValueRef<'_>) -> Result<Self, TypeError> {
+        match msgpack_str(value) {
             Some(s) => Ok(s.to_string()),
             None => Err(TypeError::mismatch("String", "STRING", msgpack_kind(value))),
         }
@@ -259,9 +259,9 @@ impl FlyteType for () {
         Ok(())
     }
 
-    fn read_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
+    fn read_msgpack(value: &rmpv::ValueRef<'_>) -> Result<Self, TypeError> {
         match value {
-            rmpv::Value::Nil => Ok(()),
+            rmpv::ValueRef::Nil => Ok(()),
             _ => Err(TypeError::mismatch("()", "NONE", msgpack_kind(value))),
         }
     }

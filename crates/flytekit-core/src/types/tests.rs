@@ -257,12 +257,12 @@ fn offloaded_literals_are_fetched() {
     )
     .unwrap();
     let offloaded = |uri: String| Literal {
-        value: Some(literal::Value::OffloadedMetadata(
+        value: Some(literal::Value::OffloadedMetadata(Box::new(
             LiteralOffloadedMetadata {
                 uri,
                 ..Default::default()
             },
-        )),
+        ))),
         ..Default::default()
     };
 
@@ -373,7 +373,9 @@ mod json_view {
             &ty,
         )
         .unwrap();
-        let value = decode_msgpack(msgpack_of(&literal).unwrap()).unwrap();
+        let value = decode_msgpack(msgpack_of(&literal).unwrap())
+            .unwrap()
+            .to_owned();
         let map: BTreeMap<_, _> = value
             .as_map()
             .unwrap()

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Timelike, Utc};
 use flytekit_idl::core::{primitive, Literal, LiteralType, SimpleType};
 
 use super::literal::{primitive_literal, simple_type};
-use super::msgpack::{msgpack_kind, write_f64, write_str};
+use super::msgpack::{msgpack_kind, msgpack_str, write_f64, write_str};
 use super::primitives::read_primitive;
 use super::{FlyteType, TypeError};
 
@@ -55,8 +55,11 @@ pub(crate) fn parse_iso_datetime(text: &str) -> Option<DateTime<Utc>> {
         .map(|n| n.and_utc())
 }
 
-fn read_datetime_msgpack(rust: &str, value: &rmpv::Value) -> Result<DateTime<Utc>, TypeError> {
-    match value.as_str() {
+fn read_datetime_msgpack(
+    rust: &str,
+    value: &rmpv::ValueRef<'_>,
+) -> Result<DateTime<Utc>, TypeError> {
+    match msgpack_str(value) {
         Some(text) => parse_iso_datetime(text).ok_or_else(|| {
             TypeError::new(format!(
                 "expected `{rust}` as an ISO-8601 string, found {text:?}"
@@ -96,7 +99,7 @@ impl FlyteType for DateTime<Utc> {
         Ok(())
     }
 
-    fn read_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
+    fn read_msgpack(value: &rmpv::ValueRef<'_>) -> Result<Self, TypeError> {
         read_datetime_msgpack("DateTime<Utc>", value)
     }
 }
@@ -129,18 +132,18 @@ impl FlyteType for NaiveDate {
         Ok(())
     }
 
-    fn read_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
+    fn read_msgpack(value: &rmpv::ValueRef<'_>) -> Result<Self, TypeError> {
         read_datetime_msgpack("NaiveDate", value).map(|dt| dt.date_naive())
     }
 }
 
 /// Float seconds from msgpack (an int is fine too), rounded to the microsecond like Python's
 /// `timedelta`.
-fn read_seconds(rust: &str, value: &rmpv::Value) -> Result<TimeDelta, TypeError> {
+fn read_seconds(rust: &str, value: &rmpv::ValueRef<'_>) -> Result<TimeDelta, TypeError> {
     let seconds = match value {
-        rmpv::Value::F64(f) => Some(*f),
-        rmpv::Value::F32(f) => Some(f64::from(*f)),
-        rmpv::Value::Integer(i) => i.as_f64(),
+        rmpv::ValueRef::F64(f) => Some(*f),
+        rmpv::ValueRef::F32(f) => Some(f64::from(*f)),
+        rmpv::ValueRef::Integer(i) => i.as_f64(),
         _ => None,
     }
     .ok_or_else(|| TypeError::mismatch(rust, "DURATION as float seconds", msgpack_kind(value)))?;
@@ -200,7 +203,7 @@ impl FlyteType for TimeDelta {
         Ok(())
     }
 
-    fn read_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
+    fn read_msgpack(value: &rmpv::ValueRef<'_>) -> Result<Self, TypeError> {
         read_seconds("chrono::Duration", value)
     }
 }
@@ -244,7 +247,7 @@ impl FlyteType for std::time::Duration {
         Ok(())
     }
 
-    fn read_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
+    fn read_msgpack(value: &rmpv::ValueRef<'_>) -> Result<Self, TypeError> {
         read_seconds("std::time::Duration", value).and_then(delta_to_std)
     }
 }

@@ -79,40 +79,40 @@ impl FlyteType for Json {
         Ok(())
     }
 
-    fn read_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
+    fn read_msgpack(value: &rmpv::ValueRef<'_>) -> Result<Self, TypeError> {
         msgpack_to_json(value)
     }
 }
 
 /// A msgpack value as JSON. Map keys that are not strings (a Python dict may have int keys)
 /// become their text; binary and ext values have no JSON form and are errors.
-pub(crate) fn msgpack_to_json(value: &rmpv::Value) -> Result<Json, TypeError> {
+pub(crate) fn msgpack_to_json(value: &rmpv::ValueRef<'_>) -> Result<Json, TypeError> {
     Ok(match value {
-        rmpv::Value::Nil => Json::Null,
-        rmpv::Value::Boolean(b) => Json::Bool(*b),
-        rmpv::Value::Integer(i) => match (i.as_i64(), i.as_u64()) {
+        rmpv::ValueRef::Nil => Json::Null,
+        rmpv::ValueRef::Boolean(b) => Json::Bool(*b),
+        rmpv::ValueRef::Integer(i) => match (i.as_i64(), i.as_u64()) {
             (Some(v), _) => Json::from(v),
             (_, Some(v)) => Json::from(v),
             _ => return Err(TypeError::new(format!("unsupported integer {i}"))),
         },
-        rmpv::Value::F32(f) => float_to_json(f64::from(*f))?,
-        rmpv::Value::F64(f) => float_to_json(*f)?,
-        rmpv::Value::String(s) => match s.as_str() {
+        rmpv::ValueRef::F32(f) => float_to_json(f64::from(*f))?,
+        rmpv::ValueRef::F64(f) => float_to_json(*f)?,
+        rmpv::ValueRef::String(s) => match s.as_str() {
             Some(s) => Json::String(s.to_string()),
             None => return Err(TypeError::new("msgpack string is not valid UTF-8")),
         },
-        rmpv::Value::Array(items) => Json::Array(
+        rmpv::ValueRef::Array(items) => Json::Array(
             items
                 .iter()
                 .enumerate()
                 .map(|(i, item)| msgpack_to_json(item).map_err(|e| e.at_index(i)))
                 .collect::<Result<_, _>>()?,
         ),
-        rmpv::Value::Map(entries) => {
+        rmpv::ValueRef::Map(entries) => {
             let mut map = serde_json::Map::with_capacity(entries.len());
             for (k, v) in entries {
                 let key = match k {
-                    rmpv::Value::String(s) => s.as_str().unwrap_or_default().to_string(),
+                    rmpv::ValueRef::String(s) => s.as_str().unwrap_or_default().to_string(),
                     other => other.to_string(),
                 };
                 let value = msgpack_to_json(v).map_err(|e| e.at_key(&key))?;
@@ -120,7 +120,7 @@ pub(crate) fn msgpack_to_json(value: &rmpv::Value) -> Result<Json, TypeError> {
             }
             Json::Object(map)
         }
-        other @ (rmpv::Value::Binary(_) | rmpv::Value::Ext(..)) => {
+        other @ (rmpv::ValueRef::Binary(_) | rmpv::ValueRef::Ext(..)) => {
             return Err(TypeError::new(format!(
                 "{} has no JSON form",
                 msgpack_kind(other)
