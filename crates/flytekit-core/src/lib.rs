@@ -9,6 +9,7 @@
 
 pub mod context;
 pub mod error;
+pub mod glue;
 pub mod registry;
 pub mod spec;
 pub mod task;
@@ -19,6 +20,8 @@ pub use error::TaskError;
 pub use task::{Task, TaskConfig, TaskEntry};
 pub use types::{FlyteType, TypeError};
 
+#[doc(hidden)]
+pub use inventory;
 #[doc(hidden)]
 pub use rmp;
 #[doc(hidden)]

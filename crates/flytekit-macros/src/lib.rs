@@ -18,3 +18,14 @@ use proc_macro::TokenStream;
 pub fn derive_flyte_type(input: TokenStream) -> TokenStream {
     flytekit_compiler::derive::derive_flyte_type(input.into()).into()
 }
+
+/// Turns a function into a Flyte task, leaving the function as it is.
+///
+/// Inputs are the parameters; outputs are the return value (`o0`, or `o0, o1, ...` for a tuple;
+/// none for `()`); a `Result` error fails the task. Options such as `retries = 3`,
+/// `timeout = "5m"`, `cache(version = "1")` or `requests(cpu = "1", mem = "1Gi")` are checked at
+/// compile time; see the `flytekit` crate docs for the full list.
+#[proc_macro_attribute]
+pub fn task(args: TokenStream, item: TokenStream) -> TokenStream {
+    flytekit_compiler::task::task(args.into(), item.into()).into()
+}

@@ -31,19 +31,31 @@ pub use flytekit_runtime as runtime;
 
 pub use flytekit_core::types::{formats, Bytes, FileFormat, FlyteDirectory, FlyteFile, TypeError};
 pub use flytekit_core::FlyteType;
-pub use flytekit_macros::FlyteType;
+pub use flytekit_core::{current_context, TaskContext, TaskError};
+pub use flytekit_macros::{task, FlyteType};
 
 /// The names a module of tasks and workflows usually needs.
 pub mod prelude {
-    pub use crate::{Bytes, FlyteDirectory, FlyteFile, FlyteType};
+    pub use crate::{
+        current_context, task, Bytes, FlyteDirectory, FlyteFile, FlyteType, TaskError,
+    };
 }
 
 /// What generated code refers to. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use flytekit_core::error::into_task_error;
+    pub use flytekit_core::glue;
+    pub use flytekit_core::inventory;
     pub use flytekit_core::rmp;
     pub use flytekit_core::rmpv;
+    pub use flytekit_core::task::{
+        Accelerator, CacheConfig, Resource, SecretMount, SecretRequest, Task, TaskConfig,
+        TaskEntry, TaskFn, TaskFuture, TaskRegistration,
+    };
     pub use flytekit_core::types;
     pub use flytekit_core::types::{FlyteType, TypeError};
-    pub use flytekit_idl::core::{Literal, LiteralType};
+    pub use flytekit_core::TaskError;
+    pub use flytekit_idl::core::{Literal, LiteralMap, LiteralType, TypedInterface};
+    pub use std::collections::BTreeMap;
 }

@@ -11,6 +11,7 @@
 
 pub mod cache_version;
 pub mod check;
+pub mod expand;
 pub mod options;
 pub mod signature;
 
@@ -94,5 +95,17 @@ pub fn analyze_task(args: TokenStream, item: &ItemFn) -> AnalyzedTask {
             cache_version,
         },
         errors: ctxt.into_error(),
+    }
+}
+
+/// Expands `#[task(args)]` on `item`: parse, analyse, generate. Never panics on user input.
+pub fn task(args: TokenStream, item: TokenStream) -> TokenStream {
+    match parse_task_item(item.clone()) {
+        Ok(function) => expand::expand_task(&analyze_task(args, &function)),
+        Err(error) => {
+            // Keep the item: the error says what is wrong with it, nothing else should.
+            let error = error.to_compile_error();
+            quote::quote!(#item #error)
+        }
     }
 }

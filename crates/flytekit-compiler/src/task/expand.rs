@@ -1,0 +1,355 @@
+//! Code generation of `#[task]`: from an [`AnalyzedTask`] to the tokens that replace the item.
+//!
+//! The user's function is emitted exactly as written (only `#[default]` attributes removed).
+//! Beside it: a braced struct of the same name in the type namespace (so `use m::add;` brings
+//! both, and workflows can name the task as a type), and, inside `const _: () = { ... };` so
+//! nothing else leaks into the user's module, a `static TaskEntry`, its `inventory`
+//! registration, the `Task` impl, and the functions that build the interface and run the task on
+//! literals. Every path goes through `<crate>::__private`.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned as _;
+
+use super::options::{
+    AcceleratorPartition, MountRequirement, ResourceKind, ResourceSet, TaskOptions,
+};
+use super::signature::OutputValues;
+use super::{AnalyzedTask, TaskDefinition};
+
+/// Expands an analysed task. With errors, emits the function, the marker struct and the errors,
+/// so one mistake does not also break every place that calls the function.
+pub fn expand_task(analyzed: &AnalyzedTask) -> TokenStream {
+    let item = &analyzed.item;
+    let ident = &item.sig.ident;
+    let vis = &item.vis;
+    let marker = quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #vis struct #ident {}
+    };
+    if let Some(errors) = &analyzed.errors {
+        let errors = errors.to_compile_error();
+        return quote!(#item #marker #errors);
+    }
+    let registration = registration(&analyzed.definition, item);
+    quote! {
+        #item
+        #marker
+        const _: () = { #registration };
+    }
+}
+
+fn str_lit(value: &str) -> syn::LitStr {
+    syn::LitStr::new(value, Span::call_site())
+}
+
+fn opt_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn registration(definition: &TaskDefinition, item: &syn::ItemFn) -> TokenStream {
+    let options = &definition.options;
+    let krate = match &options.crate_path {
+        Some(path) => quote!(#path),
+        None => quote!(::flytekit),
+    };
+    let p = quote!(#krate::__private);
+    let signature = &definition.signature;
+    let ident = &signature.ident;
+    let fn_name = str_lit(&ident.unraw_string());
+    let config = task_config(options, definition.cache_version.as_deref(), &p);
+    let short = str_lit(
+        definition
+            .docs
+            .short_description
+            .as_deref()
+            .unwrap_or_default(),
+    );
+    let long = str_lit(
+        definition
+            .docs
+            .long_description
+            .as_deref()
+            .unwrap_or_default(),
+    );
+
+    // Interface: one entry per input and output, each checked against `FlyteType` at the
+    // user's type so an unsupported type is an error on that type.
+    let input_entries = signature.inputs.iter().map(|input| {
+        let (name, ty) = (input.name(), &input.ty);
+        let description = input.description.clone().unwrap_or_default();
+        quote_spanned!(ty.span()=> (#name, <#ty as #p::FlyteType>::literal_type(), #description))
+    });
+    let output_types = signature.output.values.types();
+    let output_names: Vec<String> = (0..output_types.len()).map(|i| format!("o{i}")).collect();
+    let returns = definition.docs.returns.clone().unwrap_or_default();
+    let output_entries = output_types.iter().zip(&output_names).map(|(ty, name)| {
+        let description = if output_types.len() == 1 {
+            returns.clone()
+        } else {
+            String::new()
+        };
+        quote_spanned!(ty.span()=> (#name, <#ty as #p::FlyteType>::literal_type(), #description))
+    });
+
+    // Defaults: the user's expression, typed as the input, at the expression's span.
+    let defaults = signature.inputs.iter().filter_map(|input| {
+        let expr = input.default.as_ref()?;
+        let (name, ty) = (input.name(), &input.ty);
+        Some(quote_spanned! {expr.span()=>
+            #p::glue::default_value::<#ty>(&mut defaults, #name, { let value: #ty = #expr; value })?;
+        })
+    });
+
+    // Reading inputs: a missing input with a default takes the default.
+    let reads = signature.inputs.iter().enumerate().map(|(i, input)| {
+        let (name, ty) = (input.name(), &input.ty);
+        let var = format_ident!("__input{}", i);
+        match &input.default {
+            Some(expr) => quote_spanned! {ty.span()=>
+                let #var: #ty = #p::glue::input_or::<#ty>(&inputs, #name, || { let value: #ty = #expr; value })?;
+            },
+            None => quote_spanned!(ty.span()=> let #var: #ty = #p::glue::input::<#ty>(&inputs, #name)?;),
+        }
+    });
+    let args = (0..signature.inputs.len()).map(|i| format_ident!("__input{}", i));
+    let await_call = signature.is_async.then(|| quote!(.await));
+    let call = quote!(#ident(#(#args),*) #await_call);
+    let value = match &signature.output.result {
+        Some(_) => quote! {
+            match #call {
+                ::core::result::Result::Ok(value) => value,
+                ::core::result::Result::Err(error) => {
+                    return ::core::result::Result::Err(#p::into_task_error(error));
+                }
+            }
+        },
+        None => call,
+    };
+    let writes = match &signature.output.values {
+        OutputValues::Unit => quote!(let () = #value;),
+        OutputValues::Single(_) => quote! {
+            let value = #value;
+            #p::glue::output(&mut outputs, "o0", &value)?;
+        },
+        OutputValues::Tuple(types) => {
+            let vars: Vec<_> = (0..types.len())
+                .map(|i| format_ident!("__output{}", i))
+                .collect();
+            quote! {
+                let (#(#vars,)*) = #value;
+                #(#p::glue::output(&mut outputs, #output_names, &#vars)?;)*
+            }
+        }
+    };
+    let body = quote! {
+        #(#reads)*
+        let mut outputs = #p::LiteralMap::default();
+        #writes
+        ::core::result::Result::Ok(outputs)
+    };
+    let run = if signature.is_async {
+        quote! {
+            fn run(inputs: #p::LiteralMap) -> #p::TaskFuture {
+                ::std::boxed::Box::pin(async move { #body })
+            }
+            #p::TaskFn::Async(run)
+        }
+    } else {
+        quote! {
+            fn run(inputs: &#p::LiteralMap) -> ::core::result::Result<#p::LiteralMap, #p::TaskError> {
+                let inputs = inputs;
+                #body
+            }
+            #p::TaskFn::Sync(run)
+        }
+    };
+
+    let input_types = signature.inputs.iter().map(|input| &input.ty);
+    let input_names = signature.inputs.iter().map(|input| input.name());
+    let output_type = match &signature.output.values {
+        OutputValues::Unit => quote!(()),
+        OutputValues::Single(ty) => quote!(#ty),
+        OutputValues::Tuple(types) => quote!((#(#types,)*)),
+    };
+    let sig_span = item.sig.span();
+
+    quote_spanned! {sig_span=>
+        static ENTRY: #p::TaskEntry = #p::TaskEntry {
+            module_path: ::core::module_path!(),
+            fn_name: #fn_name,
+            file: ::core::file!(),
+            line: ::core::line!(),
+            config: #config,
+            short_description: #short,
+            long_description: #long,
+            interface: {
+                fn interface() -> #p::TypedInterface {
+                    #p::glue::interface(::std::vec![#(#input_entries),*], ::std::vec![#(#output_entries),*])
+                }
+                interface
+            },
+            defaults: {
+                fn defaults() -> ::core::result::Result<#p::BTreeMap<::std::string::String, #p::Literal>, #p::TypeError> {
+                    #[allow(unused_mut)]
+                    let mut defaults = #p::BTreeMap::new();
+                    #(#defaults)*
+                    ::core::result::Result::Ok(defaults)
+                }
+                defaults
+            },
+            run: { #run },
+        };
+
+        impl #p::Task for #ident {
+            type Inputs = (#(#input_types,)*);
+            type Outputs = #output_type;
+            const INPUT_NAMES: &'static [&'static str] = &[#(#input_names),*];
+            fn entry() -> &'static #p::TaskEntry {
+                &ENTRY
+            }
+        }
+
+        #p::inventory::submit! { #p::TaskRegistration(&ENTRY) }
+    }
+}
+
+fn task_config(options: &TaskOptions, cache_version: Option<&str>, p: &TokenStream) -> TokenStream {
+    let name = opt_str(options.name.as_ref().map(|n| n.value.as_str()));
+    let task_type = opt_str(options.task_type.as_ref().map(|t| t.value.as_str()));
+    let retries = options.retries.as_ref().map_or(0, |r| r.value);
+    let timeout = match &options.timeout {
+        Some(t) => {
+            let (secs, nanos) = (t.value.as_secs(), t.value.subsec_nanos());
+            quote!(::core::option::Option::Some(::core::time::Duration::new(#secs, #nanos)))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let interruptible = match &options.interruptible {
+        Some(i) => {
+            let value = i.value;
+            quote!(::core::option::Option::Some(#value))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let deprecated = opt_str(options.deprecated.as_ref().map(|d| d.value.as_str()));
+    let cache = match (&options.cache, cache_version) {
+        (Some(cache), Some(version)) => {
+            let serialize = cache.serialize;
+            let ignored = cache.ignored_inputs.iter().map(|i| i.value.as_str());
+            quote!(::core::option::Option::Some(#p::CacheConfig {
+                version: #version,
+                serialize: #serialize,
+                ignored_inputs: &[#(#ignored),*],
+            }))
+        }
+        _ => quote!(::core::option::Option::None),
+    };
+    let image = opt_str(options.container_image.as_ref().map(|i| i.value.as_str()));
+    let environment = options.environment.iter().map(|e| {
+        let (k, v) = (&e.name, &e.value);
+        quote!((#k, #v))
+    });
+    let gpu_both = gpu_request_and_limit(&options.resources.requests, &options.resources.limits);
+    let requests = resource_entries(&options.resources.requests, gpu_both, p);
+    let limits = resource_entries(&options.resources.limits, gpu_both, p);
+    let secrets = options.secret_requests.iter().map(|s| {
+        let group = &s.group.value;
+        let key = opt_str(s.key.as_ref().map(|k| k.value.as_str()));
+        let version = opt_str(s.group_version.as_ref().map(|v| v.value.as_str()));
+        let env_var = opt_str(s.env_var.as_ref().map(|v| v.value.as_str()));
+        let mount = match s.mount {
+            MountRequirement::Any => quote!(#p::SecretMount::Any),
+            MountRequirement::EnvVar => quote!(#p::SecretMount::EnvVar),
+            MountRequirement::File => quote!(#p::SecretMount::File),
+        };
+        quote!(#p::SecretRequest { group: #group, key: #key, group_version: #version, mount: #mount, env_var: #env_var })
+    });
+    let accelerator = match &options.accelerator {
+        Some(a) => {
+            let device = &a.device.value;
+            let (size, unpartitioned) = match &a.partition {
+                Some(AcceleratorPartition::Size(size)) => (opt_str(Some(&size.value)), false),
+                Some(AcceleratorPartition::Unpartitioned) => (opt_str(None), true),
+                None => (opt_str(None), false),
+            };
+            quote!(::core::option::Option::Some(#p::Accelerator { device: #device, partition_size: #size, unpartitioned: #unpartitioned }))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let shared_memory = match &options.shared_memory {
+        Some(shm) => {
+            let size = opt_str(shm.size_limit.as_ref().map(|s| s.value.as_str()));
+            quote!(::core::option::Option::Some(#size))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let pod_template = opt_str(options.pod_template_name.as_ref().map(|p| p.value.as_str()));
+    quote! {
+        #p::TaskConfig {
+            name: #name,
+            task_type: #task_type,
+            retries: #retries,
+            timeout: #timeout,
+            interruptible: #interruptible,
+            deprecated: #deprecated,
+            cache: #cache,
+            container_image: #image,
+            environment: &[#(#environment),*],
+            requests: &[#(#requests),*],
+            limits: &[#(#limits),*],
+            secrets: &[#(#secrets),*],
+            accelerator: #accelerator,
+            shared_memory: #shared_memory,
+            pod_template_name: #pod_template,
+        }
+    }
+}
+
+/// Flyte rejects a GPU request that differs from the limit: when only one is given it is used
+/// for both.
+fn gpu_request_and_limit<'a>(
+    requests: &'a ResourceSet,
+    limits: &'a ResourceSet,
+) -> Option<&'a str> {
+    match (&requests.gpu, &limits.gpu) {
+        (Some(gpu), None) | (None, Some(gpu)) => Some(gpu.value.as_str()),
+        _ => None,
+    }
+}
+
+fn resource_entries<'a>(
+    set: &'a ResourceSet,
+    gpu_both: Option<&'a str>,
+    p: &'a TokenStream,
+) -> impl Iterator<Item = TokenStream> + 'a {
+    ResourceKind::ALL.into_iter().filter_map(move |kind| {
+        let value = match (kind, set.get(kind)) {
+            (_, Some(value)) => value.value.as_str(),
+            (ResourceKind::Gpu, None) => gpu_both?,
+            (_, None) => return None,
+        };
+        let resource = match kind {
+            ResourceKind::Cpu => quote!(#p::Resource::Cpu),
+            ResourceKind::Memory => quote!(#p::Resource::Memory),
+            ResourceKind::Gpu => quote!(#p::Resource::Gpu),
+            ResourceKind::EphemeralStorage => quote!(#p::Resource::EphemeralStorage),
+        };
+        Some(quote!((#resource, #value)))
+    })
+}
+
+trait UnrawString {
+    fn unraw_string(&self) -> String;
+}
+
+impl UnrawString for syn::Ident {
+    fn unraw_string(&self) -> String {
+        use syn::ext::IdentExt;
+        self.unraw().to_string()
+    }
+}
