@@ -89,6 +89,11 @@ pub fn current_context() -> Arc<TaskContext> {
         })
 }
 
+/// The context of the task running on this thread, or `None` outside a task.
+pub fn try_current_context() -> Option<Arc<TaskContext>> {
+    CURRENT.with(|current| current.borrow().clone())
+}
+
 /// Runs `f` with `context` as the current task context.
 pub fn with_context<R>(context: Arc<TaskContext>, f: impl FnOnce() -> R) -> R {
     let previous = CURRENT.with(|current| current.replace(Some(context)));

@@ -33,6 +33,7 @@ pub use flytekit_core::types::{formats, Bytes, FileFormat, FlyteDirectory, Flyte
 pub use flytekit_core::FlyteType;
 pub use flytekit_core::{current_context, TaskContext, TaskError};
 pub use flytekit_macros::{task, FlyteType};
+pub use flytekit_runtime::main;
 
 /// The names a module of tasks and workflows usually needs.
 pub mod prelude {

@@ -1,0 +1,143 @@
+//! One attempt of one task: run its code on input literals with a task context current, catch
+//! a panic as a user error, and enforce the timeout.
+//!
+//! Sync tasks run on tokio's blocking pool (they may be CPU-bound); async tasks run as tokio
+//! tasks. At the timeout an async task is cancelled; a sync one cannot be (Rust has no way to
+//! stop a thread), so its attempt is reported as timed out and its result, if it ever comes, is
+//! discarded.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex, Once};
+use std::time::Duration;
+
+use flytekit_core::context::{try_current_context, with_context, WithContext};
+use flytekit_core::task::{TaskEntry, TaskFn};
+use flytekit_core::{TaskContext, TaskError};
+use flytekit_idl::core::LiteralMap;
+
+/// The message of a panic payload (`panic!("...")` gives a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        message.to_string()
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "a panic with a non-text payload".to_string()
+    }
+}
+
+/// Where each running task last panicked, keyed by its context's address: the panic hook runs
+/// on the panicking thread, the attempt may be awaited on another.
+static PANIC_LOCATIONS: Mutex<Option<HashMap<usize, String>>> = Mutex::new(None);
+
+fn context_key(context: &Arc<TaskContext>) -> usize {
+    Arc::as_ptr(context) as usize
+}
+
+/// Installs (once) a panic hook that stays quiet for panics inside tasks, which become task
+/// errors carrying the panic's location, and leaves every other panic to the previous hook.
+pub fn install_panic_hook() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| match try_current_context() {
+            Some(context) => {
+                let location = info
+                    .location()
+                    .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
+                    .unwrap_or_default();
+                let mut locations = PANIC_LOCATIONS.lock().unwrap_or_else(|e| e.into_inner());
+                locations
+                    .get_or_insert_with(HashMap::new)
+                    .insert(context_key(&context), location);
+            }
+            None => previous(info),
+        }));
+    });
+}
+
+fn panicked(context: &Arc<TaskContext>, payload: &(dyn Any + Send)) -> TaskError {
+    let location = PANIC_LOCATIONS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_mut()
+        .and_then(|locations| locations.remove(&context_key(context)));
+    let message = match location {
+        Some(location) if !location.is_empty() => {
+            format!("task panicked at {location}: {}", panic_message(payload))
+        }
+        _ => format!("task panicked: {}", panic_message(payload)),
+    };
+    TaskError::user(message).with_code("USER:Panic")
+}
+
+fn timed_out(timeout: Duration) -> TaskError {
+    TaskError::recoverable(format!("task timed out after {}", humanize(timeout)))
+        .with_code("USER:Timeout")
+}
+
+/// A short human form of a duration (`1.5s`, `2m`).
+pub fn humanize(duration: Duration) -> String {
+    let secs = duration.as_secs_f64();
+    if secs < 60.0 {
+        format!("{}s", (secs * 1000.0).round() / 1000.0)
+    } else {
+        format!("{}m", (secs / 60.0 * 100.0).round() / 100.0)
+    }
+}
+
+/// Runs one attempt of `entry` on `inputs`.
+pub async fn run_attempt(
+    entry: &'static TaskEntry,
+    inputs: LiteralMap,
+    context: Arc<TaskContext>,
+    timeout: Option<Duration>,
+) -> Result<LiteralMap, TaskError> {
+    install_panic_hook();
+    let key = context.clone();
+    match entry.run {
+        TaskFn::Sync(run) => {
+            let handle = tokio::task::spawn_blocking(move || {
+                with_context(context, || catch_unwind(AssertUnwindSafe(|| run(&inputs))))
+            });
+            let joined = match timeout {
+                Some(limit) => match tokio::time::timeout(limit, handle).await {
+                    Ok(joined) => joined,
+                    Err(_) => return Err(timed_out(limit)),
+                },
+                None => handle.await,
+            };
+            match joined {
+                Ok(Ok(result)) => result,
+                Ok(Err(payload)) => Err(panicked(&key, payload.as_ref())),
+                Err(join_error) => Err(TaskError::system(format!(
+                    "task thread failed: {join_error}"
+                ))),
+            }
+        }
+        TaskFn::Async(run) => {
+            let mut handle = tokio::spawn(WithContext::new(context, run(inputs)));
+            let joined = match timeout {
+                Some(limit) => match tokio::time::timeout(limit, &mut handle).await {
+                    Ok(joined) => joined,
+                    Err(_) => {
+                        handle.abort();
+                        return Err(timed_out(limit));
+                    }
+                },
+                None => handle.await,
+            };
+            match joined {
+                Ok(result) => result,
+                Err(join_error) if join_error.is_panic() => {
+                    Err(panicked(&key, join_error.into_panic().as_ref()))
+                }
+                Err(join_error) => Err(TaskError::system(format!(
+                    "task was cancelled: {join_error}"
+                ))),
+            }
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! The command line of a user's binary: `list`, `run`, `execute`.
+
+use std::io::Write;
+
+use clap::{Parser, Subcommand};
+use flytekit_core::registry;
+use flytekit_core::types::json::literal_map_to_json;
+
+use crate::cli_inputs::{describe_inputs, parse_inputs};
+use crate::entrypoint::{execute, fail_on_error, provided, ExecuteArgs, Outcome};
+use crate::storage::Storage;
+
+/// The Flyte tasks and workflows of this binary (flytekit-rs).
+#[derive(Debug, Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    /// More log output (-v info, -vv debug); `RUST_LOG` works too.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List the tasks in this binary.
+    List {
+        /// One JSON object per line instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run a task locally: `run add --a 1 --b 2` (`run add --help` lists its inputs).
+    #[command(disable_help_flag = true)]
+    Run {
+        /// Print the outputs as one line of JSON.
+        #[arg(long)]
+        json: bool,
+        /// The entity: its full name or, when unambiguous, its function name.
+        #[arg(allow_hyphen_values = true)]
+        entity: String,
+        /// The inputs, as `--name value`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        inputs: Vec<String>,
+    },
+    /// The task container entrypoint Flyte runs (FLYTE-CONTRACT section 3).
+    Execute {
+        /// Location of inputs.pb (`{{.input}}`).
+        #[arg(long)]
+        inputs: String,
+        /// Where outputs.pb or error.pb go (`{{.outputPrefix}}`).
+        #[arg(long)]
+        output_prefix: String,
+        /// Where files and directories go (`{{.rawOutputDataPrefix}}`).
+        #[arg(long)]
+        raw_output_data_prefix: Option<String>,
+        /// Where this attempt's checkpoint goes (`{{.checkpointOutputPrefix}}`).
+        #[arg(long)]
+        checkpoint_path: Option<String>,
+        /// The previous attempt's checkpoint (`{{.prevCheckpointPrefix}}`).
+        #[arg(long)]
+        prev_checkpoint: Option<String>,
+        /// The task to run (its name), after `--`.
+        #[arg(last = true, required = true)]
+        task: Vec<String>,
+    },
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    use std::io::IsTerminal;
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}
+
+/// Runs the command line `args` (program name first) and returns the process exit code.
+pub fn run_cli<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() { 2 } else { 0 };
+        }
+    };
+    init_logging(cli.verbose);
+    if let Err(clashes) = registry::check_unique_names() {
+        for clash in clashes {
+            eprintln!("error: {clash}");
+        }
+        return 2;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return 1;
+        }
+    };
+    match cli.command {
+        Command::List { json } => list(json),
+        Command::Run {
+            json,
+            entity,
+            inputs,
+        } => runtime.block_on(run(&entity, &inputs, json)),
+        Command::Execute {
+            inputs,
+            output_prefix,
+            raw_output_data_prefix,
+            checkpoint_path,
+            prev_checkpoint,
+            task,
+        } => {
+            let args = ExecuteArgs {
+                inputs,
+                output_prefix,
+                raw_output_data_prefix: provided(raw_output_data_prefix),
+                checkpoint_path: provided(checkpoint_path),
+                prev_checkpoint: provided(prev_checkpoint),
+                task: task.join(" "),
+            };
+            match runtime.block_on(execute(args, &Storage::new())) {
+                Ok(Outcome::Succeeded) => 0,
+                Ok(Outcome::Failed) if fail_on_error() => 1,
+                Ok(Outcome::Failed) => 0,
+                Err(err) => {
+                    eprintln!("error: could not write outputs.pb or error.pb: {err}");
+                    1
+                }
+            }
+        }
+    }
+}
+
+fn list(json: bool) -> i32 {
+    let mut out = std::io::stdout().lock();
+    for task in registry::tasks() {
+        let line = if json {
+            serde_json::json!({"kind": "task", "name": task.name(), "location": task.location()})
+                .to_string()
+        } else {
+            format!("task  {:<50} {}", task.name(), task.short_description)
+        };
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    0
+}
+
+const RUN_USAGE: &str = "Usage: run [--json] <ENTITY> [--<input> <value>]...
+
+Runs a task locally and prints its outputs as JSON.
+`run <ENTITY> --help` lists the entity's inputs; `list` lists the entities.";
+
+async fn run(entity: &str, args: &[String], json: bool) -> i32 {
+    if entity == "--help" || entity == "-h" {
+        println!("{RUN_USAGE}");
+        return 0;
+    }
+    let Some(task) = registry::task(entity) else {
+        eprintln!("error: no task named `{entity}`; `list` shows what this binary has");
+        return 2;
+    };
+    let interface = (task.interface)();
+    // `--json` after the entity means the flag too, unless the entity has an input named json.
+    let has_json_input = interface
+        .inputs
+        .as_ref()
+        .is_some_and(|i| i.variables.contains_key("json"));
+    let json = json || (!has_json_input && args.iter().any(|a| a == "--json"));
+    let args: Vec<String> = args
+        .iter()
+        .filter(|a| has_json_input || *a != "--json")
+        .cloned()
+        .collect();
+    let args = args.as_slice();
+    let defaults = match (task.defaults)() {
+        Ok(defaults) => defaults,
+        Err(err) => {
+            eprintln!(
+                "error: the default of an input of `{}` cannot be converted: {err}",
+                task.name()
+            );
+            return 2;
+        }
+    };
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!(
+            "{}\n\n{}\n\nInputs:\n{}",
+            task.name(),
+            task.short_description,
+            describe_inputs(&interface, &defaults)
+        );
+        return 0;
+    }
+    let inputs = match parse_inputs(args, &interface, &defaults) {
+        Ok(inputs) => inputs,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return 2;
+        }
+    };
+    match crate::local::run_task(task, inputs).await {
+        Ok(outputs) => match literal_map_to_json(&outputs) {
+            Ok(value) if json => {
+                println!("{value}");
+                0
+            }
+            Ok(value) => {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string())
+                );
+                0
+            }
+            Err(err) => {
+                eprintln!("error: the outputs have no JSON form: {err}");
+                1
+            }
+        },
+        Err(err) => {
+            eprintln!("error: task `{}` failed: {err}", task.name());
+            1
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! `execute`: the task container entrypoint (FLYTE-CONTRACT section 3).
+//!
+//! `<binary> execute --inputs URI --output-prefix URI --raw-output-data-prefix URI
+//! --checkpoint-path URI --prev-checkpoint URI -- <task name>` reads `inputs.pb`, runs one
+//! attempt of the task and writes exactly one of `outputs.pb` or `error.pb` under the output
+//! prefix, atomically. Like `pyflyte-execute` it exits 0 after writing `error.pb` (Flyte reads
+//! the error's kind from the file; a bare non-zero exit would be classified as a system
+//! failure), and non-zero only when nothing could be written or `FLYTE_FAIL_ON_ERROR` is set.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use flytekit_core::context::{ExecutionId, TaskId};
+use flytekit_core::{registry, TaskContext, TaskError};
+use flytekit_idl::core::{literal, scalar, Literal, LiteralMap, LiteralType};
+use prost::Message;
+
+use crate::attempt::run_attempt;
+use crate::files::upload_local_blobs;
+use crate::storage::{join, Storage, StorageError};
+
+/// The arguments of `execute`, as the backend fills them in.
+#[derive(Debug, Clone, Default)]
+pub struct ExecuteArgs {
+    /// `{{.input}}`: the inputs file.
+    pub inputs: String,
+    /// `{{.outputPrefix}}`: where outputs.pb / error.pb go.
+    pub output_prefix: String,
+    /// `{{.rawOutputDataPrefix}}`: where files and directories go.
+    pub raw_output_data_prefix: Option<String>,
+    /// `{{.checkpointOutputPrefix}}`.
+    pub checkpoint_path: Option<String>,
+    /// `{{.prevCheckpointPrefix}}`.
+    pub prev_checkpoint: Option<String>,
+    /// The task locator: the task's name.
+    pub task: String,
+}
+
+/// An argument the backend left empty, as the two characters `""`, or as an unsubstituted
+/// `{{...}}` placeholder means "not provided" (flytekit's `normalize_inputs`).
+pub fn provided(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.is_empty() && v != "\"\"" && !(v.starts_with("{{") && v.ends_with("}}")))
+}
+
+/// What `execute` did, for the exit code.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// outputs.pb was written.
+    Succeeded,
+    /// error.pb was written.
+    Failed,
+}
+
+/// Runs the entrypoint; `Err` only when neither outputs.pb nor error.pb could be written.
+pub async fn execute(args: ExecuteArgs, storage: &Storage) -> Result<Outcome, StorageError> {
+    let result = run(&args, storage).await;
+    match result {
+        Ok(outputs) => {
+            storage
+                .put(
+                    &join(&args.output_prefix, "outputs.pb"),
+                    outputs.encode_to_vec(),
+                )
+                .await?;
+            tracing::info!(task = %args.task, "wrote outputs.pb");
+            Ok(Outcome::Succeeded)
+        }
+        Err(error) => {
+            let now = chrono::Utc::now();
+            let timestamp = prost_types::Timestamp {
+                seconds: now.timestamp(),
+                nanos: now.timestamp_subsec_nanos() as i32,
+            };
+            let mut document = error.to_error_document(timestamp);
+            if let (Some(container_error), Ok(worker)) =
+                (document.error.as_mut(), std::env::var("_F_WN"))
+            {
+                container_error.worker = worker;
+            }
+            storage
+                .put(
+                    &join(&args.output_prefix, "error.pb"),
+                    document.encode_to_vec(),
+                )
+                .await?;
+            tracing::warn!(task = %args.task, "task failed: {error}");
+            eprintln!("{error}");
+            Ok(Outcome::Failed)
+        }
+    }
+}
+
+async fn run(args: &ExecuteArgs, storage: &Storage) -> Result<LiteralMap, TaskError> {
+    let entry = registry::task(&args.task).ok_or_else(|| {
+        TaskError::user(format!(
+            "no task named `{}` in this binary; it has: {}",
+            args.task,
+            registry::tasks()
+                .map(|t| format!("`{}`", t.name()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })?;
+
+    let bytes = storage.get(&args.inputs).await.map_err(|err| match err {
+        StorageError::NotFound(uri) => {
+            TaskError::system(format!("cannot read the inputs: `{uri}` does not exist"))
+        }
+        other => TaskError::system(format!("cannot read the inputs: {other}")),
+    })?;
+    let mut inputs = LiteralMap::decode(bytes.as_ref()).map_err(|err| {
+        TaskError::conversion(format!(
+            "the inputs at `{}` are not a valid LiteralMap (inputs.pb): {err}",
+            args.inputs
+        ))
+    })?;
+    resolve_offloaded(&mut inputs, storage).await?;
+
+    let array_index = array_index()?;
+    if let Some(index) = array_index {
+        inputs = select_element(inputs, &(entry.interface)(), index)?;
+    }
+
+    let context = Arc::new(context_from_env(args, array_index));
+    let timeout = entry.config.timeout;
+    let outputs = run_attempt(entry, inputs, context.clone(), timeout).await?;
+    upload_local_blobs(outputs, &context.raw_output_prefix, storage).await
+}
+
+/// Replaces every offloaded input literal by the literal stored at its URI.
+async fn resolve_offloaded(inputs: &mut LiteralMap, storage: &Storage) -> Result<(), TaskError> {
+    for (name, literal) in inputs.literals.iter_mut() {
+        let mut depth = 0;
+        while let Some(literal::Value::OffloadedMetadata(meta)) = &literal.value {
+            depth += 1;
+            if depth > 8 {
+                return Err(TaskError::conversion(format!(
+                    "input `{name}`: offloaded literals nest too deeply"
+                )));
+            }
+            let bytes = storage.get(&meta.uri).await.map_err(|err| {
+                TaskError::system(format!(
+                    "input `{name}`: cannot fetch the offloaded literal: {err}"
+                ))
+            })?;
+            *literal = Literal::decode(bytes.as_ref()).map_err(|err| {
+                TaskError::conversion(format!(
+                    "input `{name}`: offloaded literal at `{}` is not a valid Literal: {err}",
+                    meta.uri
+                ))
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// The element a map-task sub-node works on: `FLYTE_K8S_ARRAY_INDEX` (or the variable named by
+/// `BATCH_JOB_ARRAY_INDEX_VAR_NAME`) plus `BATCH_JOB_ARRAY_INDEX_OFFSET`.
+fn array_index() -> Result<Option<usize>, TaskError> {
+    let var = std::env::var("BATCH_JOB_ARRAY_INDEX_VAR_NAME")
+        .unwrap_or_else(|_| "FLYTE_K8S_ARRAY_INDEX".to_string());
+    let Ok(index) = std::env::var(&var) else {
+        return Ok(None);
+    };
+    let parse = |name: &str, value: &str| {
+        value
+            .trim()
+            .parse::<usize>()
+            .map_err(|_| TaskError::system(format!("`{name}` is `{value}`, not an index")))
+    };
+    let offset = match std::env::var("BATCH_JOB_ARRAY_INDEX_OFFSET") {
+        Ok(offset) => parse("BATCH_JOB_ARRAY_INDEX_OFFSET", &offset)?,
+        Err(_) => 0,
+    };
+    Ok(Some(parse(&var, &index)? + offset))
+}
+
+fn collection_depth_of_type(ty: Option<&LiteralType>) -> usize {
+    match ty.and_then(|t| t.r#type.as_ref()) {
+        Some(flytekit_idl::core::literal_type::Type::CollectionType(inner)) => {
+            1 + collection_depth_of_type(Some(inner))
+        }
+        _ => 0,
+    }
+}
+
+fn collection_depth_of_literal(literal: &Literal) -> usize {
+    match &literal.value {
+        Some(literal::Value::Collection(c)) => {
+            1 + c.literals.first().map_or(0, collection_depth_of_literal)
+        }
+        _ => 0,
+    }
+}
+
+/// In a map task every element gets the whole array node's inputs: lists for the mapped
+/// inputs, single values for the bound ones. An input whose literal is one list deeper than its
+/// declared type is mapped, and element `index` is taken from it.
+fn select_element(
+    inputs: LiteralMap,
+    interface: &flytekit_idl::core::TypedInterface,
+    index: usize,
+) -> Result<LiteralMap, TaskError> {
+    let declared = interface.inputs.as_ref().map(|v| &v.variables);
+    let mut selected = BTreeMap::new();
+    for (name, literal) in inputs.literals {
+        let ty = declared
+            .and_then(|d| d.get(&name))
+            .and_then(|v| v.r#type.as_ref());
+        let mapped = collection_depth_of_literal(&literal) > collection_depth_of_type(ty);
+        let value = match literal.value {
+            Some(literal::Value::Collection(collection)) if mapped => {
+                let len = collection.literals.len();
+                collection.literals.into_iter().nth(index).ok_or_else(|| {
+                    TaskError::system(format!(
+                        "array index {index} is out of range for input `{name}` of {len} elements"
+                    ))
+                })?
+            }
+            value => Literal { value, ..literal },
+        };
+        selected.insert(name, value);
+    }
+    Ok(LiteralMap { literals: selected })
+}
+
+fn env(names: &[&str]) -> String {
+    names
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_default()
+}
+
+/// The task context from the backend's environment (FLYTE-CONTRACT section 3.4) and the
+/// command line.
+fn context_from_env(args: &ExecuteArgs, array_index: Option<usize>) -> TaskContext {
+    let working_dir = std::env::temp_dir().join(format!("flytekit-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&working_dir);
+    let raw_output_prefix = args
+        .raw_output_data_prefix
+        .clone()
+        .unwrap_or_else(|| working_dir.join("raw").display().to_string());
+    TaskContext {
+        execution_id: ExecutionId {
+            project: env(&["FLYTE_INTERNAL_EXECUTION_PROJECT", "_F_PRJ"]),
+            domain: env(&["FLYTE_INTERNAL_EXECUTION_DOMAIN", "_F_DM"]),
+            name: env(&["FLYTE_INTERNAL_EXECUTION_ID", "_F_NM"]),
+        },
+        task_id: TaskId {
+            project: env(&["FLYTE_INTERNAL_TASK_PROJECT", "_F_TK_PRJ"]),
+            domain: env(&["FLYTE_INTERNAL_TASK_DOMAIN", "_F_TK_DM"]),
+            name: match env(&["FLYTE_INTERNAL_TASK_NAME", "_F_TK_NM"]) {
+                name if name.is_empty() => args.task.clone(),
+                name => name,
+            },
+            version: env(&["FLYTE_INTERNAL_TASK_VERSION", "_F_TK_V"]),
+        },
+        attempt: env(&["FLYTE_ATTEMPT_NUMBER"]).parse().unwrap_or(0),
+        working_dir: PathBuf::from(&working_dir),
+        raw_output_prefix,
+        checkpoint_path: args.checkpoint_path.clone(),
+        prev_checkpoint: args.prev_checkpoint.clone(),
+        array_index,
+    }
+}
+
+/// `true` when `FLYTE_FAIL_ON_ERROR` asks for a non-zero exit after writing error.pb.
+pub fn fail_on_error() -> bool {
+    matches!(
+        std::env::var("FLYTE_FAIL_ON_ERROR")
+            .as_deref()
+            .map(str::to_lowercase)
+            .as_deref(),
+        Ok("true" | "1" | "yes")
+    )
+}
+
+/// Whether a literal is a blob (for callers that post-process outputs).
+pub fn is_blob(literal: &Literal) -> bool {
+    matches!(&literal.value, Some(literal::Value::Scalar(s)) if matches!(s.value, Some(scalar::Value::Blob(_))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flytekit_core::FlyteType;
+
+    #[test]
+    fn placeholders_and_empty_quotes_mean_absent() {
+        assert_eq!(provided(Some("{{.prevCheckpointPrefix}}".into())), None);
+        assert_eq!(provided(Some("\"\"".into())), None);
+        assert_eq!(provided(Some(String::new())), None);
+        assert_eq!(provided(Some("s3://b/k".into())), Some("s3://b/k".into()));
+    }
+
+    #[test]
+    fn mapped_inputs_are_picked_by_depth() {
+        let interface = flytekit_core::glue::interface(
+            vec![
+                ("x", i64::literal_type(), ""),
+                ("ys", Vec::<i64>::literal_type(), ""),
+                ("k", i64::literal_type(), ""),
+            ],
+            vec![],
+        );
+        let inputs = LiteralMap {
+            literals: [
+                ("x".to_string(), vec![10_i64, 20, 30].to_literal().unwrap()),
+                (
+                    "ys".to_string(),
+                    vec![vec![1_i64], vec![2, 3]].to_literal().unwrap(),
+                ),
+                ("k".to_string(), 7_i64.to_literal().unwrap()),
+            ]
+            .into(),
+        };
+        let selected = select_element(inputs.clone(), &interface, 1).unwrap();
+        assert_eq!(i64::from_literal(&selected.literals["x"]).unwrap(), 20);
+        assert_eq!(
+            Vec::<i64>::from_literal(&selected.literals["ys"]).unwrap(),
+            vec![2, 3]
+        );
+        assert_eq!(i64::from_literal(&selected.literals["k"]).unwrap(), 7);
+        let err = select_element(inputs, &interface, 5).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "array index 5 is out of range for input `x` of 3 elements"
+        );
+    }
+}

@@ -1,0 +1,88 @@
+//! A binary of tasks for the entrypoint and CLI tests (`tests/entrypoint.rs`, `tests/cli.rs`):
+//! the same shapes as `tests/python/entrypoint_peer.py` so Python flytekit can be the peer.
+
+use flytekit::prelude::*;
+
+/// A point, the same dataclass as `Point` in tests/python/entrypoint_peer.py.
+#[derive(Debug, Clone, PartialEq, FlyteType)]
+pub struct Point {
+    x: f64,
+    y: f64,
+    label: String,
+}
+
+/// Adds two numbers.
+#[task]
+fn add(a: i64, #[default(3)] b: i64) -> i64 {
+    a + b
+}
+
+/// Moves a point.
+#[task]
+fn shift(p: Point, by: f64) -> Point {
+    Point {
+        x: p.x + by,
+        y: p.y + by,
+        label: p.label,
+    }
+}
+
+/// Fails with an ordinary error.
+#[task]
+fn explode(a: i64) -> Result<i64, String> {
+    Err(format!("cannot handle {a}"))
+}
+
+/// Fails with an error worth retrying.
+#[task]
+fn busy() -> Result<i64, TaskError> {
+    Err(TaskError::recoverable("service busy"))
+}
+
+/// Panics.
+#[task]
+fn panics(a: i64) -> i64 {
+    panic!("boom at {a}")
+}
+
+/// Aborts the whole process.
+#[task]
+fn aborts() {
+    std::process::abort()
+}
+
+/// One element of a map: scales `x` by `k`.
+#[task]
+fn scale(x: i64, k: i64) -> i64 {
+    x * k
+}
+
+/// Succeeds on the third attempt, counting attempts through the task context.
+#[task(retries = 3)]
+fn third_time_lucky() -> Result<u32, TaskError> {
+    let attempt = current_context().attempt;
+    if attempt < 2 {
+        Err(TaskError::recoverable(format!("attempt {attempt} failed")))
+    } else {
+        Ok(attempt)
+    }
+}
+
+/// Sleeps longer than its timeout.
+#[task(timeout = "1s")]
+async fn too_slow() -> i64 {
+    tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+    1
+}
+
+/// Writes a file and returns it.
+#[task]
+fn write_report(text: String) -> FlyteFile {
+    let path = std::env::temp_dir().join(format!("report-{}.txt", std::process::id()));
+    std::fs::write(&path, text).expect("temp dir is writable");
+    FlyteFile::new(path.display().to_string())
+}
+
+fn main() {
+    flytekit::main()
+}

@@ -1,0 +1,72 @@
+//! Hygiene: generated code uses absolute paths only, so it compiles without the prelude and with
+//! user types that shadow the prelude's names.
+
+#![no_implicit_prelude]
+#![allow(dead_code)]
+
+struct Result;
+struct Option;
+struct Box;
+struct Vec;
+struct String;
+struct Ok;
+struct Err;
+struct Some;
+struct None;
+struct Default;
+struct Sized;
+struct Send;
+struct Sync;
+struct Fn;
+struct FnOnce;
+struct ToString;
+struct Into;
+struct From;
+
+mod core {}
+mod std {}
+mod flytekit {}
+
+#[derive(::flytekit::FlyteType)]
+struct Point {
+    x: f64,
+    label: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    tags: ::std::vec::Vec<i64>,
+}
+
+#[derive(::flytekit::FlyteType)]
+enum Color {
+    Red,
+    Green,
+}
+
+#[derive(::flytekit::FlyteType)]
+struct Meters(f64);
+
+#[derive(::flytekit::FlyteType)]
+struct Pair<T> {
+    left: T,
+    right: T,
+}
+
+#[::flytekit::task(retries = 1, cache(version = "1"), requests(cpu = "1"))]
+fn add(a: i64, #[default(2)] b: i64) -> i64 {
+    a + b
+}
+
+#[::flytekit::task]
+fn fallible(point: Point, color: Color) -> ::std::result::Result<(Meters, f64), ::std::string::String> {
+    let _ = color;
+    ::std::result::Result::Ok((Meters(point.x), point.x))
+}
+
+#[::flytekit::task]
+async fn later(pair: Pair<i64>) -> i64 {
+    pair.left + pair.right
+}
+
+#[::flytekit::task]
+fn nothing() {}
+
+fn main() {}

@@ -1,0 +1,10 @@
+//! `#[task]` only applies to functions.
+
+use flytekit::task;
+
+#[task]
+struct Add {
+    a: i64,
+}
+
+fn main() {}
