@@ -20,6 +20,7 @@ pub mod ctxt;
 pub mod derive;
 pub mod docs;
 pub mod task;
+pub mod workflow;
 
 #[cfg(test)]
 mod test_support;

@@ -182,12 +182,29 @@ impl<E: std::error::Error + Send + Sync + 'static> From<E> for TaskError {
 }
 
 /// Converts the error a task returned into a [`TaskError`]: a `TaskError` is kept as it is (so
-/// [`TaskError::recoverable`] stays recoverable), anything else displayable becomes a user error.
-pub fn into_task_error<E: fmt::Display + 'static>(error: E) -> TaskError {
+/// [`TaskError::recoverable`] stays recoverable), anything else becomes a user error whose
+/// message is what `display` writes.
+///
+/// `display` is always `<E as Display>::fmt`. It is passed rather than required as an
+/// `E: Display` bound so that `#[task]` names it at the user's error type: an error type without
+/// `Display` is then an error on that type, not one pointing into this file.
+pub fn into_task_error<E: 'static>(
+    error: E,
+    display: fn(&E, &mut fmt::Formatter<'_>) -> fmt::Result,
+) -> TaskError {
     let any: &dyn std::any::Any = &error;
     match any.downcast_ref::<TaskError>() {
         Some(task_error) => task_error.clone(),
-        None => TaskError::user(error.to_string()),
+        None => TaskError::user(Shown(&error, display).to_string()),
+    }
+}
+
+/// A value shown with a given formatting function.
+struct Shown<'a, E>(&'a E, fn(&E, &mut fmt::Formatter<'_>) -> fmt::Result);
+
+impl<E> fmt::Display for Shown<'_, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (self.1)(self.0, f)
     }
 }
 
@@ -197,8 +214,10 @@ mod tests {
 
     #[test]
     fn returned_errors_keep_their_class() {
-        assert!(into_task_error(TaskError::recoverable("busy")).is_recoverable());
-        let plain = into_task_error("bad input".to_string());
+        let recoverable = TaskError::recoverable("busy");
+        assert!(into_task_error(recoverable, <TaskError as fmt::Display>::fmt).is_recoverable());
+        let plain = into_task_error("bad input".to_string(), <String as fmt::Display>::fmt);
+        assert_eq!(plain.message(), "bad input");
         assert_eq!(
             (plain.code(), plain.is_recoverable(), plain.origin()),
             ("USER:RuntimeError", false, ErrorOrigin::User)

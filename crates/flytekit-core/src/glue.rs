@@ -7,7 +7,12 @@ use std::collections::BTreeMap;
 use flytekit_idl::core::{Literal, LiteralMap, LiteralType, TypedInterface, Variable, VariableMap};
 
 use crate::error::TaskError;
+use crate::task::TaskEntry;
 use crate::types::{FlyteType, TypeError};
+use crate::workflow::{identifier, CompiledWorkflow, WorkflowBuilder, WorkflowEntry};
+use flytekit_idl::core::{
+    node, NodeMetadata, ResourceType, RetryStrategy, TaskNode, TaskNodeOverrides, WorkflowNode,
+};
 
 /// A typed interface from `(name, type, description)` triples of inputs and outputs.
 pub fn interface(
@@ -40,23 +45,33 @@ pub fn interface(
     }
 }
 
-/// Reads input `name` as a `T`; a missing or unconvertible input is a (non-recoverable)
-/// conversion error naming the input.
-pub fn input<T: FlyteType>(inputs: &LiteralMap, name: &str) -> Result<T, TaskError> {
+/// Reads input `name` with `read` (always `<T as FlyteType>::from_literal`); a missing or
+/// unconvertible input is a (non-recoverable) conversion error naming the input.
+///
+/// The conversion is passed as a function rather than required as a `T: FlyteType` bound: the
+/// generated code names it as `<T as FlyteType>::from_literal` at the user's type, which is the
+/// same obligation as in the interface, so a type that is not a Flyte type is one error, on the
+/// type, and not a second one pointing into this file.
+pub fn input<T>(
+    inputs: &LiteralMap,
+    name: &str,
+    read: fn(&Literal) -> Result<T, TypeError>,
+) -> Result<T, TaskError> {
     match inputs.literals.get(name) {
-        Some(literal) => T::from_literal(literal).map_err(|err| input_error(name, err)),
+        Some(literal) => read(literal).map_err(|err| input_error(name, err)),
         None => Err(TaskError::conversion(format!("missing input `{name}`"))),
     }
 }
 
-/// Reads input `name` as a `T`, or takes `default()` when the input is absent.
-pub fn input_or<T: FlyteType>(
+/// Reads input `name` with `read` (see [`input`]), or takes `default()` when it is absent.
+pub fn input_or<T>(
     inputs: &LiteralMap,
     name: &str,
+    read: fn(&Literal) -> Result<T, TypeError>,
     default: impl FnOnce() -> T,
 ) -> Result<T, TaskError> {
     match inputs.literals.get(name) {
-        Some(literal) => T::from_literal(literal).map_err(|err| input_error(name, err)),
+        Some(literal) => read(literal).map_err(|err| input_error(name, err)),
         None => Ok(default()),
     }
 }
@@ -68,13 +83,15 @@ fn input_error(name: &str, err: TypeError) -> TaskError {
     ))
 }
 
-/// Converts output `name` and adds it to `outputs`.
-pub fn output<T: FlyteType>(
+/// Converts output `name` with `write` (always `<T as FlyteType>::to_literal`, see [`input`])
+/// and adds it to `outputs`.
+pub fn output<T>(
     outputs: &mut LiteralMap,
     name: &str,
     value: &T,
+    write: fn(&T) -> Result<Literal, TypeError>,
 ) -> Result<(), TaskError> {
-    let literal = value.to_literal().map_err(|err| {
+    let literal = write(value).map_err(|err| {
         TaskError::conversion(format!(
             "output `{name}`: {}",
             err.at_field(name).message_with_inner_path(name)
@@ -84,17 +101,135 @@ pub fn output<T: FlyteType>(
     Ok(())
 }
 
-/// Adds the literal of a default value to `defaults`, naming the input on error.
-pub fn default_value<T: FlyteType>(
+/// Adds the literal of a default value, converted with `write` (see [`output`]), to `defaults`,
+/// naming the input on error.
+pub fn default_value<T>(
     defaults: &mut BTreeMap<String, Literal>,
     name: &str,
     value: T,
+    write: fn(&T) -> Result<Literal, TypeError>,
 ) -> Result<(), TypeError> {
     defaults.insert(
         name.to_string(),
-        value.to_literal().map_err(|e| e.at_field(name))?,
+        write(&value).map_err(|e| e.at_field(name))?,
     );
     Ok(())
+}
+
+/// The node target of a call of a task.
+pub fn task_target(entry: &TaskEntry) -> node::Target {
+    node::Target::TaskNode(TaskNode {
+        reference: Some(flytekit_idl::core::task_node::Reference::ReferenceId(
+            identifier(ResourceType::Task, &entry.name()),
+        )),
+        overrides: Some(TaskNodeOverrides::default()),
+    })
+}
+
+/// The metadata of a task node: flytekit copies the task's retries, timeout and interruptible.
+pub fn task_node_metadata(entry: &TaskEntry) -> NodeMetadata {
+    NodeMetadata {
+        name: entry.fn_name.to_string(),
+        timeout: entry.config.timeout.map(|t| prost_types::Duration {
+            seconds: t.as_secs() as i64,
+            nanos: t.subsec_nanos() as i32,
+        }),
+        retries: Some(RetryStrategy {
+            retries: entry.config.retries,
+        }),
+        interruptible_value: entry
+            .config
+            .interruptible
+            .map(flytekit_idl::core::node_metadata::InterruptibleValue::Interruptible),
+        ..Default::default()
+    }
+}
+
+thread_local! {
+    /// Workflows being built on this thread, to catch a workflow that calls itself.
+    static BUILDING: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Builds a workflow, refusing recursion (a workflow that calls itself, directly or not, has no
+/// finite DAG).
+pub fn build_workflow(entry: &WorkflowEntry) -> Result<CompiledWorkflow, Vec<String>> {
+    let name = entry.name();
+    let cycle = BUILDING.with(|building| {
+        let building = building.borrow();
+        building.contains(&name).then(|| {
+            let mut path: Vec<String> = building.clone();
+            path.push(name.clone());
+            path.join(" -> ")
+        })
+    });
+    if let Some(path) = cycle {
+        return Err(vec![format!(
+            "workflow `{name}` calls itself ({path}): a DAG cannot recurse; use a `#[dynamic]` workflow for data-dependent depth"
+        )]);
+    }
+    BUILDING.with(|building| building.borrow_mut().push(name.clone()));
+    let result = (entry.build)();
+    BUILDING.with(|building| building.borrow_mut().pop());
+    result
+}
+
+/// The interface of a workflow (built to find it; empty if the workflow has errors, which are
+/// reported where it is built).
+pub fn workflow_interface(entry: &WorkflowEntry) -> TypedInterface {
+    build_workflow(entry)
+        .ok()
+        .and_then(|c| c.template.interface)
+        .unwrap_or_default()
+}
+
+/// Output `name` of a workflow run, as the declared Rust type; a workflow function has no
+/// `Result` in its signature, so a wrong output is a panic naming it.
+pub fn workflow_output<T: FlyteType>(outputs: &LiteralMap, name: &str) -> T {
+    match outputs.literals.get(name).map(T::from_literal) {
+        Some(Ok(value)) => value,
+        Some(Err(err)) => panic!(
+            "workflow output `{name}` is not a `{}`: {err}",
+            crate::types::short_type_name::<T>()
+        ),
+        None => panic!("the workflow produced no output `{name}`"),
+    }
+}
+
+/// The node target of a call of a workflow: a sub-workflow reference, with the sub-workflow's
+/// template (and its own sub-workflows) added to the calling workflow's.
+pub fn workflow_target(
+    entry: &WorkflowEntry,
+    builder: &mut WorkflowBuilder,
+) -> Result<node::Target, String> {
+    let CompiledWorkflow {
+        template,
+        sub_workflows,
+    } = build_workflow(entry).map_err(|errors| errors.join("; "))?;
+    let name = entry.name();
+    builder.add_sub_workflow(template);
+    for sub in sub_workflows {
+        builder.add_sub_workflow(sub);
+    }
+    Ok(node::Target::WorkflowNode(WorkflowNode {
+        reference: Some(
+            flytekit_idl::core::workflow_node::Reference::SubWorkflowRef(identifier(
+                ResourceType::Workflow,
+                &name,
+            )),
+        ),
+    }))
+}
+
+/// The metadata of a sub-workflow node (flytekit: the name, no retries, not interruptible).
+pub fn workflow_node_metadata(entry: &WorkflowEntry) -> NodeMetadata {
+    NodeMetadata {
+        name: entry.fn_name.to_string(),
+        retries: Some(RetryStrategy::default()),
+        interruptible_value: Some(
+            flytekit_idl::core::node_metadata::InterruptibleValue::Interruptible(false),
+        ),
+        ..Default::default()
+    }
 }
 
 impl TypeError {
@@ -122,7 +257,7 @@ mod tests {
             )]
             .into(),
         };
-        let err = input::<Vec<i64>>(&inputs, "xs").unwrap_err();
+        let err = input(&inputs, "xs", Vec::<i64>::from_literal).unwrap_err();
         assert_eq!(
             err.message(),
             "input `xs`: at `[0]`: expected `i64` (INTEGER), found STRING \"a\""
@@ -130,10 +265,12 @@ mod tests {
         assert_eq!(err.code(), "SYSTEM");
         assert!(!err.is_recoverable());
         assert_eq!(
-            input::<i64>(&inputs, "n").unwrap_err().message(),
+            input(&inputs, "n", i64::from_literal)
+                .unwrap_err()
+                .message(),
             "missing input `n`"
         );
-        assert_eq!(input_or::<i64>(&inputs, "n", || 3).unwrap(), 3);
+        assert_eq!(input_or(&inputs, "n", i64::from_literal, || 3).unwrap(), 3);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod registry;
 pub mod spec;
 pub mod task;
 pub mod types;
+pub mod workflow;
 
 pub use context::{current_context, TaskContext};
 pub use error::TaskError;

@@ -6,10 +6,11 @@
 use std::sync::OnceLock;
 
 use crate::task::{TaskEntry, TaskRegistration};
+use crate::workflow::{WorkflowEntry, WorkflowRegistration};
 
 /// Two entities share a name; Flyte would keep only one of them.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("two tasks are named `{name}`: one at {first}, one at {second}; give one of them `#[task(name = \"...\")]`")]
+#[error("two entities are named `{name}`: one at {first}, one at {second}; give one of them a `name = \"...\"`")]
 pub struct DuplicateName {
     /// The shared name.
     pub name: String,
@@ -74,5 +75,44 @@ pub fn check_unique_names() -> Result<(), Vec<DuplicateName>> {
         Ok(())
     } else {
         Err(clashes)
+    }
+}
+
+fn sorted_workflows() -> &'static [(String, &'static WorkflowEntry)] {
+    static WORKFLOWS: OnceLock<Vec<(String, &'static WorkflowEntry)>> = OnceLock::new();
+    WORKFLOWS.get_or_init(|| {
+        let mut workflows: Vec<_> = inventory::iter::<WorkflowRegistration>
+            .into_iter()
+            .map(|r| (r.0.name(), r.0))
+            .collect();
+        workflows.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| a.1.location().cmp(&b.1.location()))
+        });
+        workflows
+    })
+}
+
+/// Every registered workflow, sorted by name.
+pub fn workflows() -> impl Iterator<Item = &'static WorkflowEntry> {
+    sorted_workflows().iter().map(|(_, entry)| *entry)
+}
+
+/// The workflow with this entity name, or, if `name` has no dot, the only workflow whose
+/// function has this name.
+pub fn workflow(name: &str) -> Option<&'static WorkflowEntry> {
+    let workflows = sorted_workflows();
+    if let Ok(i) = workflows.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
+        return Some(workflows[i].1);
+    }
+    if name.contains('.') {
+        return None;
+    }
+    let mut matches = workflows
+        .iter()
+        .filter(|(_, e)| e.fn_name == name && e.name_override.is_none());
+    match (matches.next(), matches.next()) {
+        (Some((_, entry)), None) => Some(entry),
+        _ => None,
     }
 }

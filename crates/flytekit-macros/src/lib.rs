@@ -29,3 +29,13 @@ pub fn derive_flyte_type(input: TokenStream) -> TokenStream {
 pub fn task(args: TokenStream, item: TokenStream) -> TokenStream {
     flytekit_compiler::task::task(args.into(), item.into()).into()
 }
+
+/// Turns a function whose body wires tasks together into a Flyte workflow.
+///
+/// The body is checked by rustc and lowered at compile time to a node DAG: `let` bindings of
+/// calls become nodes, `if` / `else` on comparisons becomes a branch node, `map_task(t, xs)` an
+/// array node. The function keeps its signature; calling it runs the workflow locally.
+#[proc_macro_attribute]
+pub fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
+    flytekit_compiler::workflow::workflow(args.into(), item.into()).into()
+}

@@ -194,6 +194,34 @@ fn collection_depth_of_literal(literal: &Literal) -> usize {
     }
 }
 
+/// Whether input `name` of a map task is mapped: its literal is one list deeper than the
+/// type the task declares for it.
+fn is_mapped(
+    name: &str,
+    literal: &Literal,
+    interface: &flytekit_idl::core::TypedInterface,
+) -> bool {
+    let ty = interface
+        .inputs
+        .as_ref()
+        .and_then(|d| d.variables.get(name))
+        .and_then(|v| v.r#type.as_ref());
+    collection_depth_of_literal(literal) > collection_depth_of_type(ty)
+}
+
+/// The names of the mapped inputs of a map task (see [`select_element`]), in name order.
+pub(crate) fn mapped_inputs(
+    inputs: &LiteralMap,
+    interface: &flytekit_idl::core::TypedInterface,
+) -> Vec<String> {
+    inputs
+        .literals
+        .iter()
+        .filter(|(name, literal)| is_mapped(name, literal, interface))
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
 /// In a map task every element gets the whole array node's inputs: lists for the mapped
 /// inputs, single values for the bound ones. An input whose literal is one list deeper than its
 /// declared type is mapped, and element `index` is taken from it.
@@ -202,13 +230,9 @@ fn select_element(
     interface: &flytekit_idl::core::TypedInterface,
     index: usize,
 ) -> Result<LiteralMap, TaskError> {
-    let declared = interface.inputs.as_ref().map(|v| &v.variables);
     let mut selected = BTreeMap::new();
     for (name, literal) in inputs.literals {
-        let ty = declared
-            .and_then(|d| d.get(&name))
-            .and_then(|v| v.r#type.as_ref());
-        let mapped = collection_depth_of_literal(&literal) > collection_depth_of_type(ty);
+        let mapped = is_mapped(&name, &literal, interface);
         let value = match literal.value {
             Some(literal::Value::Collection(collection)) if mapped => {
                 let len = collection.literals.len();
@@ -322,6 +346,7 @@ mod tests {
             vec![2, 3]
         );
         assert_eq!(i64::from_literal(&selected.literals["k"]).unwrap(), 7);
+        assert_eq!(mapped_inputs(&inputs, &interface), vec!["x", "ys"]);
         let err = select_element(inputs, &interface, 5).unwrap_err();
         assert_eq!(
             err.message(),

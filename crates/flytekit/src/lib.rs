@@ -29,16 +29,20 @@ pub use flytekit_core as core;
 pub use flytekit_idl as idl;
 pub use flytekit_runtime as runtime;
 
-pub use flytekit_core::types::{formats, Bytes, FileFormat, FlyteDirectory, FlyteFile, TypeError};
+pub use flytekit_core::types::{
+    formats, Bytes, FileFormat, FlyteDirectory, FlyteError, FlyteFile, TypeError,
+};
+pub use flytekit_core::workflow::{NodeRef, Promise, WorkflowBuilder};
 pub use flytekit_core::FlyteType;
 pub use flytekit_core::{current_context, TaskContext, TaskError};
-pub use flytekit_macros::{task, FlyteType};
+pub use flytekit_macros::{task, workflow, FlyteType};
 pub use flytekit_runtime::main;
 
 /// The names a module of tasks and workflows usually needs.
 pub mod prelude {
     pub use crate::{
-        current_context, task, Bytes, FlyteDirectory, FlyteFile, FlyteType, TaskError,
+        current_context, task, workflow, Bytes, FlyteDirectory, FlyteError, FlyteFile, FlyteType,
+        NodeRef, Promise, TaskError,
     };
 }
 
@@ -56,7 +60,34 @@ pub mod __private {
     };
     pub use flytekit_core::types;
     pub use flytekit_core::types::{FlyteType, TypeError};
+    pub use flytekit_core::workflow::{
+        and, compare, fields, gates, is_true, never, or, Branch, Compare, CompiledWorkflow,
+        DefaultsFrom, Entity, EntityInput, FailurePolicy, HasFields, MapCall, NodeRef, Promise,
+        Workflow, WorkflowBuilder, WorkflowEntry, WorkflowRegistration,
+    };
     pub use flytekit_core::TaskError;
-    pub use flytekit_idl::core::{Literal, LiteralMap, LiteralType, TypedInterface};
+
+    /// Runs a workflow locally from a workflow function's arguments; panics with the error,
+    /// since a workflow function's signature has no `Result`.
+    pub fn run_workflow(
+        entry: &'static WorkflowEntry,
+        inputs: ::std::vec::Vec<(&str, Result<Literal, TypeError>)>,
+    ) -> LiteralMap {
+        let mut literals = BTreeMap::new();
+        for (name, literal) in inputs {
+            match literal {
+                Ok(literal) => {
+                    literals.insert(name.to_string(), literal);
+                }
+                Err(err) => panic!("input `{name}` of workflow `{}`: {err}", entry.name()),
+            }
+        }
+        match flytekit_runtime::local::run_workflow_blocking(entry, LiteralMap { literals }) {
+            Ok(outputs) => outputs,
+            Err(err) => panic!("workflow `{}` failed: {err}", entry.name()),
+        }
+    }
+    pub use flytekit_idl::core::node::Target as NodeTarget;
+    pub use flytekit_idl::core::{Literal, LiteralMap, LiteralType, NodeMetadata, TypedInterface};
     pub use std::collections::BTreeMap;
 }

@@ -1,4 +1,5 @@
-//! `#[derive(FlyteType)]` on a struct, a unit-variant enum, a newtype and a generic struct.
+//! `#[derive(FlyteType)]` on a struct, a unit-variant enum, a newtype, a generic struct, and
+//! with the crate path changed.
 
 use flytekit::prelude::*;
 
@@ -31,6 +32,17 @@ struct Pair<T> {
     right: T,
 }
 
+mod sdk {
+    pub use flytekit;
+}
+
+/// The path of flytekit in the generated code can be changed, e.g. for a re-export.
+#[derive(Debug, Clone, PartialEq, FlyteType)]
+#[flyte(crate = "sdk::flytekit")]
+struct Reexported {
+    value: i64,
+}
+
 #[task]
 fn describe(point: Point, color: Color, distance: Meters, pair: Pair<i64>) -> Pair<Color> {
     let _ = (point, distance, pair);
@@ -42,5 +54,6 @@ fn main() {
     let literal = point.to_literal().unwrap();
     assert_eq!(Point::from_literal(&literal).unwrap(), point);
     assert_eq!(Color::from_literal(&Color::DeepRed.to_literal().unwrap()).unwrap(), Color::DeepRed);
+    let _ = Reexported { value: 1 }.to_literal().unwrap();
     let _ = describe(point, Color::Green, Meters(1.0), Pair { left: 1, right: 2 });
 }

@@ -29,6 +29,11 @@ async fn parse(text: String) -> Result<i64, TaskError> {
 }
 
 #[task]
+fn read(path: String) -> std::io::Result<String> {
+    std::fs::read_to_string(path)
+}
+
+#[task]
 fn split(x: i64) -> (i64, String, Vec<bool>) {
     (x, x.to_string(), vec![x > 0])
 }
@@ -57,6 +62,7 @@ fn main() {
     let _ = shout("a".to_string());
     assert_eq!(divide(1.0, 2.0), Ok(0.5));
     let _ = parse("1".to_string());
+    assert!(read("/nonexistent".to_string()).is_err());
     assert_eq!(split(1).0, 1);
     assert_eq!(single_tuple(1), (1,));
     nothing();

@@ -8,7 +8,6 @@
 //! literal, each reporting an error that names the argument and gives an example.
 
 use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
-use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
 use syn::{Expr, ExprLit, Lit, LitStr, MacroDelimiter, Meta, MetaList};
@@ -330,9 +329,9 @@ pub fn strip_invisible_groups(mut expr: &Expr) -> &Expr {
     expr
 }
 
-/// The tokens of `expr` as text, for quoting them in messages.
+/// The tokens of `expr` as text, for quoting them in messages (spaced as the user wrote them).
 pub fn expr_text(expr: &Expr) -> String {
-    expr.to_token_stream().to_string()
+    super::text::tokens_text(expr)
 }
 
 /// "invalid `name` value `found`: expected ..." (the message style of every value error).

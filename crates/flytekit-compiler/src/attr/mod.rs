@@ -6,12 +6,14 @@
 //!   unknown / duplicate name detection, and value-kind helpers;
 //! - [`duration`]: `"1h30m"` style durations;
 //! - [`quantity`]: Kubernetes resource quantities such as `"500m"` and `"1Gi"`;
-//! - [`suggest`]: "did you mean ...?" for misspelled names.
+//! - [`suggest`]: "did you mean ...?" for misspelled names;
+//! - [`text`]: tokens as the text a user wrote, for quoting in messages.
 
 pub mod args;
 pub mod duration;
 pub mod quantity;
 pub mod suggest;
+pub mod text;
 
 use proc_macro2::Span;
 

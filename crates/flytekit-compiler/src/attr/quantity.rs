@@ -58,7 +58,7 @@ impl fmt::Display for QuantityError {
         match self {
             Self::Empty => f.write_str("the quantity is empty"),
             Self::Signed => f.write_str("a resource quantity cannot have a sign"),
-            Self::Malformed => f.write_str("expected a number with an optional suffix"),
+            Self::Malformed => f.write_str("not a number with an optional unit suffix"),
             Self::UnknownSuffix(suffix) => write!(
                 f,
                 "unknown suffix `{suffix}` (allowed: Ki, Mi, Gi, Ti, Pi, Ei, m, k, M, G, T, P, \

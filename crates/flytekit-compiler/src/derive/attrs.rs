@@ -7,6 +7,7 @@
 
 use syn::{Attribute, LitStr, Path};
 
+use crate::attr::suggest::{backticked_list, did_you_mean};
 use crate::ctxt::Ctxt;
 
 /// serde's `rename_all` rules.
@@ -131,18 +132,7 @@ pub fn container_attrs(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                         let rule: LitStr = value.parse()?;
                         match RULES.iter().find(|(name, _)| *name == rule.value()) {
                             Some((_, rule)) => out.rename_all = Some(*rule),
-                            None => cx.error_spanned_by(
-                                &rule,
-                                format!(
-                                    "unknown `rename_all` rule {:?}; expected one of {}",
-                                    rule.value(),
-                                    RULES
-                                        .iter()
-                                        .map(|(n, _)| format!("\"{n}\""))
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                ),
-                            ),
+                            None => cx.error_spanned_by(&rule, unknown_rule_message(&rule.value())),
                         }
                     }
                 } else {
@@ -162,9 +152,7 @@ pub fn container_attrs(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                     out.crate_path = Some(path);
                     Ok(())
                 } else {
-                    Err(meta.error(
-                        "unknown `flyte` attribute; the only one is `crate = \"path::to::flytekit\"`",
-                    ))
+                    Err(meta.error(unknown_flyte_key_message(&meta.path)))
                 }
             });
             if let Err(err) = result {
@@ -175,9 +163,73 @@ pub fn container_attrs(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
     out
 }
 
+/// "unknown `rename_all` rule `x`: did you mean `y`? expected one of ...".
+fn unknown_rule_message(rule: &str) -> String {
+    let names: Vec<&str> = RULES.iter().map(|(name, _)| *name).collect();
+    // Rule names differ in case only by convention (`camelCase`), so compare them in the
+    // spelling that keeps the words apart.
+    let suggestion = RULES
+        .iter()
+        .map(|(name, _)| *name)
+        .find(|name| words_of(name) == words_of(rule))
+        .or_else(|| did_you_mean(rule, &names))
+        .map(|close| format!("did you mean `{close}`? "))
+        .unwrap_or_default();
+    format!(
+        "unknown `rename_all` rule `{rule}`: {suggestion}expected one of {}",
+        backticked_list(&names)
+    )
+}
+
+/// The lowercase words of a name in any case style (`camelCase`, `snake_case`, `kebab-case`).
+fn words_of(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c == '_' || c == '-' || (c.is_uppercase() && previous_lower) {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+        }
+        if c != '_' && c != '-' {
+            current.extend(c.to_lowercase());
+        }
+        previous_lower = c.is_lowercase();
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// The error of an unknown key in `#[flyte(...)]`, pointing serde's keys to `#[serde(...)]`.
+fn unknown_flyte_key_message(path: &Path) -> String {
+    let key = path
+        .get_ident()
+        .map(|ident| ident.to_string())
+        .unwrap_or_else(|| crate::attr::text::tokens_text(path));
+    let serde_hint = match key.as_str() {
+        "rename" | "rename_all" | "skip" | "default" => {
+            format!("; `{key}` goes in `#[serde(...)]`, which `FlyteType` honours")
+        }
+        _ => String::new(),
+    };
+    format!(
+        "unknown `flyte` attribute `{key}`: the only one is `crate = \"path::to::flytekit\"`{serde_hint}"
+    )
+}
+
 /// Reads a field's or variant's attributes.
 pub fn field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     let mut out = FieldAttrs::default();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("flyte")) {
+        cx.error_spanned_by(
+            attr,
+            "`#[flyte(...)]` goes on the type, not on a field or variant; for a field's Flyte \
+             name, write `#[serde(rename = \"name\")]`",
+        );
+    }
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let result = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("rename") {

@@ -38,7 +38,8 @@ pub fn expand(item: &DeriveInput) -> syn::Result<TokenStream> {
             Fields::Unit => {
                 cx.error_spanned_by(
                     &item.ident,
-                    "`FlyteType` cannot be derived for a unit struct: it carries no value; use `()` for \"no value\"",
+                    "`FlyteType` cannot be derived for a unit struct, which carries no value: give it \
+                     named fields, or use `()` where no value is meant",
                 );
                 None
             }
@@ -113,14 +114,19 @@ fn expand_struct(
         })
         .collect();
 
-    let mut seen = std::collections::BTreeSet::new();
+    let mut seen: Vec<&NamedField> = Vec::new();
     for field in fields.iter().filter(|f| !f.skip) {
-        if !seen.insert(field.write_name.clone()) {
+        if let Some(first) = seen.iter().find(|f| f.write_name == field.write_name) {
             cx.error_spanned_by(
                 field.member,
-                format!("two fields are named `{}` in Flyte", field.write_name),
+                format!(
+                    "field `{}` has the Flyte name `{}`, like field `{}`: give one of them \
+                     another name with `#[serde(rename = \"...\")]`",
+                    field.member, field.write_name, first.member
+                ),
             );
         }
+        seen.push(field);
     }
 
     let written: Vec<&NamedField> = fields.iter().filter(|f| !f.skip).collect();
@@ -138,23 +144,30 @@ fn expand_struct(
             <#ty as #p::FlyteType>::write_msgpack(&self.#member, out).map_err(|e| e.at_field(#key))?;
         }
     });
+    // Every use of a field's type is `<T as Trait>` at the type's span: a field of an unsupported
+    // type is then one error on the type (identical diagnostics are shown once), and a skipped or
+    // defaulted field whose type lacks `Default` is an error on the type too.
     let reads = fields.iter().map(|f| {
         let (member, key, ty) = (f.member, &f.read_name, f.ty);
+        let default = quote_spanned!(ty.span()=> <#ty as ::core::default::Default>::default());
         if f.skip {
-            quote!(#member: ::core::default::Default::default())
-        } else if f.default {
-            quote_spanned! {ty.span()=>
-                #member: match entries.iter().any(|(k, _)| #p::types::msgpack_str(k) == ::core::option::Option::Some(#key)) {
-                    true => #p::types::struct_field::<#ty>(entries, #key)?,
-                    false => ::core::default::Default::default(),
-                }
-            }
+            quote!(#member: #default)
         } else {
-            quote_spanned!(ty.span()=> #member: #p::types::struct_field::<#ty>(entries, #key)?)
+            let missing = if f.default {
+                quote_spanned!(ty.span()=> || ::core::option::Option::Some(#default))
+            } else {
+                quote_spanned!(ty.span()=> <#ty as #p::FlyteType>::msgpack_default)
+            };
+            quote_spanned! {ty.span()=>
+                #member: #p::types::struct_field(entries, #key, <#ty as #p::FlyteType>::read_msgpack, #missing)?
+            }
         }
     });
     let header = impl_header(item, &krate);
+    let fields_impl = promise_fields(item, &written, &p);
     Some(quote! {
+        #fields_impl
+
         #[automatically_derived]
         #header {
             fn literal_type() -> #p::LiteralType {
@@ -185,6 +198,37 @@ fn expand_struct(
             }
         }
     })
+}
+
+/// For a non-generic struct: a hidden struct of field promises and `HasFields`, so a workflow
+/// can read `point.x` from a `Promise<Point>` (an attribute-path promise, checked by rustc).
+fn promise_fields(item: &DeriveInput, fields: &[&NamedField], p: &TokenStream) -> TokenStream {
+    if !item.generics.params.is_empty() {
+        return TokenStream::new();
+    }
+    let name = &item.ident;
+    let vis = &item.vis;
+    let fields_name = quote::format_ident!("__FlytekitFieldsOf{}", name);
+    let members: Vec<_> = fields.iter().map(|f| f.member).collect();
+    let types: Vec<_> = fields.iter().map(|f| f.ty).collect();
+    let keys: Vec<_> = fields.iter().map(|f| &f.write_name).collect();
+    let doc = format!("The field promises of a `Promise<{name}>` in a workflow.");
+    quote! {
+        #[doc = #doc]
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, missing_docs)]
+        #vis struct #fields_name {
+            #(pub #members: #p::Promise<#types>,)*
+        }
+
+        #[automatically_derived]
+        impl #p::HasFields for #name {
+            type Fields = #fields_name;
+            fn fields(builder: &mut #p::WorkflowBuilder, promise: #p::Promise<Self>) -> #fields_name {
+                #fields_name { #(#members: builder.field::<Self, #types>(promise, #keys),)* }
+            }
+        }
+    }
 }
 
 fn expand_newtype(
@@ -245,11 +289,15 @@ fn expand_enum(
     if !item.generics.params.is_empty() {
         cx.error_spanned_by(
             &item.generics,
-            "a Flyte enum cannot be generic: its values are fixed strings",
+            "a Flyte enum cannot be generic: its values are fixed strings; remove the type \
+             parameters",
         );
     }
     if data.variants.is_empty() {
-        cx.error_spanned_by(name, "a Flyte enum needs at least one variant");
+        cx.error_spanned_by(
+            name,
+            "a Flyte enum needs at least one variant: add a unit variant, e.g. `enum Color { Red }`",
+        );
     }
     let mut values = Vec::new();
     let mut idents = Vec::new();
@@ -272,10 +320,14 @@ fn expand_enum(
                 .rename_all
                 .map_or(plain.clone(), |rule| rule.apply_to_variant(&plain))
         });
-        if values.contains(&value) {
+        if let Some(first) = values.iter().position(|seen| *seen == value) {
             cx.error_spanned_by(
                 &variant.ident,
-                format!("two variants have the Flyte value {value:?}"),
+                format!(
+                    "variant `{}` has the Flyte value `{value}`, like variant `{}`: give one of \
+                     them another value with `#[serde(rename = \"...\")]`",
+                    variant.ident, idents[first]
+                ),
             );
         }
         values.push(value);

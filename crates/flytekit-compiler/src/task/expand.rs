@@ -30,6 +30,9 @@ pub fn expand_task(analyzed: &AnalyzedTask) -> TokenStream {
     };
     if let Some(errors) = &analyzed.errors {
         let errors = errors.to_compile_error();
+        // A method (it has `self`) sits in an `impl` block, where a struct is not allowed: the
+        // marker would only add a second, confusing error to the one about `self`.
+        let marker = item.sig.receiver().is_none().then_some(marker);
         return quote!(#item #marker #errors);
     }
     let registration = registration(&analyzed.definition, item);
@@ -60,6 +63,7 @@ fn registration(definition: &TaskDefinition, item: &syn::ItemFn) -> TokenStream 
     let p = quote!(#krate::__private);
     let signature = &definition.signature;
     let ident = &signature.ident;
+    let sig_span = item.sig.span();
     let fn_name = str_lit(&ident.unraw_string());
     let config = task_config(options, definition.cache_version.as_deref(), &p);
     let short = str_lit(
@@ -100,8 +104,9 @@ fn registration(definition: &TaskDefinition, item: &syn::ItemFn) -> TokenStream 
     let defaults = signature.inputs.iter().filter_map(|input| {
         let expr = input.default.as_ref()?;
         let (name, ty) = (input.name(), &input.ty);
+        let write = quote_spanned!(ty.span()=> <#ty as #p::FlyteType>::to_literal);
         Some(quote_spanned! {expr.span()=>
-            #p::glue::default_value::<#ty>(&mut defaults, #name, { let value: #ty = #expr; value })?;
+            #p::glue::default_value(&mut defaults, #name, { let value: #ty = #expr; value }, #write)?;
         })
     });
 
@@ -109,46 +114,68 @@ fn registration(definition: &TaskDefinition, item: &syn::ItemFn) -> TokenStream 
     let reads = signature.inputs.iter().enumerate().map(|(i, input)| {
         let (name, ty) = (input.name(), &input.ty);
         let var = format_ident!("__input{}", i);
+        let read = quote_spanned!(ty.span()=> <#ty as #p::FlyteType>::from_literal);
         match &input.default {
             Some(expr) => quote_spanned! {ty.span()=>
-                let #var: #ty = #p::glue::input_or::<#ty>(&inputs, #name, || { let value: #ty = #expr; value })?;
+                let #var: #ty = #p::glue::input_or(&inputs, #name, #read, || { let value: #ty = #expr; value })?;
             },
-            None => quote_spanned!(ty.span()=> let #var: #ty = #p::glue::input::<#ty>(&inputs, #name)?;),
+            None => quote_spanned!(ty.span()=> let #var: #ty = #p::glue::input(&inputs, #name, #read)?;),
         }
     });
     let args = (0..signature.inputs.len()).map(|i| format_ident!("__input{}", i));
     let await_call = signature.is_async.then(|| quote!(.await));
     let call = quote!(#ident(#(#args),*) #await_call);
     let value = match &signature.output.result {
-        Some(_) => quote! {
-            match #call {
-                ::core::result::Result::Ok(value) => value,
-                ::core::result::Result::Err(error) => {
-                    return ::core::result::Result::Err(#p::into_task_error(error));
+        Some(result) => {
+            // `Display` is named at the user's error type (or the return type, for aliases such
+            // as `anyhow::Result<T>`), so an error type without it is an error there.
+            let display = match &result.err {
+                Some(err) => quote_spanned!(err.span()=> <#err as ::core::fmt::Display>::fmt),
+                None => {
+                    let span = signature
+                        .output
+                        .declared
+                        .as_ref()
+                        .map_or(sig_span, |ty| ty.span());
+                    quote_spanned!(span=> <_ as ::core::fmt::Display>::fmt)
+                }
+            };
+            quote! {
+                match #call {
+                    ::core::result::Result::Ok(value) => value,
+                    ::core::result::Result::Err(error) => {
+                        return ::core::result::Result::Err(#p::into_task_error(error, #display));
+                    }
                 }
             }
-        },
+        }
         None => call,
     };
     let writes = match &signature.output.values {
         OutputValues::Unit => quote!(let () = #value;),
-        OutputValues::Single(_) => quote! {
-            let value = #value;
-            #p::glue::output(&mut outputs, "o0", &value)?;
-        },
+        OutputValues::Single(ty) => {
+            let write = quote_spanned!(ty.span()=> <#ty as #p::FlyteType>::to_literal);
+            quote! {
+                let value = #value;
+                #p::glue::output(&mut outputs, "o0", &value, #write)?;
+            }
+        }
         OutputValues::Tuple(types) => {
             let vars: Vec<_> = (0..types.len())
                 .map(|i| format_ident!("__output{}", i))
                 .collect();
+            let writes = types
+                .iter()
+                .map(|ty| quote_spanned!(ty.span()=> <#ty as #p::FlyteType>::to_literal));
             quote! {
                 let (#(#vars,)*) = #value;
-                #(#p::glue::output(&mut outputs, #output_names, &#vars)?;)*
+                #(#p::glue::output(&mut outputs, #output_names, &#vars, #writes)?;)*
             }
         }
     };
     let body = quote! {
         #(#reads)*
-        let mut outputs = #p::LiteralMap::default();
+        let mut outputs = <#p::LiteralMap as ::core::default::Default>::default();
         #writes
         ::core::result::Result::Ok(outputs)
     };
@@ -177,6 +204,22 @@ fn registration(definition: &TaskDefinition, item: &syn::ItemFn) -> TokenStream 
         OutputValues::Tuple(types) => quote!((#(#types,)*)),
     };
     let sig_span = item.sig.span();
+    let promises = match &signature.output.values {
+        OutputValues::Unit => quote!(#p::NodeRef),
+        OutputValues::Single(ty) => quote!(#p::Promise<#ty>),
+        OutputValues::Tuple(types) => quote!((#(#p::Promise<#types>,)*)),
+    };
+    let entity_inputs = signature.inputs.iter().enumerate().map(|(i, input)| {
+        let (name, ty) = (input.name(), &input.ty);
+        quote! {
+            impl #p::EntityInput<#i> for #ident {
+                type Type = #ty;
+                const NAME: &'static str = #name;
+            }
+        }
+    });
+    let defaults_from = defaults_from_impls(&signature.inputs, ident, &p);
+    let input_name_list: Vec<String> = signature.inputs.iter().map(|i| i.name()).collect();
 
     quote_spanned! {sig_span=>
         static ENTRY: #p::TaskEntry = #p::TaskEntry {
@@ -214,8 +257,54 @@ fn registration(definition: &TaskDefinition, item: &syn::ItemFn) -> TokenStream 
             }
         }
 
+        impl #p::Entity for #ident {
+            type Promises = #promises;
+            fn entity_name() -> ::std::string::String {
+                ENTRY.name()
+            }
+            fn node_name() -> ::std::string::String {
+                ::std::string::ToString::to_string(#fn_name)
+            }
+            fn interface() -> #p::TypedInterface {
+                (ENTRY.interface)()
+            }
+            fn input_names() -> ::std::vec::Vec<&'static str> {
+                ::std::vec![#(#input_name_list),*]
+            }
+            fn output_names() -> ::std::vec::Vec<::std::string::String> {
+                ::std::vec![#(::std::string::ToString::to_string(#output_names)),*]
+            }
+            fn defaults() -> ::core::result::Result<#p::BTreeMap<::std::string::String, #p::Literal>, #p::TypeError> {
+                (ENTRY.defaults)()
+            }
+            fn target(_builder: &mut #p::WorkflowBuilder) -> ::core::result::Result<#p::NodeTarget, ::std::string::String> {
+                ::core::result::Result::Ok(#p::glue::task_target(&ENTRY))
+            }
+            fn node_metadata() -> #p::NodeMetadata {
+                #p::glue::task_node_metadata(&ENTRY)
+            }
+        }
+
+        #(#entity_inputs)*
+        #defaults_from
+
         #p::inventory::submit! { #p::TaskRegistration(&ENTRY) }
     }
+}
+
+/// `DefaultsFrom<K>` for every `K` after which all inputs have defaults: a call may stop after
+/// `K` arguments.
+pub(crate) fn defaults_from_impls(
+    inputs: &[super::signature::TaskInput],
+    ident: &syn::Ident,
+    p: &TokenStream,
+) -> TokenStream {
+    let mut first = inputs.len();
+    while first > 0 && inputs[first - 1].default.is_some() {
+        first -= 1;
+    }
+    let ks = first..=inputs.len();
+    quote!(#(impl #p::DefaultsFrom<#ks> for #ident {})*)
 }
 
 fn task_config(options: &TaskOptions, cache_version: Option<&str>, p: &TokenStream) -> TokenStream {

@@ -19,6 +19,7 @@ pub mod signature;
 mod tests;
 
 use proc_macro2::TokenStream;
+use quote::ToTokens;
 use syn::{Item, ItemFn};
 
 use crate::ctxt::Ctxt;
@@ -54,17 +55,54 @@ pub struct AnalyzedTask {
     pub errors: Option<syn::Error>,
 }
 
-/// Parses the tokens `#[task]` was put on as a function; an error (on the whole item) says that
-/// `#[task]` only applies to functions.
+/// Parses the tokens `#[task]` was put on as a function; an error says that `#[task]` only
+/// applies to functions, naming what it was put on and pointing at its keyword and name.
 pub fn parse_task_item(item: TokenStream) -> syn::Result<ItemFn> {
-    match syn::parse2::<Item>(item)? {
-        Item::Fn(function) => Ok(function),
-        other => Err(syn::Error::new_spanned(
-            other,
-            "`#[task]` can only be applied to a function with a body, e.g. `#[task] fn add(a: \
-             i64, b: i64) -> i64 { a + b }`",
-        )),
-    }
+    let other = match syn::parse2::<Item>(item)? {
+        Item::Fn(function) => return Ok(function),
+        other => other,
+    };
+    let (what, keyword_and_name) = match &other {
+        Item::Struct(s) => ("a struct", head(&s.struct_token, &s.ident)),
+        Item::Enum(e) => ("an enum", head(&e.enum_token, &e.ident)),
+        Item::Union(u) => ("a union", head(&u.union_token, &u.ident)),
+        Item::Trait(t) => ("a trait", head(&t.trait_token, &t.ident)),
+        Item::Impl(i) => ("an `impl` block", head(&i.impl_token, &i.self_ty)),
+        Item::Mod(m) => ("a module", head(&m.mod_token, &m.ident)),
+        Item::Const(c) => ("a constant", head(&c.const_token, &c.ident)),
+        Item::Static(s) => ("a static", head(&s.static_token, &s.ident)),
+        Item::Type(t) => ("a type alias", head(&t.type_token, &t.ident)),
+        Item::Use(u) => ("a `use` declaration", u.to_token_stream()),
+        _ => {
+            // A function without a body (`fn f();`) parses as verbatim tokens.
+            return Err(syn::Error::new_spanned(
+                other,
+                "`#[task]` can only be applied to a function with a body, e.g. `#[task] fn add(a: \
+                 i64, b: i64) -> i64 { a + b }`",
+            ));
+        }
+    };
+    let data_hint = match &other {
+        Item::Struct(_) | Item::Enum(_) => format!(
+            "; to pass {what} to a task, write `#[derive(FlyteType)]` on it and take it as a \
+             parameter"
+        ),
+        _ => String::new(),
+    };
+    Err(syn::Error::new_spanned(
+        keyword_and_name,
+        format!(
+            "`#[task]` can only be applied to a function, not to {what}: write a function \
+             such as `#[task] fn add(a: i64, b: i64) -> i64 {{ a + b }}`{data_hint}"
+        ),
+    ))
+}
+
+/// The tokens of an item's keyword and name, for an error that spans just those.
+fn head(keyword: &impl ToTokens, name: &impl ToTokens) -> TokenStream {
+    let mut tokens = keyword.to_token_stream();
+    name.to_tokens(&mut tokens);
+    tokens
 }
 
 /// Analyses a `#[task]`: parses `args` (the tokens inside `#[task(...)]`, empty for `#[task]`),

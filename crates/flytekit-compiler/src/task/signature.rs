@@ -9,13 +9,13 @@
 //! user's code: rustc does not know that attribute.
 
 use proc_macro2::Ident;
-use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::{
     Attribute, Expr, FnArg, GenericArgument, ItemFn, Meta, Pat, PathArguments, ReturnType,
     Signature, Type, TypePath,
 };
 
+use crate::attr::text::tokens_text;
 use crate::ctxt::Ctxt;
 
 /// The interface of a task, read from its function signature.
@@ -236,7 +236,7 @@ fn parse_default_attribute(ctxt: &Ctxt, attrs: &[Attribute], pattern: &Pat) -> O
                     attr,
                     format!(
                         "write `#[default({})]`, with the value in parentheses",
-                        name_value.value.to_token_stream()
+                        tokens_text(&name_value.value)
                     ),
                 );
                 None
@@ -382,7 +382,7 @@ fn check_type(ctxt: &Ctxt, ty: &Type, position: Position) {
         }
         Type::Reference(reference) => {
             let owned = owned_equivalent(&reference.elem);
-            let written = ty.to_token_stream().to_string();
+            let written = tokens_text(ty);
             let message = match position {
                 Position::Input => format!(
                     "task inputs must be owned values: take an owned `{owned}` instead of \
@@ -431,8 +431,8 @@ fn owned_equivalent(elem: &Type) -> String {
     match strip_type_groups(elem) {
         Type::Path(path) if path.qself.is_none() && path.path.is_ident("str") => "String".into(),
         Type::Path(path) if path.qself.is_none() && path.path.is_ident("Path") => "PathBuf".into(),
-        Type::Slice(slice) => format!("Vec<{}>", slice.elem.to_token_stream()),
-        other => other.to_token_stream().to_string(),
+        Type::Slice(slice) => format!("Vec<{}>", tokens_text(&slice.elem)),
+        other => tokens_text(other),
     }
 }
 

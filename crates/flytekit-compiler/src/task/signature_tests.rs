@@ -322,14 +322,14 @@ fn reports_references_with_the_owned_type_to_use() {
     assert_eq!(
         messages,
         [
-            "task inputs must be owned values: take an owned `String` instead of `& str`",
-            "task inputs must be owned values: take an owned `Vec < i64 >` instead of `& mut Vec \
-             < i64 >`",
-            "task inputs must be owned values: take an owned `Vec<u8>` instead of `& [u8]`",
-            "task inputs must be owned values: take an owned `String` instead of `& 'static str`",
-            "task inputs must be owned values: take an owned `PathBuf` instead of `& Path`",
-            "task inputs must be owned values: take an owned `String` instead of `& String`",
-            "task outputs must be owned values: return an owned `String` instead of `& 'static \
+            "task inputs must be owned values: take an owned `String` instead of `&str`",
+            "task inputs must be owned values: take an owned `Vec<i64>` instead of `&mut \
+             Vec<i64>`",
+            "task inputs must be owned values: take an owned `Vec<u8>` instead of `&[u8]`",
+            "task inputs must be owned values: take an owned `String` instead of `&'static str`",
+            "task inputs must be owned values: take an owned `PathBuf` instead of `&Path`",
+            "task inputs must be owned values: take an owned `String` instead of `&String`",
+            "task outputs must be owned values: return an owned `String` instead of `&'static \
              str`",
         ]
     );

@@ -130,7 +130,7 @@ fn errors_of_all_phases_are_combined_and_the_item_is_still_emitted() {
              most 10 retries), e.g. `retries = 3`",
             "tasks cannot be generic: Flyte needs one concrete interface per task; write a \
              non-generic wrapper",
-            "task inputs must be owned values: take an owned `String` instead of `& str`",
+            "task inputs must be owned values: take an owned `String` instead of `&str`",
             "`#[default]` needs a value, e.g. `#[default(3)] b: i64`",
             "`cache` ignores `z`, which is not an input of `add`: the inputs are `a`, `b`",
         ]
@@ -158,20 +158,24 @@ fn parse_task_item_accepts_functions_only() {
         pub async fn f() {}
     ))
     .is_ok());
-    for item in [
-        quote!(
-            struct S;
+    for (item, message) in [
+        (
+            quote!(
+                struct S;
+            ),
+            "`#[task]` can only be applied to a function, not to a struct: write a function \
+             such as `#[task] fn add(a: i64, b: i64) -> i64 { a + b }`; to pass a struct to a \
+             task, write `#[derive(FlyteType)]` on it and take it as a parameter",
         ),
-        quote!(
-            fn f();
+        (
+            quote!(
+                fn f();
+            ),
+            "`#[task]` can only be applied to a function with a body, e.g. `#[task] fn add(a: \
+             i64, b: i64) -> i64 { a + b }`",
         ),
     ] {
         let error = parse_task_item(item.clone()).expect_err("not a function with a body");
-        assert_eq!(
-            error.to_string(),
-            "`#[task]` can only be applied to a function with a body, e.g. `#[task] fn add(a: \
-             i64, b: i64) -> i64 { a + b }`",
-            "{item}"
-        );
+        assert_eq!(error.to_string(), message, "{item}");
     }
 }

@@ -83,15 +83,22 @@ pub fn struct_map<'a>(
     }
 }
 
-/// Reads field `name` from a struct's msgpack entries. Unknown keys are ignored and a missing
-/// field takes its type's default (`None` for an `Option`), as flytekit does.
-pub fn struct_field<T: FlyteType>(
+/// Reads field `name` from a struct's msgpack entries with `read` (always
+/// `<T as FlyteType>::read_msgpack`). Unknown keys are ignored; a missing field takes
+/// `missing()` (the type's `msgpack_default`, `None` for most types but an `Option`, or
+/// `Default::default()` for `#[serde(default)]`) and is an error when that is `None`.
+///
+/// The conversions are functions rather than a `T: FlyteType` bound so that a field of a type
+/// that is not a Flyte type is a single error on the field's type (see `glue::input`).
+pub fn struct_field<T>(
     entries: &[(rmpv::ValueRef<'_>, rmpv::ValueRef<'_>)],
     name: &str,
+    read: fn(&rmpv::ValueRef<'_>) -> Result<T, TypeError>,
+    missing: fn() -> Option<T>,
 ) -> Result<T, TypeError> {
     match entries.iter().find(|(k, _)| msgpack_str(k) == Some(name)) {
-        Some((_, value)) => T::read_msgpack(value).map_err(|e| e.at_field(name)),
-        None => T::msgpack_default()
+        Some((_, value)) => read(value).map_err(|e| e.at_field(name)),
+        None => missing()
             .ok_or_else(|| TypeError::new(format!("missing field `{name}`")).at_field(name)),
     }
 }

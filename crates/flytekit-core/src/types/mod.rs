@@ -28,6 +28,7 @@ mod bytes;
 mod collections;
 mod derive_support;
 mod error;
+mod flyte_error;
 pub mod json;
 mod literal;
 mod msgpack;
@@ -45,6 +46,7 @@ pub use derive_support::{
     struct_to_literal, UNION_TAG_DATACLASS, UNION_TAG_ENUM,
 };
 pub use error::{PathSegment, TypeError};
+pub use flyte_error::FlyteError;
 pub use literal::{
     describe_literal, is_none, literal_kind, msgpack_annotation, msgpack_literal, msgpack_of,
     none_literal, primitive_literal, primitive_of, resolve, scalar_literal, scalar_of, simple_type,
@@ -72,9 +74,10 @@ use flytekit_idl::core::{Literal, LiteralType};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot cross a Flyte task boundary: it does not implement `FlyteType`",
     label = "not a Flyte type",
-    note = "task inputs and outputs must be Flyte types: integers, floats, bool, String, chrono \
-            date-times, durations, Vec<T>, HashMap<String, T>, Option<T>, serde_json::Value, \
-            FlyteFile, FlyteDirectory, or your own struct or enum with #[derive(FlyteType)]"
+    note = "task inputs and outputs, and the fields of a `#[derive(FlyteType)]` struct, must be \
+            Flyte types: integers, floats, `bool`, `String`, chrono date-times, durations, \
+            `Vec<T>`, `HashMap<String, T>`, `Option<T>`, `serde_json::Value`, `FlyteFile`, \
+            `FlyteDirectory`, or a struct or enum of yours with `#[derive(FlyteType)]`"
 )]
 pub trait FlyteType: Sized {
     /// The Flyte type of this Rust type, as it appears in a task interface.

@@ -137,7 +137,7 @@ const RESOURCE_HINT: &str = "resources go inside `requests(...)`, `limits(...)` 
 const NAME_EXPECTED: &str = "a task name such as `name = \"my_module.my_task\"`";
 const RETRIES_EXPECTED: &str =
     "an integer from 0 to 10 (Flyte allows at most 10 retries), e.g. `retries = 3`";
-const TIMEOUT_EXPECTED: &str = "a duration such as \"30s\", \"5m\" or \"1h30m\"";
+const TIMEOUT_EXPECTED: &str = "a duration such as `\"30s\"`, `\"5m\"` or `\"1h30m\"`";
 const DEPRECATED_EXPECTED: &str = "a message such as `deprecated = \"use add_v2 instead\"`";
 const IMAGE_EXPECTED: &str = "an image such as `container_image = \"ghcr.io/org/image:tag\"`";
 const POD_TEMPLATE_EXPECTED: &str = "a Kubernetes resource name (lowercase letters, digits, `-` \

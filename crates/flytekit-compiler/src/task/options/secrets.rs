@@ -136,7 +136,7 @@ fn parse_secret(ctxt: &Ctxt, secret: &MetaList) -> Option<SecretRequest> {
                         invalid_value(
                             "mount",
                             &value.value,
-                            "one of \"any\", \"env_var\" or \"file\", e.g. `mount = \"env_var\"`",
+                            "one of `\"any\"`, `\"env_var\"` or `\"file\"`, e.g. `mount = \"env_var\"`",
                         ),
                     );
                     fields_valid = false;
@@ -267,8 +267,8 @@ mod tests {
                  `mount`, `env_var`",
                 "`group` cannot be empty: expected a string such as `group = \"db\"`",
                 "invalid `key` value `1`: expected a string such as `key = \"password\"`",
-                "invalid `mount` value `env`: expected one of \"any\", \"env_var\" or \"file\", \
-                 e.g. `mount = \"env_var\"`",
+                "invalid `mount` value `env`: expected one of `\"any\"`, `\"env_var\"` or \
+                 `\"file\"`, e.g. `mount = \"env_var\"`",
                 "invalid `env_var` value `DB-PASS`: expected an environment variable name \
                  (letters, digits and `_`, not starting with a digit), e.g. `env_var = \
                  \"DB_PASSWORD\"`",

@@ -159,16 +159,16 @@ fn timeout_errors_say_what_a_duration_looks_like() {
     assert_eq!(
         single_error("timeout = \"5 minutes\""),
         error(
-            "invalid `timeout` value `5 minutes`: expected a duration such as \"30s\", \"5m\" or \
-             \"1h30m\"",
+            "invalid `timeout` value `5 minutes`: expected a duration such as `\"30s\"`, \
+             `\"5m\"` or `\"1h30m\"`",
             "\"5 minutes\""
         )
     );
     assert_eq!(
         single_error("timeout = 30"),
         error(
-            "invalid `timeout` value `30`: expected a duration such as \"30s\", \"5m\" or \
-             \"1h30m\"",
+            "invalid `timeout` value `30`: expected a duration such as `\"30s\"`, \
+             `\"5m\"` or `\"1h30m\"`",
             "30"
         )
     );
@@ -186,7 +186,7 @@ fn timeout_errors_say_what_a_duration_looks_like() {
     assert_eq!(
         single_error("timeout = \"2w\"").0,
         "invalid `timeout` value `2w`: unknown unit `w` (expected `d`, `h`, `m`, `s` or `ms`); \
-         expected a duration such as \"30s\", \"5m\" or \"1h30m\""
+         expected a duration such as `\"30s\"`, `\"5m\"` or `\"1h30m\"`"
     );
 }
 
@@ -481,7 +481,7 @@ fn resource_values_are_validated_per_kind() {
         ),
         (
             "resources(mem = (\"1Gi\", \"2Gi\", \"3Gi\"))",
-            "invalid `mem` value `(\"1Gi\" , \"2Gi\" , \"3Gi\")`: expected one value (request = \
+            "invalid `mem` value `(\"1Gi\", \"2Gi\", \"3Gi\")`: expected one value (request = \
              limit) or a pair (request, limit), e.g. `mem = (\"1Gi\", \"2Gi\")`",
             "(\"1Gi\", \"2Gi\", \"3Gi\")",
         ),
@@ -616,7 +616,7 @@ fn shared_memory_errors() {
                     `shared_memory = \"1Gi\"`";
     assert_eq!(
         single_error("shared_memory = \"lots\"").0,
-        format!("invalid `shared_memory` value `lots`: expected a number with an optional suffix; expected {expected}")
+        format!("invalid `shared_memory` value `lots`: not a number with an optional unit suffix; expected {expected}")
     );
     assert_eq!(
         single_error("shared_memory = \"64m\"").0,

@@ -1,0 +1,244 @@
+//! Code generation of `#[workflow]`.
+//!
+//! The function keeps its signature; its body becomes a call that builds the workflow and runs
+//! it locally (cluster semantics, through the runtime). Beside it, as for tasks: a marker struct
+//! of the same name in the type namespace, and inside `const _: () = { ... };` a static
+//! `WorkflowEntry` registered through `inventory`, the build function (the lowered body), and
+//! the `Entity` / `EntityInput` / `DefaultsFrom` / `Workflow` impls that let other workflows
+//! call this one as a sub-workflow.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::ItemFn;
+
+use super::lower::Lowerer;
+use super::options::{parse_workflow_options, FailurePolicy};
+use crate::ctxt::Ctxt;
+use crate::docs::{docs_from_attributes, parse_docstring};
+use crate::task::expand::defaults_from_impls;
+use crate::task::signature::{parse_task_signature, without_default_attributes, OutputValues};
+
+/// Expands one workflow.
+pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
+    let cx = Ctxt::new();
+    let options = parse_workflow_options(&cx, args);
+    let signature = parse_task_signature(&cx, item);
+    if let Some(result) = &signature.output.result {
+        cx.error_spanned_by(&result.ok, "a workflow cannot return a `Result`: a failing node fails the workflow; return the value itself");
+    }
+    let krate = match &options.crate_path {
+        Some(path) => quote!(#path),
+        None => quote!(::flytekit),
+    };
+    let p = quote!(#krate::__private);
+    let docs = match &options.docs {
+        Some(text) => parse_docstring(&text.value),
+        None => docs_from_attributes(&item.attrs),
+    };
+
+    // The lowered body.
+    let mut lowerer = Lowerer::new(&cx, p.clone(), signature.inputs.iter().map(|i| i.name()));
+    let stmts = &item.block.stmts;
+    let (body, tail) = match stmts.last() {
+        Some(syn::Stmt::Expr(expr, None)) => (&stmts[..stmts.len() - 1], Some(expr)),
+        _ => (&stmts[..], None),
+    };
+    let lowered: Vec<TokenStream> = body.iter().map(|stmt| lowerer.statement(stmt)).collect();
+    let output_types = signature.output.values.types();
+    let outputs = match (&signature.output.values, tail) {
+        (OutputValues::Unit, Some(tail)) => {
+            let value = lowerer.value(tail, None);
+            quote!(let _ = #value;)
+        }
+        (OutputValues::Unit, None) => TokenStream::new(),
+        (OutputValues::Single(ty), Some(tail)) => {
+            let value = lowerer.value(tail, None);
+            let output = quote_spanned!(tail.span()=> __output);
+            quote_spanned!(tail.span()=> let #output = #value; __b.output::<#ty>("o0", #output);)
+        }
+        (OutputValues::Tuple(types), Some(tail)) => {
+            let value = lowerer.value(tail, None);
+            let fields = (0..types.len()).map(syn::Index::from);
+            let names = (0..types.len()).map(|i| format!("o{i}"));
+            quote_spanned! {tail.span()=>
+                let __outputs = #value;
+                #(__b.output::<#types>(#names, __outputs.#fields);)*
+            }
+        }
+        (_, None) => {
+            let ty = signature.output.declared.as_ref();
+            cx.error_spanned_by(
+                ty,
+                "this workflow returns a value: end the body with it, e.g. `total` or `(a, b)`",
+            );
+            TokenStream::new()
+        }
+    };
+
+    let ident = &item.sig.ident;
+    let vis = &item.vis;
+    let marker = quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #vis struct #ident {}
+    };
+    let clean_item = without_default_attributes(item);
+    if let Some(errors) = cx.into_error() {
+        let errors = errors.to_compile_error();
+        return quote!(#clean_item #marker #errors);
+    }
+
+    let fn_name = ident.to_string();
+    let name_override = match &options.name {
+        Some(name) => {
+            let name = &name.value;
+            quote!(::core::option::Option::Some(#name))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let short = docs.short_description.clone().unwrap_or_default();
+    let long = docs.long_description.clone().unwrap_or_default();
+    let input_decls = signature.inputs.iter().map(|input| {
+        let (name, ty, var) = (input.name(), &input.ty, &input.ident);
+        let description = input.description.clone().unwrap_or_default();
+        quote_spanned!(ty.span()=> let #var: #p::Promise<#ty> = __b.input::<#ty>(#name, #description);)
+    });
+    let settings = {
+        let policy = options.failure_policy.as_ref().map(|f| match f.value {
+            FailurePolicy::FailImmediately => {
+                quote!(__b.failure_policy(#p::FailurePolicy::FailImmediately);)
+            }
+            FailurePolicy::FailAfterExecutableNodesComplete => {
+                quote!(__b.failure_policy(#p::FailurePolicy::FailAfterExecutableNodesComplete);)
+            }
+        });
+        let interruptible = options.interruptible.as_ref().map(|i| {
+            let value = i.value;
+            quote!(__b.interruptible(#value);)
+        });
+        let on_failure = options
+            .on_failure
+            .as_ref()
+            .map(|task| quote_spanned!(task.span()=> __b.on_failure::<#task>();));
+        quote!(#policy #interruptible #on_failure)
+    };
+    let defaults = signature.inputs.iter().filter_map(|input| {
+        let expr = input.default.as_ref()?;
+        let (name, ty) = (input.name(), &input.ty);
+        let write = quote_spanned!(ty.span()=> <#ty as #p::FlyteType>::to_literal);
+        Some(quote_spanned! {expr.span()=>
+            #p::glue::default_value(&mut defaults, #name, { let value: #ty = #expr; value }, #write)?;
+        })
+    });
+    let promises = match &signature.output.values {
+        OutputValues::Unit => quote!(#p::NodeRef),
+        OutputValues::Single(ty) => quote!(#p::Promise<#ty>),
+        OutputValues::Tuple(types) => quote!((#(#p::Promise<#types>,)*)),
+    };
+    let output_names: Vec<String> = (0..output_types.len()).map(|i| format!("o{i}")).collect();
+    let input_names: Vec<String> = signature.inputs.iter().map(|i| i.name()).collect();
+    let entity_inputs = signature.inputs.iter().enumerate().map(|(i, input)| {
+        let (name, ty) = (input.name(), &input.ty);
+        quote!(impl #p::EntityInput<#i> for #ident { type Type = #ty; const NAME: &'static str = #name; })
+    });
+    let defaults_from = defaults_from_impls(&signature.inputs, ident, &p);
+
+    // The function itself: same signature, runs the workflow locally.
+    let attrs = &clean_item.attrs;
+    let sig = &clean_item.sig;
+    let params = signature.inputs.iter().map(|input| {
+        let (name, var) = (input.name(), &input.ident);
+        quote!((#name, #p::FlyteType::to_literal(&#var)))
+    });
+    let result = match &signature.output.values {
+        OutputValues::Unit => quote!(let _ = __outputs;),
+        OutputValues::Single(ty) => quote!(#p::glue::workflow_output::<#ty>(&__outputs, "o0")),
+        OutputValues::Tuple(types) => {
+            let names = (0..types.len()).map(|i| format!("o{i}"));
+            quote!((#(#p::glue::workflow_output::<#types>(&__outputs, #names),)*))
+        }
+    };
+    let _ = format_ident!("unused");
+
+    quote! {
+        #(#attrs)*
+        #vis #sig {
+            let __outputs = #p::run_workflow(<#ident as #p::Workflow>::entry(), ::std::vec![#(#params),*]);
+            #result
+        }
+
+        #marker
+
+        const _: () = {
+            static ENTRY: #p::WorkflowEntry = #p::WorkflowEntry {
+                module_path: ::core::module_path!(),
+                fn_name: #fn_name,
+                name_override: #name_override,
+                file: ::core::file!(),
+                line: ::core::line!(),
+                short_description: #short,
+                long_description: #long,
+                build,
+                defaults,
+            };
+
+            #[allow(unused_variables, clippy::let_unit_value, clippy::unit_arg)]
+            fn build() -> ::core::result::Result<#p::CompiledWorkflow, ::std::vec::Vec<::std::string::String>> {
+                let mut __builder = #p::WorkflowBuilder::new(ENTRY.name());
+                let __b = &mut __builder;
+                #(#input_decls)*
+                #settings
+                #(#lowered)*
+                #outputs
+                __builder.finish()
+            }
+
+            fn defaults() -> ::core::result::Result<#p::BTreeMap<::std::string::String, #p::Literal>, #p::TypeError> {
+                #[allow(unused_mut)]
+                let mut defaults = #p::BTreeMap::new();
+                #(#defaults)*
+                ::core::result::Result::Ok(defaults)
+            }
+
+            impl #p::Entity for #ident {
+                type Promises = #promises;
+                fn entity_name() -> ::std::string::String {
+                    ENTRY.name()
+                }
+                fn node_name() -> ::std::string::String {
+                    ::std::string::ToString::to_string(#fn_name)
+                }
+                fn interface() -> #p::TypedInterface {
+                    #p::glue::workflow_interface(&ENTRY)
+                }
+                fn input_names() -> ::std::vec::Vec<&'static str> {
+                    ::std::vec![#(#input_names),*]
+                }
+                fn output_names() -> ::std::vec::Vec<::std::string::String> {
+                    ::std::vec![#(::std::string::ToString::to_string(#output_names)),*]
+                }
+                fn defaults() -> ::core::result::Result<#p::BTreeMap<::std::string::String, #p::Literal>, #p::TypeError> {
+                    (ENTRY.defaults)()
+                }
+                fn target(builder: &mut #p::WorkflowBuilder) -> ::core::result::Result<#p::NodeTarget, ::std::string::String> {
+                    #p::glue::workflow_target(&ENTRY, builder)
+                }
+                fn node_metadata() -> #p::NodeMetadata {
+                    #p::glue::workflow_node_metadata(&ENTRY)
+                }
+            }
+
+            impl #p::Workflow for #ident {
+                fn entry() -> &'static #p::WorkflowEntry {
+                    &ENTRY
+                }
+            }
+
+            #(#entity_inputs)*
+            #defaults_from
+
+            #p::inventory::submit! { #p::WorkflowRegistration(&ENTRY) }
+        };
+    }
+}

@@ -1,0 +1,804 @@
+//! The workflow-body walker: lowers the statements of a `#[workflow]` body to builder calls.
+//!
+//! Consumes the function body; produces the statements of the generated build function, in
+//! which `__b` is the `&mut WorkflowBuilder`. What a DAG can express is lowered:
+//!
+//! - `let a = t(x, 3);` -> a node calling entity `t`; arguments are promises or literal values,
+//!   each type-checked by rustc at the argument (`Call::bind`); left-out trailing arguments take
+//!   the callee's defaults (`Call::defaults_from`);
+//! - `.name(..)`, `.retries(..)`, `.timeout("5m")`, `.interruptible(..)`, `.container_image(..)`,
+//!   `.requests(cpu = "1")`, `.limits(..)`, `.after(node)` on a call -> node overrides;
+//! - `let (a, b) = t(x);`, `r.0`, `p.field` (a field of a struct output) -> promises;
+//! - `if` / `else if` / `else` on comparisons -> a branch node; `fail("...")` as the last arm;
+//! - `map_task(t, xs, fixed(k))` with `.concurrency(n)`, `.min_successes(n)`,
+//!   `.min_success_ratio(r)` -> an array node;
+//! - `sleep(..)`, `approve(v, "name", timeout)`, `wait_for_input::<T>("name", timeout)` -> gates.
+//!
+//! Everything else (loops, `match`, closures, mutation, early return, arithmetic on promises,
+//! macros) is a spanned error naming the alternative. All errors of a body are collected.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{BinOp, Expr, ExprCall, ExprIf, ExprMethodCall, Pat, Stmt};
+
+use crate::attr::duration::parse_duration;
+use crate::attr::quantity::parse_quantity;
+use crate::ctxt::Ctxt;
+
+/// Lowers one workflow body.
+pub struct Lowerer<'a> {
+    cx: &'a Ctxt,
+    /// `<crate>::__private`.
+    p: TokenStream,
+    /// Names bound to promises so far (inputs and `let`s), to catch arithmetic on them.
+    promises: BTreeSet<String>,
+    branch_count: usize,
+}
+
+/// An arm of a branch: a value, or `fail("message")`.
+enum Arm {
+    Value(TokenStream),
+    Fail(syn::LitStr),
+}
+
+const OVERRIDES: &[&str] = &[
+    "name",
+    "retries",
+    "timeout",
+    "interruptible",
+    "container_image",
+    "requests",
+    "limits",
+    "after",
+];
+const MAP_OPTIONS: &[&str] = &["concurrency", "min_successes", "min_success_ratio", "after"];
+
+impl<'a> Lowerer<'a> {
+    /// A walker reporting to `cx`, generating paths through `p`; `inputs` are the workflow's
+    /// input names.
+    pub fn new(cx: &'a Ctxt, p: TokenStream, inputs: impl IntoIterator<Item = String>) -> Self {
+        Lowerer {
+            cx,
+            p,
+            promises: inputs.into_iter().collect(),
+            branch_count: 0,
+        }
+    }
+
+    /// Lowers a statement that is not the tail expression.
+    pub fn statement(&mut self, stmt: &Stmt) -> TokenStream {
+        match stmt {
+            Stmt::Local(local) => {
+                if let Some(init) = &local.init {
+                    if let Some((_, diverge)) = &init.diverge {
+                        self.cx.error_spanned_by(diverge, "`let ... else` cannot be expressed in a workflow: a DAG has no early exit");
+                    }
+                }
+                let Some(init) = &local.init else {
+                    self.cx.error_spanned_by(
+                        local,
+                        "a `let` in a workflow needs a value: `let a = task(x);`",
+                    );
+                    return TokenStream::new();
+                };
+                let name = self.check_pattern(&local.pat);
+                let value = self.value(&init.expr, name.as_deref());
+                let pat = &local.pat;
+                quote_spanned!(local.span()=> let #pat = #value;)
+            }
+            Stmt::Expr(expr, _) => {
+                let value = self.value(expr, None);
+                quote_spanned!(expr.span()=> let _ = #value;)
+            }
+            Stmt::Item(item) => {
+                self.cx.error_spanned_by(item, "items cannot be declared inside a workflow body; declare them next to the workflow");
+                TokenStream::new()
+            }
+            Stmt::Macro(mac) => {
+                self.macro_error(&mac.mac);
+                TokenStream::new()
+            }
+        }
+    }
+
+    fn macro_error(&self, mac: &syn::Macro) {
+        self.cx.error_spanned_by(
+            &mac.path,
+            "macros cannot be used in a workflow body: the body runs when the workflow is built, not when it runs; do the work in a task",
+        );
+    }
+
+    /// Checks a `let` pattern (a name, `_`, or a tuple of those) and records the names as
+    /// promises; returns the name for a plain binding.
+    fn check_pattern(&mut self, pat: &Pat) -> Option<String> {
+        match pat {
+            Pat::Ident(ident) => {
+                if let Some(mutability) = &ident.mutability {
+                    self.cx.error_spanned_by(mutability, "workflow values cannot be mutated: they are promises of values produced when the workflow runs; remove `mut`");
+                }
+                if ident.by_ref.is_some() || ident.subpat.is_some() {
+                    self.cx.error_spanned_by(
+                        ident,
+                        "bind a plain name here, e.g. `let total = add(a, b);`",
+                    );
+                }
+                let name = ident.ident.to_string();
+                self.promises.insert(name.clone());
+                Some(name)
+            }
+            Pat::Wild(_) => None,
+            Pat::Tuple(tuple) => {
+                for element in &tuple.elems {
+                    self.check_pattern(element);
+                }
+                None
+            }
+            Pat::Type(typed) => {
+                self.cx.error_spanned_by(&typed.ty, "leave the type out: a call's outputs are promises whose types come from the task");
+                None
+            }
+            other => {
+                self.cx.error_spanned_by(
+                    other,
+                    "use a name or a tuple of names here, e.g. `let (lo, hi) = split(x);`",
+                );
+                None
+            }
+        }
+    }
+
+    /// Lowers an expression that produces promises (or a literal value).
+    pub fn value(&mut self, expr: &Expr, name: Option<&str>) -> TokenStream {
+        match expr {
+            Expr::Call(call) => self.call(call, &[]),
+            Expr::MethodCall(method) => self.method_chain(method),
+            Expr::If(expr_if) => {
+                let name = name.map(str::to_string).unwrap_or_else(|| {
+                    self.branch_count += 1;
+                    format!("branch_{}", self.branch_count)
+                });
+                self.branch(expr_if, &name)
+            }
+            Expr::Paren(paren) => {
+                let inner = self.value(&paren.expr, name);
+                quote!((#inner))
+            }
+            Expr::Tuple(tuple) => {
+                let elems: Vec<TokenStream> =
+                    tuple.elems.iter().map(|e| self.value(e, None)).collect();
+                quote_spanned!(tuple.span()=> (#(#elems,)*))
+            }
+            Expr::Field(field) => {
+                let base = self.value(&field.base, None);
+                match &field.member {
+                    syn::Member::Unnamed(index) => quote_spanned!(field.span()=> #base.#index),
+                    syn::Member::Named(member) => {
+                        let p = &self.p;
+                        quote_spanned!(field.span()=> #p::fields(&mut *__b, #base).#member)
+                    }
+                }
+            }
+            Expr::Reference(reference) => {
+                let inner = self.value(&reference.expr, None);
+                quote!(&#inner)
+            }
+            Expr::Path(_)
+            | Expr::Lit(_)
+            | Expr::Array(_)
+            | Expr::Unary(_)
+            | Expr::Cast(_)
+            | Expr::Struct(_) => {
+                self.check_no_promise_arithmetic(expr);
+                quote!(#expr)
+            }
+            Expr::Binary(binary) => {
+                if self.mentions_promise(expr) {
+                    self.cx.error_spanned_by(
+                        binary,
+                        "this computes with promises, whose values exist only when the workflow runs; do the computation in a task, or compare in an `if` condition",
+                    );
+                }
+                quote!(#expr)
+            }
+            Expr::Macro(mac) if mac.mac.path.is_ident("vec") => {
+                if self.mentions_promise(expr) {
+                    self.cx.error_spanned_by(mac, "`vec![...]` of promises: write `vec![a, b]` only with literal values; for a list of promises use a `Vec<Promise<T>>` built outside `vec!`");
+                }
+                quote!(#expr)
+            }
+            Expr::Macro(mac) => {
+                self.macro_error(&mac.mac);
+                quote!(())
+            }
+            Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => {
+                self.error_first_token(expr, "loops cannot be expressed in a Flyte DAG: use `map_task(task, list)` to run a task for each element, or a `#[dynamic]` workflow");
+                quote!(())
+            }
+            Expr::Match(m) => {
+                self.cx.error_spanned_by(m.match_token, "`match` cannot be lowered to a Flyte DAG: use `if` / `else if` with comparisons (a branch node), or decide inside a task");
+                quote!(())
+            }
+            Expr::Closure(c) => {
+                self.cx.error_spanned_by(c, "closures cannot be part of a workflow: they would run when the workflow is built; put the code in a task");
+                quote!(())
+            }
+            Expr::Return(r) => {
+                self.cx.error_spanned_by(r, "a workflow cannot return early: its outputs are the last expression of the body");
+                quote!(())
+            }
+            Expr::Assign(_) => {
+                self.cx.error_spanned_by(expr, "workflow values cannot be reassigned: they are promises; bind a new name with `let`");
+                quote!(())
+            }
+            Expr::Await(a) => {
+                self.cx.error_spanned_by(a, "workflows are not async: a call in a workflow is a node, not a future; remove `.await`");
+                quote!(())
+            }
+            Expr::Try(t) => {
+                self.cx.error_spanned_by(t, "`?` cannot be used in a workflow: a task that fails fails the workflow on its own");
+                quote!(())
+            }
+            Expr::Block(_) | Expr::Unsafe(_) | Expr::Async(_) | Expr::Const(_) => {
+                self.error_first_token(expr, "blocks cannot be part of a workflow body; write the calls directly, or put them in a sub-workflow");
+                quote!(())
+            }
+            other => {
+                self.cx.error_spanned_by(other, "this expression cannot be part of a workflow: a workflow body is made of calls, `let` bindings and `if` branches");
+                quote!(())
+            }
+        }
+    }
+
+    fn error_first_token(&self, expr: &Expr, message: &str) {
+        let span = quote!(#expr)
+            .into_iter()
+            .next()
+            .map(|t| t.span())
+            .unwrap_or_else(Span::call_site);
+        self.cx.error_at(span, message);
+    }
+
+    /// Whether `expr` mentions a name bound to a promise.
+    fn mentions_promise(&self, expr: &Expr) -> bool {
+        fn walk(tokens: TokenStream, promises: &BTreeSet<String>) -> bool {
+            tokens.into_iter().any(|t| match t {
+                proc_macro2::TokenTree::Ident(ident) => promises.contains(&ident.to_string()),
+                proc_macro2::TokenTree::Group(group) => walk(group.stream(), promises),
+                _ => false,
+            })
+        }
+        walk(quote!(#expr), &self.promises)
+    }
+
+    fn check_no_promise_arithmetic(&self, expr: &Expr) {
+        if let Expr::Unary(unary) = expr {
+            if self.mentions_promise(&unary.expr) {
+                self.cx.error_spanned_by(unary, "this computes with a promise, whose value exists only when the workflow runs; do the computation in a task");
+            }
+        }
+    }
+
+    /// An argument of a call: a value expression, lowered.
+    fn argument(&mut self, arg: &Expr) -> TokenStream {
+        self.value(arg, None)
+    }
+
+    /// A call with the method chain applied to it (`methods` in source order).
+    fn call(&mut self, call: &ExprCall, methods: &[&ExprMethodCall]) -> TokenStream {
+        let Expr::Path(func) = &*call.func else {
+            self.cx.error_spanned_by(
+                &call.func,
+                "call a task, a workflow or a launch plan by its name here",
+            );
+            return quote!(());
+        };
+        let last = func
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        match last.as_str() {
+            "map_task" => self.map_task(call, methods),
+            "sleep" | "approve" | "wait_for_input" => {
+                self.no_methods(methods, &last);
+                self.gate(call, &last)
+            }
+            "fail" => {
+                self.cx.error_spanned_by(
+                    call,
+                    "`fail(\"...\")` can only be the last `else` arm of a branch",
+                );
+                quote!(())
+            }
+            "fixed" => {
+                self.cx.error_spanned_by(call, "`fixed(...)` marks an argument of `map_task` that is the same for every element");
+                quote!(())
+            }
+            _ => self.entity_call(call, &func.path, methods),
+        }
+    }
+
+    fn no_methods(&self, methods: &[&ExprMethodCall], what: &str) {
+        if let Some(method) = methods.first() {
+            self.cx
+                .error_spanned_by(&method.method, format!("`{what}(...)` takes no options"));
+        }
+    }
+
+    fn entity_call(
+        &mut self,
+        call: &ExprCall,
+        path: &syn::Path,
+        methods: &[&ExprMethodCall],
+    ) -> TokenStream {
+        // Arguments are evaluated first (they may be calls themselves, which need the builder),
+        // then bound one by one, each at its own span so a type error points at it.
+        let mut hoisted = Vec::new();
+        let mut binds = Vec::new();
+        for (i, arg) in call.args.iter().enumerate() {
+            let value = self.argument(arg);
+            let var = quote::format_ident!("__arg{}", i, span = arg.span());
+            hoisted.push(quote_spanned!(arg.span()=> let #var = #value;));
+            binds.push(quote_spanned!(arg.span()=> .bind::<#i, _>(#var)));
+        }
+        let count = call.args.len();
+        let defaults = quote_spanned!(call.paren_token.span.close()=> .defaults_from::<#count>());
+        let overrides: Vec<TokenStream> = methods
+            .iter()
+            .filter_map(|m| self.override_method(m))
+            .collect();
+        let start = quote_spanned!(path.span()=> __b.call::<#path>());
+        quote!({ #(#hoisted)* #start #(#binds)* #defaults #(#overrides)* .finish() })
+    }
+
+    /// One `.method(..)` of a call chain as a `Call` method.
+    fn override_method(&mut self, method: &ExprMethodCall) -> Option<TokenStream> {
+        let name = method.method.to_string();
+        let args: Vec<&Expr> = method.args.iter().collect();
+        let span = method.method.span();
+        let one_arg = |this: &Self| -> Option<&Expr> {
+            if args.len() == 1 {
+                Some(args[0])
+            } else {
+                this.cx
+                    .error_spanned_by(&method.method, format!("`.{name}(...)` takes one argument"));
+                None
+            }
+        };
+        match name.as_str() {
+            "name" | "container_image" => {
+                let arg = one_arg(self)?;
+                let ident = &method.method;
+                Some(quote_spanned!(span=> .#ident(#arg)))
+            }
+            "retries" => {
+                let arg = one_arg(self)?;
+                Some(quote_spanned!(span=> .retries(#arg)))
+            }
+            "interruptible" => {
+                let arg = one_arg(self)?;
+                Some(quote_spanned!(span=> .interruptible(#arg)))
+            }
+            "timeout" => {
+                let arg = one_arg(self)?;
+                let duration = self.duration(arg)?;
+                Some(quote_spanned!(span=> .timeout(#duration)))
+            }
+            "requests" | "limits" => {
+                let entries = self.resources(method)?;
+                let ident = &method.method;
+                Some(quote_spanned!(span=> .#ident(&[#(#entries),*])))
+            }
+            "after" => {
+                let arg = one_arg(self)?;
+                Some(quote_spanned!(span=> .after(#arg)))
+            }
+            "cache" => {
+                self.cx.error_spanned_by(&method.method, "node-level cache settings have no effect on Flyte (propeller ignores them); set `cache(...)` on the task instead");
+                None
+            }
+            _ => {
+                self.cx.error_spanned_by(
+                    &method.method,
+                    format!(
+                        "unknown node override `.{name}(...)`; the overrides are {}",
+                        OVERRIDES
+                            .iter()
+                            .map(|o| format!("`.{o}(..)`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A duration argument: a string such as "5m", checked now, or any `Duration` expression.
+    fn duration(&self, arg: &Expr) -> Option<TokenStream> {
+        match arg {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            }) => {
+                match parse_duration(&text.value()) {
+                    Ok(d) => {
+                        let (secs, nanos) = (d.as_secs(), d.subsec_nanos());
+                        Some(
+                            quote_spanned!(text.span()=> ::core::time::Duration::new(#secs, #nanos)),
+                        )
+                    }
+                    Err(err) => {
+                        self.cx.error_spanned_by(text, format!("invalid duration {:?}: {err}; write e.g. \"30s\", \"5m\" or \"1h30m\"", text.value()));
+                        None
+                    }
+                }
+            }
+            other => Some(quote!(#other)),
+        }
+    }
+
+    /// `requests(cpu = "1", mem = "1Gi")` -> `("cpu", "1"), ("mem", "1Gi")`, quantities checked.
+    fn resources(&self, method: &ExprMethodCall) -> Option<Vec<TokenStream>> {
+        let mut entries = Vec::new();
+        for arg in &method.args {
+            let Expr::Assign(assign) = arg else {
+                self.cx.error_spanned_by(
+                    arg,
+                    format!(
+                        "write resources as `.{}(cpu = \"1\", mem = \"1Gi\")`",
+                        method.method
+                    ),
+                );
+                continue;
+            };
+            let key = match &*assign.left {
+                Expr::Path(path) => path.path.get_ident().map(|i| i.to_string()),
+                _ => None,
+            };
+            let allowed = ["cpu", "mem", "gpu", "ephemeral_storage"];
+            let Some(key) = key.filter(|k| allowed.contains(&k.as_str())) else {
+                self.cx.error_spanned_by(
+                    &assign.left,
+                    "unknown resource; expected `cpu`, `mem`, `gpu` or `ephemeral_storage`",
+                );
+                continue;
+            };
+            let value = match &*assign.right {
+                Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => s.value(),
+                Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Int(i),
+                    ..
+                }) => i.base10_digits().to_string(),
+                other => {
+                    self.cx.error_spanned_by(
+                        other,
+                        format!("`{key}` takes a quantity such as \"500m\" or \"1Gi\""),
+                    );
+                    continue;
+                }
+            };
+            if let Err(err) = parse_quantity(&value) {
+                self.cx.error_spanned_by(
+                    &assign.right,
+                    format!("invalid `{key}` quantity {value:?}: {err}"),
+                );
+                continue;
+            }
+            entries.push(quote!((#key, #value)));
+        }
+        Some(entries)
+    }
+
+    /// Unwinds `t(x).a(..).b(..)` into the call and its methods, in order.
+    fn method_chain(&mut self, method: &ExprMethodCall) -> TokenStream {
+        let mut methods = vec![method];
+        let mut receiver = &*method.receiver;
+        loop {
+            match receiver {
+                Expr::MethodCall(inner) => {
+                    methods.push(inner);
+                    receiver = &inner.receiver;
+                }
+                Expr::Call(call) => {
+                    methods.reverse();
+                    return self.call(call, &methods);
+                }
+                other => {
+                    if self.mentions_promise(other) {
+                        self.cx.error_spanned_by(
+                            &method.method,
+                            "methods cannot be called on promises: their values exist only when the workflow runs; do this in a task",
+                        );
+                    } else {
+                        self.cx.error_spanned_by(&method.method, "a method here must follow a call of a task or workflow, e.g. `add(x, y).retries(3)`");
+                    }
+                    return quote!(());
+                }
+            }
+        }
+    }
+
+    fn map_task(&mut self, call: &ExprCall, methods: &[&ExprMethodCall]) -> TokenStream {
+        let p = self.p.clone();
+        let mut args = call.args.iter();
+        let Some(Expr::Path(task)) = args.next() else {
+            self.cx.error_spanned_by(
+                call,
+                "`map_task` takes the task first, then its inputs: `map_task(square, xs)`",
+            );
+            return quote!(());
+        };
+        let mut binds = Vec::new();
+        let mut hoisted = Vec::new();
+        for (i, arg) in args.enumerate() {
+            let var = quote::format_ident!("__arg{}", i, span = arg.span());
+            let (value, method) = match arg {
+                Expr::Call(inner) if matches!(&*inner.func, Expr::Path(f) if f.path.is_ident("fixed")) =>
+                {
+                    let Some(value) = inner.args.first().filter(|_| inner.args.len() == 1) else {
+                        self.cx
+                            .error_spanned_by(inner, "`fixed(...)` takes one value");
+                        continue;
+                    };
+                    (self.argument(value), quote_spanned!(arg.span()=> fixed))
+                }
+                _ => (self.argument(arg), quote_spanned!(arg.span()=> map)),
+            };
+            hoisted.push(quote_spanned!(arg.span()=> let #var = #value;));
+            binds.push(quote_spanned!(arg.span()=> .#method::<#i, _>(#var)));
+        }
+        let count = binds.len();
+        let defaults = quote_spanned!(call.paren_token.span.close()=> .defaults_from::<#count>());
+        let mut options = Vec::new();
+        let mut partial = false;
+        for method in methods {
+            let name = method.method.to_string();
+            let Some(arg) = method.args.first().filter(|_| method.args.len() == 1) else {
+                self.cx
+                    .error_spanned_by(&method.method, format!("`.{name}(...)` takes one argument"));
+                continue;
+            };
+            let span = method.method.span();
+            match name.as_str() {
+                "concurrency" => options.push(quote_spanned!(span=> .concurrency(#arg))),
+                "min_successes" => {
+                    partial = true;
+                    options.push(quote_spanned!(span=> .min_successes(#arg)));
+                }
+                "min_success_ratio" => {
+                    partial = true;
+                    options.push(quote_spanned!(span=> .min_success_ratio(#arg)));
+                }
+                "after" => options.push(quote_spanned!(span=> .after(#arg))),
+                _ => self.cx.error_spanned_by(
+                    &method.method,
+                    format!(
+                        "unknown `map_task` option `.{name}(...)`; the options are {}",
+                        MAP_OPTIONS
+                            .iter()
+                            .map(|o| format!("`.{o}(..)`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
+            }
+        }
+        let finish = if partial {
+            quote!(.finish_partial())
+        } else {
+            quote!(.finish())
+        };
+        let start = quote_spanned!(task.span()=> #p::MapCall::<#task>::new(&mut *__b));
+        quote!({ #(#hoisted)* #start #(#binds)* #defaults #(#options)* #finish })
+    }
+
+    fn gate(&mut self, call: &ExprCall, kind: &str) -> TokenStream {
+        let p = self.p.clone();
+        let args: Vec<&Expr> = call.args.iter().collect();
+        let span = call.span();
+        match (kind, args.as_slice()) {
+            ("sleep", [duration]) => {
+                let Some(duration) = self.duration(duration) else {
+                    return quote!(());
+                };
+                quote_spanned!(span=> #p::gates::sleep(&mut *__b, #duration))
+            }
+            ("approve", [value, name, timeout]) => {
+                let value = self.argument(value);
+                let Some(timeout) = self.duration(timeout) else {
+                    return quote!(());
+                };
+                quote_spanned!(span=> #p::gates::approve(&mut *__b, #value, #name, #timeout))
+            }
+            ("wait_for_input", [name, timeout]) => {
+                let Some(timeout) = self.duration(timeout) else {
+                    return quote!(());
+                };
+                let turbofish = match &*call.func {
+                    Expr::Path(path) => path.path.segments.last().map(|s| s.arguments.clone()),
+                    _ => None,
+                };
+                match turbofish {
+                    Some(syn::PathArguments::AngleBracketed(generics)) => {
+                        quote_spanned!(span=> #p::gates::wait_for_input #generics (&mut *__b, #name, #timeout))
+                    }
+                    _ => {
+                        self.cx.error_spanned_by(&call.func, "say what type of value to wait for: `wait_for_input::<bool>(\"name\", \"1h\")`");
+                        quote!(())
+                    }
+                }
+            }
+            _ => {
+                let usage = match kind {
+                    "sleep" => "`sleep(\"5m\")`",
+                    "approve" => "`approve(value, \"name\", \"1h\")`",
+                    _ => "`wait_for_input::<T>(\"name\", \"1h\")`",
+                };
+                self.cx
+                    .error_spanned_by(call, format!("wrong arguments: write {usage}"));
+                quote!(())
+            }
+        }
+    }
+
+    /// `if` / `else if` / `else` -> a branch node named `name`.
+    fn branch(&mut self, expr_if: &ExprIf, name: &str) -> TokenStream {
+        let p = self.p.clone();
+        let mut cases = Vec::new();
+        let mut current = expr_if;
+        let mut default = None;
+        loop {
+            let condition = self.condition(&current.cond);
+            let arm = self.arm(&current.then_branch, name, false);
+            match arm {
+                Some(Arm::Value(value)) => cases.push(quote_spanned! {current.then_branch.span()=>
+                    .case(|__b: &mut #p::WorkflowBuilder| #condition, |__b: &mut #p::WorkflowBuilder| #value)
+                }),
+                Some(Arm::Fail(_)) | None => {}
+            }
+            match &current.else_branch {
+                Some((_, else_expr)) => match &**else_expr {
+                    Expr::If(next) => current = next,
+                    Expr::Block(block) => {
+                        default = self.arm(&block.block, name, true);
+                        break;
+                    }
+                    other => {
+                        self.cx.error_spanned_by(other, "expected `else { ... }`");
+                        break;
+                    }
+                },
+                None => {
+                    self.cx.error_spanned_by(
+                        expr_if.if_token,
+                        "this `if` has no `else`: a Flyte branch must handle every case; add `else { ... }` or `else { fail(\"...\") }`",
+                    );
+                    break;
+                }
+            }
+        }
+        let default = match default {
+            Some(Arm::Value(value)) => quote!(.otherwise(|__b: &mut #p::WorkflowBuilder| #value)),
+            Some(Arm::Fail(message)) => quote!(.fail(#message)),
+            None => TokenStream::new(),
+        };
+        quote!(#p::Branch::new(&mut *__b, #name) #(#cases)* #default .finish())
+    }
+
+    /// One arm: a block holding exactly one call, a nested `if`, or (last) `fail("...")`.
+    fn arm(&mut self, block: &syn::Block, name: &str, last: bool) -> Option<Arm> {
+        let [Stmt::Expr(expr, None)] = block.stmts.as_slice() else {
+            self.cx.error_spanned_by(
+                block,
+                "a branch arm must be a single call (or a nested `if`); put several calls in a workflow and call that",
+            );
+            return None;
+        };
+        if let Expr::Call(call) = expr {
+            if matches!(&*call.func, Expr::Path(f) if f.path.is_ident("fail")) {
+                if !last {
+                    self.cx.error_spanned_by(call, "`fail(\"...\")` can only be the last `else` arm: Flyte branches fail only when no case holds");
+                    return None;
+                }
+                return match call.args.first() {
+                    Some(Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(message),
+                        ..
+                    })) if call.args.len() == 1 => Some(Arm::Fail(message.clone())),
+                    _ => {
+                        self.cx.error_spanned_by(
+                            call,
+                            "`fail` takes one string: `fail(\"negative totals are not allowed\")`",
+                        );
+                        None
+                    }
+                };
+            }
+        }
+        let value = match expr {
+            Expr::If(nested) => self.branch(nested, &format!("{name}_inner")),
+            Expr::Call(_) | Expr::MethodCall(_) => self.value(expr, None),
+            other => {
+                self.cx.error_spanned_by(other, "a branch arm must call a task, a workflow or a launch plan, e.g. `{ double(x) }`");
+                return None;
+            }
+        };
+        Some(Arm::Value(value))
+    }
+
+    /// A branch condition -> an expression building a `Condition`.
+    fn condition(&mut self, expr: &Expr) -> TokenStream {
+        let p = self.p.clone();
+        match expr {
+            Expr::Binary(binary) => {
+                let compare = match binary.op {
+                    BinOp::Eq(_) => Some(quote!(Eq)),
+                    BinOp::Ne(_) => Some(quote!(Ne)),
+                    BinOp::Gt(_) => Some(quote!(Gt)),
+                    BinOp::Ge(_) => Some(quote!(Ge)),
+                    BinOp::Lt(_) => Some(quote!(Lt)),
+                    BinOp::Le(_) => Some(quote!(Le)),
+                    _ => None,
+                };
+                if let Some(op) = compare {
+                    let (left, right) = (self.operand(&binary.left), self.operand(&binary.right));
+                    return quote_spanned! {binary.span()=>
+                        { let __left = #left; let __right = #right; #p::compare(&mut *__b, #p::Compare::#op, __left, __right) }
+                    };
+                }
+                match binary.op {
+                    BinOp::And(_) => {
+                        let (left, right) =
+                            (self.condition(&binary.left), self.condition(&binary.right));
+                        quote!(#p::and(#left, #right))
+                    }
+                    BinOp::Or(_) => {
+                        let (left, right) =
+                            (self.condition(&binary.left), self.condition(&binary.right));
+                        quote!(#p::or(#left, #right))
+                    }
+                    _ => {
+                        self.cx.error_spanned_by(&binary.op, "a branch condition compares values (`==`, `!=`, `<`, `<=`, `>`, `>=`) and combines comparisons with `&&` and `||`");
+                        quote!(#p::never())
+                    }
+                }
+            }
+            Expr::Paren(paren) => self.condition(&paren.expr),
+            Expr::Path(path) if path.path.get_ident().is_some() => {
+                quote_spanned!(path.span()=> #p::is_true(&mut *__b, #path))
+            }
+            Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Not(_)) => {
+                self.cx.error_spanned_by(
+                    &unary.op,
+                    "Flyte conditions have no `!`; compare instead, e.g. `flag == false`",
+                );
+                quote!(#p::never())
+            }
+            other => {
+                self.cx.error_spanned_by(other, "a branch condition must compare promises or inputs with each other or with constants, e.g. `total > 10 && scale < 1.0`");
+                quote!(#p::never())
+            }
+        }
+    }
+
+    /// One side of a comparison: a promise name or a constant, passed through for rustc to type.
+    fn operand(&mut self, expr: &Expr) -> TokenStream {
+        match expr {
+            Expr::Path(_) | Expr::Lit(_) | Expr::Unary(_) => quote!(#expr),
+            Expr::Paren(paren) => self.operand(&paren.expr),
+            Expr::Field(_) => self.value(expr, None),
+            other => {
+                self.cx.error_spanned_by(other, "compare a promise or an input with a constant or another promise; compute anything else in a task first");
+                quote!(())
+            }
+        }
+    }
+}

@@ -1,0 +1,648 @@
+//! [`WorkflowBuilder`]: builds a WorkflowTemplate node by node with typed promises, the public
+//! API behind `#[workflow]` (flytekit's ImperativeWorkflow), usable by hand for workflows whose
+//! shape comes from data.
+//!
+//! Naming follows flytekit: nodes `n0, n1, ...` in call order, workflow inputs as promises with
+//! an empty node id, outputs `o0, o1, ...`, node inputs sorted by name, `NodeMetadata.name` the
+//! callee's short name, `upstream_node_ids` the nodes a node's bindings reference plus explicit
+//! `.after(...)` orderings.
+//!
+//! ```
+//! use flytekit_core::workflow::{WorkflowBuilder};
+//!
+//! let mut b = WorkflowBuilder::new("demo.echo");
+//! let x = b.input::<i64>("x", "");
+//! b.output("o0", x);
+//! let compiled = b.finish().unwrap();
+//! assert_eq!(compiled.template.outputs[0].var, "o0");
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use flytekit_idl::core::{
+    binding_data, node, workflow_metadata, Binding, BindingData, Identifier, LiteralType, Node,
+    NodeMetadata, OutputReference, PromiseAttribute, ResourceType, Resources, RetryStrategy,
+    TaskNodeOverrides, TypedInterface, Variable, VariableMap, WorkflowMetadata,
+    WorkflowMetadataDefaults, WorkflowTemplate,
+};
+
+use super::entity::{DefaultsFrom, Entity, EntityInput, NodePromises};
+use super::promise::{Bound, IntoBinding, Promise, Upstream, UpstreamRef, PLACEHOLDER_NODE};
+use super::CompiledWorkflow;
+use crate::types::FlyteType;
+
+/// One level of node creation: the workflow itself, or one arm of a branch.
+#[derive(Debug, Default)]
+pub(crate) struct Scope {
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) counter: usize,
+    /// Nodes of enclosing scopes that bindings in this scope referenced.
+    pub(crate) outer_refs: BTreeSet<String>,
+}
+
+/// What a promise refers to, and in which scope it was made.
+#[derive(Debug, Clone)]
+pub(crate) struct PromiseEntry {
+    pub(crate) reference: OutputReference,
+    pub(crate) depth: usize,
+    pub(crate) node: Option<u32>,
+}
+
+/// Whether a workflow stops at the first failed node (the default) or first runs every node
+/// that does not depend on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FailurePolicy {
+    /// Fail as soon as a node fails.
+    #[default]
+    FailImmediately,
+    /// Run every node that can still run, then fail.
+    FailAfterExecutableNodesComplete,
+}
+
+/// Builds one workflow. See the module docs.
+#[derive(Debug)]
+pub struct WorkflowBuilder {
+    name: String,
+    pub(crate) scopes: Vec<Scope>,
+    pub(crate) promises: Vec<PromiseEntry>,
+    pub(crate) node_ids: Vec<(String, usize)>,
+    inputs: Vec<(String, LiteralType, String)>,
+    outputs: Vec<(String, LiteralType, BindingData)>,
+    pub(crate) sub_workflows: BTreeMap<String, flytekit_idl::core::WorkflowTemplate>,
+    pub(crate) errors: Vec<String>,
+    failure_node: Option<Node>,
+    failure_policy: FailurePolicy,
+    interruptible: Option<bool>,
+}
+
+impl WorkflowBuilder {
+    /// A builder for the workflow registered as `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        WorkflowBuilder {
+            name: name.into(),
+            scopes: vec![Scope::default()],
+            promises: Vec::new(),
+            node_ids: Vec::new(),
+            inputs: Vec::new(),
+            outputs: Vec::new(),
+            sub_workflows: BTreeMap::new(),
+            errors: Vec::new(),
+            failure_node: None,
+            failure_policy: FailurePolicy::default(),
+            interruptible: None,
+        }
+    }
+
+    /// The workflow's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Records an error; [`WorkflowBuilder::finish`] reports them all.
+    pub fn error(&mut self, message: impl Into<String>) {
+        self.errors.push(message.into());
+    }
+
+    /// Declares a workflow input and returns its promise.
+    pub fn input<T: FlyteType>(&mut self, name: &str, description: &str) -> Promise<T> {
+        self.inputs
+            .push((name.to_string(), T::literal_type(), description.to_string()));
+        self.push_promise(
+            OutputReference {
+                node_id: String::new(),
+                var: name.to_string(),
+                attr_path: Vec::new(),
+            },
+            None,
+        )
+    }
+
+    /// Declares workflow output `name`, bound to a promise or a literal value.
+    pub fn output<T: FlyteType>(&mut self, name: &str, value: impl IntoBinding<T>) {
+        match self.resolve(value.into_bound()) {
+            Ok((binding, _)) => self
+                .outputs
+                .push((name.to_string(), T::literal_type(), binding)),
+            Err(err) => self.error(format!("output `{name}`: {err}")),
+        }
+    }
+
+    /// Sets what happens when a node fails.
+    pub fn failure_policy(&mut self, policy: FailurePolicy) {
+        self.failure_policy = policy;
+    }
+
+    /// Makes every node interruptible (or not) unless it says otherwise.
+    pub fn interruptible(&mut self, interruptible: bool) {
+        self.interruptible = Some(interruptible);
+    }
+
+    /// Embeds a sub-workflow's template (deduplicated by name).
+    pub fn add_sub_workflow(&mut self, template: flytekit_idl::core::WorkflowTemplate) {
+        let name = template
+            .id
+            .as_ref()
+            .map(|id| id.name.clone())
+            .unwrap_or_default();
+        self.sub_workflows.insert(name, template);
+    }
+
+    /// Starts a call of entity `E`: bind its inputs, set overrides, then `finish()`.
+    pub fn call<E: Entity>(&mut self) -> Call<'_, E> {
+        Call::new(self)
+    }
+
+    /// Runs task `E` when the workflow fails (the failure node `fn0`): it receives the workflow
+    /// inputs it declares plus `error`.
+    pub fn on_failure<E: Entity>(&mut self) {
+        let target = match E::target(self) {
+            Ok(target) => target,
+            Err(err) => return self.error(err),
+        };
+        let interface = E::interface();
+        let mut inputs = Vec::new();
+        for name in interface.inputs.iter().flat_map(|v| v.variables.keys()) {
+            if name == "error" {
+                continue;
+            }
+            if !self.inputs.iter().any(|(n, _, _)| n == name) {
+                self.error(format!("the failure task `{}` takes input `{name}`, which is not an input of the workflow", E::entity_name()));
+                continue;
+            }
+            inputs.push(Binding {
+                var: name.clone(),
+                binding: Some(promise_binding(String::new(), name)),
+            });
+        }
+        self.failure_node = Some(Node {
+            id: "fn0".to_string(),
+            metadata: Some(NodeMetadata {
+                name: E::node_name(),
+                ..E::node_metadata()
+            }),
+            inputs,
+            target: Some(target),
+            ..Default::default()
+        });
+    }
+
+    pub(crate) fn push_promise<T>(
+        &mut self,
+        reference: OutputReference,
+        node: Option<u32>,
+    ) -> Promise<T> {
+        let index = self.promises.len() as u32;
+        self.promises.push(PromiseEntry {
+            reference,
+            depth: self.scopes.len(),
+            node,
+        });
+        Promise::new(index)
+    }
+
+    /// The promise of output `var` of node `node`.
+    pub fn node_output<T>(&mut self, node: u32, var: &str) -> Promise<T> {
+        let node_id = self
+            .node_ids
+            .get(node as usize)
+            .map(|(id, _)| id.clone())
+            .unwrap_or_default();
+        self.push_promise(
+            OutputReference {
+                node_id,
+                var: var.to_string(),
+                attr_path: Vec::new(),
+            },
+            Some(node),
+        )
+    }
+
+    /// A promise of field `field` of the struct promised by `promise` (an attribute path).
+    pub fn field<T, F>(&mut self, promise: Promise<T>, field: &str) -> Promise<F> {
+        let Some(entry) = self.promises.get(promise.index as usize).cloned() else {
+            return Promise::new(promise.index);
+        };
+        let mut reference = entry.reference;
+        reference.attr_path.push(PromiseAttribute {
+            value: Some(flytekit_idl::core::promise_attribute::Value::StringValue(
+                field.to_string(),
+            )),
+        });
+        self.push_promise(reference, entry.node)
+    }
+
+    /// The binding of a bound value, and the id of the node it comes from (if any). Records, in
+    /// every enclosing branch arm, references that reach outside it.
+    pub(crate) fn resolve(
+        &mut self,
+        bound: Result<Bound, crate::types::TypeError>,
+    ) -> Result<(BindingData, BTreeSet<String>), String> {
+        let bound = bound.map_err(|e| e.to_string())?;
+        let mut upstream = BTreeSet::new();
+        let binding = match bound {
+            Bound::Promise(index) => self.promise_binding(index, &mut upstream)?,
+            Bound::Value(mut data) => {
+                self.fill_placeholders(&mut data, &mut upstream)?;
+                data
+            }
+        };
+        Ok((binding, upstream))
+    }
+
+    fn promise_binding(
+        &mut self,
+        index: u32,
+        upstream: &mut BTreeSet<String>,
+    ) -> Result<BindingData, String> {
+        let entry = self
+            .promises
+            .get(index as usize)
+            .cloned()
+            .ok_or("a promise from another workflow builder")?;
+        if !entry.reference.node_id.is_empty() {
+            upstream.insert(entry.reference.node_id.clone());
+            let depth = self.scopes.len();
+            for scope in self.scopes.iter_mut().take(depth).skip(entry.depth) {
+                scope.outer_refs.insert(entry.reference.node_id.clone());
+            }
+        }
+        Ok(BindingData {
+            value: Some(binding_data::Value::Promise(entry.reference)),
+            union: None,
+        })
+    }
+
+    fn fill_placeholders(
+        &mut self,
+        data: &mut BindingData,
+        upstream: &mut BTreeSet<String>,
+    ) -> Result<(), String> {
+        match &mut data.value {
+            Some(binding_data::Value::Promise(reference))
+                if reference.node_id == PLACEHOLDER_NODE =>
+            {
+                let index: u32 = reference
+                    .var
+                    .parse()
+                    .map_err(|_| "bad promise placeholder".to_string())?;
+                *data = self.promise_binding(index, upstream)?;
+            }
+            Some(binding_data::Value::Collection(c)) => {
+                for item in c.bindings.iter_mut() {
+                    self.fill_placeholders(item, upstream)?;
+                }
+            }
+            Some(binding_data::Value::Map(m)) => {
+                for item in m.bindings.values_mut() {
+                    self.fill_placeholders(item, upstream)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The node id of an `.after(...)` target.
+    pub(crate) fn upstream_id(&self, upstream: UpstreamRef) -> Option<String> {
+        match upstream {
+            UpstreamRef::Promise(index) => self
+                .promises
+                .get(index as usize)
+                .map(|e| e.reference.node_id.clone())
+                .filter(|id| !id.is_empty()),
+            UpstreamRef::Node(node) => self.node_ids.get(node as usize).map(|(id, _)| id.clone()),
+        }
+    }
+
+    /// Adds a node to the current scope with the next id; returns its handle.
+    pub(crate) fn add_node(&mut self, mut node: Node) -> u32 {
+        if self.scopes.is_empty() {
+            self.scopes.push(Scope::default());
+        }
+        let depth = self.scopes.len();
+        let Some(scope) = self.scopes.last_mut() else {
+            return 0;
+        };
+        let id = format!("n{}", scope.counter);
+        scope.counter += 1;
+        node.id = id.clone();
+        scope.nodes.push(node);
+        self.node_ids.push((id, depth));
+        (self.node_ids.len() - 1) as u32
+    }
+
+    /// The workflow's typed interface.
+    pub fn interface(&self) -> TypedInterface {
+        let vars = |list: Vec<(String, LiteralType, String)>| VariableMap {
+            variables: list
+                .into_iter()
+                .map(|(name, ty, description)| {
+                    let description = if description.is_empty() {
+                        name.clone()
+                    } else {
+                        description
+                    };
+                    (
+                        name,
+                        Variable {
+                            r#type: Some(ty),
+                            description,
+                            ..Default::default()
+                        },
+                    )
+                })
+                .collect(),
+        };
+        TypedInterface {
+            inputs: Some(vars(self.inputs.clone())),
+            outputs: Some(vars(
+                self.outputs
+                    .iter()
+                    .map(|(n, t, _)| (n.clone(), t.clone(), String::new()))
+                    .collect(),
+            )),
+        }
+    }
+
+    /// Finishes the workflow: its template, the sub-workflows it embeds, or every error found.
+    pub fn finish(mut self) -> Result<CompiledWorkflow, Vec<String>> {
+        let interface = self.interface();
+        let scope = self.scopes.pop().unwrap_or_default();
+        if !self.errors.is_empty() {
+            return Err(self.errors);
+        }
+        let template = WorkflowTemplate {
+            id: Some(identifier(ResourceType::Workflow, &self.name)),
+            metadata: Some(WorkflowMetadata {
+                on_failure: match self.failure_policy {
+                    FailurePolicy::FailImmediately => {
+                        workflow_metadata::OnFailurePolicy::FailImmediately
+                    }
+                    FailurePolicy::FailAfterExecutableNodesComplete => {
+                        workflow_metadata::OnFailurePolicy::FailAfterExecutableNodesComplete
+                    }
+                } as i32,
+                ..Default::default()
+            }),
+            interface: Some(interface),
+            nodes: scope.nodes,
+            outputs: self
+                .outputs
+                .into_iter()
+                .map(|(var, _, binding)| Binding {
+                    var,
+                    binding: Some(binding),
+                })
+                .collect(),
+            failure_node: self.failure_node,
+            metadata_defaults: Some(WorkflowMetadataDefaults {
+                interruptible: self.interruptible.unwrap_or(false),
+            }),
+        };
+        let compiled = CompiledWorkflow {
+            template,
+            sub_workflows: self.sub_workflows.into_values().collect(),
+        };
+        let problems = super::validate::validate(&compiled);
+        if problems.is_empty() {
+            Ok(compiled)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+/// An identifier with only a resource type and a name: `flytectl register` fills in project,
+/// domain and version.
+pub fn identifier(resource_type: ResourceType, name: &str) -> Identifier {
+    Identifier {
+        resource_type: resource_type as i32,
+        name: name.to_string(),
+        ..Default::default()
+    }
+}
+
+fn promise_binding(node_id: String, var: &str) -> BindingData {
+    BindingData {
+        value: Some(binding_data::Value::Promise(OutputReference {
+            node_id,
+            var: var.to_string(),
+            attr_path: Vec::new(),
+        })),
+        union: None,
+    }
+}
+
+/// One call being assembled: inputs, overrides, ordering. Finish it with [`Call::finish`].
+#[must_use = "a call only becomes a node when `finish()` is called"]
+pub struct Call<'b, E: Entity> {
+    pub(crate) builder: &'b mut WorkflowBuilder,
+    pub(crate) inputs: BTreeMap<String, BindingData>,
+    pub(crate) upstream: BTreeSet<String>,
+    pub(crate) metadata: NodeMetadata,
+    pub(crate) overrides: TaskNodeOverrides,
+    _entity: PhantomData<E>,
+}
+
+impl<'b, E: Entity> Call<'b, E> {
+    fn new(builder: &'b mut WorkflowBuilder) -> Self {
+        Call {
+            builder,
+            inputs: BTreeMap::new(),
+            upstream: BTreeSet::new(),
+            metadata: NodeMetadata {
+                name: E::node_name(),
+                ..E::node_metadata()
+            },
+            overrides: TaskNodeOverrides::default(),
+            _entity: PhantomData,
+        }
+    }
+
+    /// Binds input number `N` to a promise or a value of its type.
+    pub fn bind<const N: usize, V>(mut self, value: V) -> Self
+    where
+        E: EntityInput<N>,
+        V: IntoBinding<<E as EntityInput<N>>::Type>,
+    {
+        let name = <E as EntityInput<N>>::NAME;
+        match self.builder.resolve(value.into_bound()) {
+            Ok((binding, upstream)) => {
+                self.inputs.insert(name.to_string(), binding);
+                self.upstream.extend(upstream);
+            }
+            Err(err) => self
+                .builder
+                .error(format!("input `{name}` of `{}`: {err}", E::entity_name())),
+        }
+        self
+    }
+
+    /// Binds every input from number `K` on to its declared default, as flytekit binds
+    /// defaults at call sites.
+    pub fn defaults_from<const K: usize>(mut self) -> Self
+    where
+        E: DefaultsFrom<K>,
+    {
+        let names: Vec<&str> = E::input_names().into_iter().skip(K).collect();
+        self.inputs.extend(bind_defaults::<E>(self.builder, &names));
+        self
+    }
+
+    /// Names the node (`NodeMetadata.name`).
+    pub fn name(mut self, name: &str) -> Self {
+        self.metadata.name = name.to_string();
+        self
+    }
+
+    /// Overrides how often the node is retried.
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.metadata.retries = Some(RetryStrategy { retries });
+        self
+    }
+
+    /// Overrides the node's timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.metadata.timeout = Some(prost_types::Duration {
+            seconds: timeout.as_secs() as i64,
+            nanos: timeout.subsec_nanos() as i32,
+        });
+        self
+    }
+
+    /// Overrides whether the node may run on interruptible machines.
+    pub fn interruptible(mut self, interruptible: bool) -> Self {
+        self.metadata.interruptible_value = Some(
+            flytekit_idl::core::node_metadata::InterruptibleValue::Interruptible(interruptible),
+        );
+        self
+    }
+
+    /// Overrides the container image of a task node.
+    pub fn container_image(mut self, image: &str) -> Self {
+        self.overrides.container_image = image.to_string();
+        self
+    }
+
+    /// Overrides resource requests (`("cpu", "1")`, `("mem", "1Gi")`, ...).
+    pub fn requests(mut self, entries: &[(&str, &str)]) -> Self {
+        let resources = self
+            .overrides
+            .resources
+            .get_or_insert_with(Resources::default);
+        resources.requests.extend(resource_entries(entries));
+        self
+    }
+
+    /// Overrides resource limits.
+    pub fn limits(mut self, entries: &[(&str, &str)]) -> Self {
+        let resources = self
+            .overrides
+            .resources
+            .get_or_insert_with(Resources::default);
+        resources.limits.extend(resource_entries(entries));
+        self
+    }
+
+    /// Runs this node only after `node` (flytekit's `a >> b`), without passing data.
+    pub fn after(mut self, node: impl Upstream) -> Self {
+        match self.builder.upstream_id(node.upstream()) {
+            Some(id) => {
+                self.upstream.insert(id);
+            }
+            None => self
+                .builder
+                .error("`.after(...)` needs a node's output or a node, not a workflow input"),
+        }
+        self
+    }
+
+    /// Adds the node and returns the promises of its outputs.
+    pub fn finish(self) -> E::Promises {
+        let Call {
+            builder,
+            inputs,
+            upstream,
+            metadata,
+            overrides,
+            ..
+        } = self;
+        let target = match E::target(builder) {
+            Ok(node::Target::TaskNode(mut task)) => {
+                task.overrides = Some(overrides);
+                Some(node::Target::TaskNode(task))
+            }
+            Ok(target) => Some(target),
+            Err(err) => {
+                builder.error(err);
+                None
+            }
+        };
+        let node = Node {
+            id: String::new(),
+            metadata: Some(metadata),
+            inputs: inputs
+                .into_iter()
+                .map(|(var, binding)| Binding {
+                    var,
+                    binding: Some(binding),
+                })
+                .collect(),
+            upstream_node_ids: upstream.into_iter().collect(),
+            output_aliases: Vec::new(),
+            target,
+        };
+        let handle = builder.add_node(node);
+        E::Promises::from_node(builder, handle, &E::output_names())
+    }
+}
+
+/// The default literals of `names`, as bindings; a missing default is a builder error.
+pub(crate) fn bind_defaults<E: Entity>(
+    builder: &mut WorkflowBuilder,
+    names: &[&str],
+) -> Vec<(String, BindingData)> {
+    let defaults = match E::defaults() {
+        Ok(defaults) => defaults,
+        Err(err) => {
+            builder.error(format!("a default of `{}`: {err}", E::entity_name()));
+            return Vec::new();
+        }
+    };
+    let mut bound = Vec::new();
+    for name in names {
+        match defaults.get(*name) {
+            Some(literal) => bound.push((
+                name.to_string(),
+                super::promise::literal_to_binding(literal),
+            )),
+            None => builder.error(format!(
+                "input `{name}` of `{}` has no default",
+                E::entity_name()
+            )),
+        }
+    }
+    bound
+}
+
+fn resource_entries(entries: &[(&str, &str)]) -> Vec<flytekit_idl::core::resources::ResourceEntry> {
+    use flytekit_idl::core::resources::{ResourceEntry, ResourceName};
+    entries
+        .iter()
+        .map(|(name, value)| {
+            let name = match *name {
+                "cpu" => ResourceName::Cpu,
+                "mem" | "memory" => ResourceName::Memory,
+                "gpu" => ResourceName::Gpu,
+                "ephemeral_storage" => ResourceName::EphemeralStorage,
+                _ => ResourceName::Unknown,
+            };
+            ResourceEntry {
+                name: name as i32,
+                value: value.to_string(),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,179 @@
+//! What can be called inside a workflow: the [`Entity`] trait (tasks, workflows, launch plans),
+//! its per-input companions [`EntityInput`] / [`InputDefault`], and the promises a call returns
+//! ([`NodePromises`]).
+//!
+//! `#[task]` and `#[workflow]` implement these for the marker type they define next to the
+//! function, so a call `add(x, 3)` in a workflow body is checked by rustc input by input: input
+//! `N` of `add` has type `<add as EntityInput<N>>::Type`, and the argument must implement
+//! `IntoBinding` of it.
+
+use std::collections::BTreeMap;
+
+use flytekit_idl::core::{node, Literal, NodeMetadata, TypedInterface};
+
+use super::builder::WorkflowBuilder;
+use super::promise::{NodeRef, Promise};
+use crate::types::TypeError;
+
+/// Something a workflow can call: a task, a workflow (as a sub-workflow) or a launch plan.
+pub trait Entity: 'static {
+    /// What a call returns: `Promise<T>` for one output, a tuple of promises for several,
+    /// [`NodeRef`] for none.
+    type Promises: NodePromises;
+
+    /// The registered name.
+    fn entity_name() -> String;
+
+    /// The short name flytekit puts in `NodeMetadata.name` (the function name).
+    fn node_name() -> String;
+
+    /// The typed interface.
+    fn interface() -> TypedInterface;
+
+    /// The input names, in parameter order.
+    fn input_names() -> Vec<&'static str>;
+
+    /// The output names, in order (`o0`, `o1`, ...).
+    fn output_names() -> Vec<String>;
+
+    /// Literals of the inputs that have a default.
+    fn defaults() -> Result<BTreeMap<String, Literal>, TypeError>;
+
+    /// The node target (task node, workflow node); may register sub-workflow templates with
+    /// the builder.
+    fn target(builder: &mut WorkflowBuilder) -> Result<node::Target, String>;
+
+    /// The node metadata a call starts from (flytekit copies a task's retries, timeout and
+    /// interruptible into the node).
+    fn node_metadata() -> NodeMetadata;
+}
+
+/// Input number `N` of an entity: its name and type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no input number {N}: too many arguments",
+    label = "this argument has no matching input",
+    note = "pass one argument per input of the task or workflow, in order"
+)]
+pub trait EntityInput<const N: usize>: Entity {
+    /// The input's type.
+    type Type;
+    /// The input's name.
+    const NAME: &'static str;
+}
+
+/// Every input from number `K` on has a default (`#[default(...)]`), so a call may stop after
+/// `K` arguments.
+#[diagnostic::on_unimplemented(
+    message = "missing arguments: `{Self}` needs more than {K} argument(s)",
+    label = "an input after the {K} given has no default",
+    note = "pass one argument per input, in order; only trailing inputs declared with `#[default(...)]` may be left out"
+)]
+pub trait DefaultsFrom<const K: usize>: Entity {}
+
+/// The promises of a node's outputs, in the shape a call returns them.
+pub trait NodePromises: Sized {
+    /// How many outputs this shape holds.
+    const COUNT: usize;
+
+    /// Creates the promises of `node`'s outputs named `names`.
+    fn from_node(builder: &mut WorkflowBuilder, node: u32, names: &[String]) -> Self;
+
+    /// The promise-table indices held, in order.
+    fn indices(&self) -> Vec<u32>;
+
+    /// Rebuilds the shape from promise-table indices (same order as [`NodePromises::indices`]).
+    fn from_indices(indices: &[u32], node: u32) -> Self;
+}
+
+impl NodePromises for NodeRef {
+    const COUNT: usize = 0;
+
+    fn from_node(_: &mut WorkflowBuilder, node: u32, _: &[String]) -> Self {
+        NodeRef { node }
+    }
+
+    fn indices(&self) -> Vec<u32> {
+        Vec::new()
+    }
+
+    fn from_indices(_: &[u32], node: u32) -> Self {
+        NodeRef { node }
+    }
+}
+
+impl<T> NodePromises for Promise<T> {
+    const COUNT: usize = 1;
+
+    fn from_node(builder: &mut WorkflowBuilder, node: u32, names: &[String]) -> Self {
+        builder.node_output(node, names.first().map(String::as_str).unwrap_or("o0"))
+    }
+
+    fn indices(&self) -> Vec<u32> {
+        vec![self.index]
+    }
+
+    fn from_indices(indices: &[u32], _: u32) -> Self {
+        Promise::new(indices.first().copied().unwrap_or_default())
+    }
+}
+
+macro_rules! tuple_promises {
+    ($count:literal; $($name:ident $i:tt),*) => {
+        impl<$($name),*> NodePromises for ($(Promise<$name>,)*) {
+            const COUNT: usize = $count;
+
+            fn from_node(builder: &mut WorkflowBuilder, node: u32, names: &[String]) -> Self {
+                ($(builder.node_output::<$name>(node, names.get($i).map(String::as_str).unwrap_or(concat!("o", $i))),)*)
+            }
+
+            fn indices(&self) -> Vec<u32> {
+                vec![$(self.$i.index),*]
+            }
+
+            fn from_indices(indices: &[u32], _: u32) -> Self {
+                ($(Promise::<$name>::new(indices.get($i).copied().unwrap_or_default()),)*)
+            }
+        }
+    };
+}
+
+tuple_promises!(1; A 0);
+tuple_promises!(2; A 0, B 1);
+tuple_promises!(3; A 0, B 1, C 2);
+tuple_promises!(4; A 0, B 1, C 2, D 3);
+tuple_promises!(5; A 0, B 1, C 2, D 3, E 4);
+tuple_promises!(6; A 0, B 1, C 2, D 3, E 4, F 5);
+tuple_promises!(7; A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_promises!(8; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+
+/// The promises of a map task's outputs: each output becomes a list.
+pub trait MapPromises: NodePromises {
+    /// Lists of the outputs: `Promise<Vec<T>>` for `Promise<T>`.
+    type Lists: NodePromises;
+    /// Lists of optional outputs, when failed elements are allowed: `Promise<Vec<Option<T>>>`.
+    type PartialLists: NodePromises;
+}
+
+impl MapPromises for NodeRef {
+    type Lists = NodeRef;
+    type PartialLists = NodeRef;
+}
+
+impl<T> MapPromises for Promise<T> {
+    type Lists = Promise<Vec<T>>;
+    type PartialLists = Promise<Vec<Option<T>>>;
+}
+
+impl<A, B> MapPromises for (Promise<A>, Promise<B>) {
+    type Lists = (Promise<Vec<A>>, Promise<Vec<B>>);
+    type PartialLists = (Promise<Vec<Option<A>>>, Promise<Vec<Option<B>>>);
+}
+
+impl<A, B, C> MapPromises for (Promise<A>, Promise<B>, Promise<C>) {
+    type Lists = (Promise<Vec<A>>, Promise<Vec<B>>, Promise<Vec<C>>);
+    type PartialLists = (
+        Promise<Vec<Option<A>>>,
+        Promise<Vec<Option<B>>>,
+        Promise<Vec<Option<C>>>,
+    );
+}

@@ -1,0 +1,102 @@
+//! Workflows: the typed builder that `#[workflow]` targets (and users may call by hand), the
+//! entities it calls, and the registration of workflows.
+
+mod branch;
+mod builder;
+mod entity;
+mod gate;
+mod map;
+mod promise;
+mod validate;
+
+pub use branch::{and, compare, is_true, never, or, Branch, Compare, Condition, Operand};
+pub use builder::{identifier, Call, FailurePolicy, WorkflowBuilder};
+pub use entity::{DefaultsFrom, Entity, EntityInput, MapPromises, NodePromises};
+pub mod gates {
+    //! Gate nodes: `sleep`, `approve`, `wait_for_input`.
+    pub use super::gate::{approve, sleep, wait_for_input};
+}
+pub use map::MapCall;
+pub use promise::{
+    literal_to_binding, Bound, IntoBinding, NodeRef, Promise, Upstream, UpstreamRef,
+};
+pub use validate::validate;
+
+use std::collections::BTreeMap;
+
+use flytekit_idl::core::{Literal, WorkflowTemplate};
+
+use crate::types::TypeError;
+
+/// A struct whose fields can be read from a promise of it (`point.x` in a workflow), as
+/// attribute-path promises. `#[derive(FlyteType)]` implements it for structs with named fields.
+pub trait HasFields: Sized {
+    /// One promise per field.
+    type Fields;
+    /// The field promises of `promise`.
+    fn fields(builder: &mut WorkflowBuilder, promise: Promise<Self>) -> Self::Fields;
+}
+
+/// The field promises of a struct promise (what `p.x` in a workflow lowers to).
+pub fn fields<T: HasFields>(builder: &mut WorkflowBuilder, promise: Promise<T>) -> T::Fields {
+    T::fields(builder, promise)
+}
+
+/// A built workflow: its template and the templates of the sub-workflows it calls (nested ones
+/// included), as `WorkflowSpec` carries them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompiledWorkflow {
+    /// The workflow.
+    pub template: WorkflowTemplate,
+    /// Every sub-workflow it calls, directly or not, sorted by name.
+    pub sub_workflows: Vec<WorkflowTemplate>,
+}
+
+/// The static description of one workflow: what `#[workflow]` registers.
+#[derive(Debug)]
+pub struct WorkflowEntry {
+    /// `module_path!()` where the workflow is defined.
+    pub module_path: &'static str,
+    /// The Rust function's name.
+    pub fn_name: &'static str,
+    /// `name = "..."`, if given.
+    pub name_override: Option<&'static str>,
+    /// The source file.
+    pub file: &'static str,
+    /// The source line.
+    pub line: u32,
+    /// First paragraph of the doc comment.
+    pub short_description: &'static str,
+    /// The whole doc comment.
+    pub long_description: &'static str,
+    /// Builds the workflow.
+    pub build: fn() -> Result<CompiledWorkflow, Vec<String>>,
+    /// Literals of the inputs that have a default.
+    pub defaults: fn() -> Result<BTreeMap<String, Literal>, TypeError>,
+}
+
+impl WorkflowEntry {
+    /// The entity name: `name = "..."` or `<crate>.<module path>.<fn>`.
+    pub fn name(&self) -> String {
+        match self.name_override {
+            Some(name) => name.to_string(),
+            None => format!("{}.{}", self.module_path.replace("::", "."), self.fn_name),
+        }
+    }
+
+    /// Where the workflow is defined, as `file:line`.
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.file, self.line)
+    }
+}
+
+/// A workflow as a type: `#[workflow] fn wf(...)` defines a hidden type `wf` implementing this.
+pub trait Workflow: Entity {
+    /// The registered description.
+    fn entry() -> &'static WorkflowEntry;
+}
+
+/// Registration record submitted to `inventory` by `#[workflow]`.
+pub struct WorkflowRegistration(pub &'static WorkflowEntry);
+
+inventory::collect!(WorkflowRegistration);

@@ -1,0 +1,196 @@
+//! Promises: typed handles to values a workflow will have when it runs (workflow inputs and
+//! node outputs), and [`IntoBinding`], what may be passed where a node input of type `T` is
+//! expected.
+//!
+//! A [`Promise<T>`] is a small `Copy` handle into its builder's table of output references, so
+//! workflow code can use one value in several calls without cloning, exactly as it reads.
+
+use std::marker::PhantomData;
+
+use flytekit_idl::core::{
+    binding_data, literal, BindingData, BindingDataCollection, BindingDataMap, Literal,
+};
+
+use crate::types::{FlyteType, TypeError};
+
+/// A value of type `T` that a workflow will have at run time: a workflow input or an output of
+/// one of its nodes. Pass it to other calls; it cannot be read while the workflow is built.
+pub struct Promise<T> {
+    pub(crate) index: u32,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T> Promise<T> {
+    pub(crate) fn new(index: u32) -> Self {
+        Promise {
+            index,
+            _type: PhantomData,
+        }
+    }
+}
+
+impl<T> Clone for Promise<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Promise<T> {}
+
+impl<T> std::fmt::Debug for Promise<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Promise<{}>#{}",
+            crate::types::short_type_name::<T>(),
+            self.index
+        )
+    }
+}
+
+/// A node with no outputs: what calling a task that returns `()` gives, usable to order other
+/// calls after it with `.after(node)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeRef {
+    pub(crate) node: u32,
+}
+
+/// How a value reaches a node input: as a promise (wired to another node's output) or as a
+/// literal known when the workflow is built.
+#[derive(Debug, Clone)]
+pub enum Bound {
+    /// A promise, by its index in the builder's table.
+    Promise(u32),
+    /// A literal value.
+    Value(BindingData),
+}
+
+/// A value or promise usable where a node input of type `T` is expected: `Promise<T>`, a plain
+/// `T` (bound as a literal), a `&str` for a `String`, or a `Vec` of promises for a list.
+#[diagnostic::on_unimplemented(
+    message = "expected a `{T}` or a `Promise<{T}>`, found `{Self}`",
+    label = "this is not a `{T}`",
+    note = "a node input of type `{T}` takes a `Promise<{T}>` (a workflow input or a node output) or a literal `{T}`"
+)]
+pub trait IntoBinding<T> {
+    /// The binding, or an error if a literal value cannot be converted.
+    fn into_bound(self) -> Result<Bound, TypeError>;
+}
+
+impl<T> IntoBinding<T> for Promise<T> {
+    fn into_bound(self) -> Result<Bound, TypeError> {
+        Ok(Bound::Promise(self.index))
+    }
+}
+
+impl<T> IntoBinding<T> for &Promise<T> {
+    fn into_bound(self) -> Result<Bound, TypeError> {
+        Ok(Bound::Promise(self.index))
+    }
+}
+
+impl<T: FlyteType> IntoBinding<T> for T {
+    fn into_bound(self) -> Result<Bound, TypeError> {
+        Ok(Bound::Value(literal_to_binding(&self.to_literal()?)))
+    }
+}
+
+impl IntoBinding<String> for &str {
+    fn into_bound(self) -> Result<Bound, TypeError> {
+        self.to_string().into_bound()
+    }
+}
+
+impl<T> IntoBinding<Vec<T>> for Vec<Promise<T>> {
+    fn into_bound(self) -> Result<Bound, TypeError> {
+        Ok(Bound::Value(BindingData {
+            value: Some(binding_data::Value::Collection(BindingDataCollection {
+                bindings: self.iter().map(|p| promise_placeholder(p.index)).collect(),
+            })),
+            union: None,
+        }))
+    }
+}
+
+/// Marks a promise inside a collection binding until the builder resolves it (the node id and
+/// var are only known to the builder).
+pub(crate) const PLACEHOLDER_NODE: &str = "\u{0}promise";
+
+fn promise_placeholder(index: u32) -> BindingData {
+    BindingData {
+        value: Some(binding_data::Value::Promise(
+            flytekit_idl::core::OutputReference {
+                node_id: PLACEHOLDER_NODE.to_string(),
+                var: index.to_string(),
+                attr_path: Vec::new(),
+            },
+        )),
+        union: None,
+    }
+}
+
+/// The binding of a literal: scalars stay scalars, collections and maps become binding
+/// collections and maps.
+pub fn literal_to_binding(literal: &Literal) -> BindingData {
+    let value = match &literal.value {
+        Some(literal::Value::Scalar(scalar)) => {
+            Some(binding_data::Value::Scalar((**scalar).clone()))
+        }
+        Some(literal::Value::Collection(c)) => {
+            Some(binding_data::Value::Collection(BindingDataCollection {
+                bindings: c.literals.iter().map(literal_to_binding).collect(),
+            }))
+        }
+        Some(literal::Value::Map(m)) => Some(binding_data::Value::Map(BindingDataMap {
+            bindings: m
+                .literals
+                .iter()
+                .map(|(k, v)| (k.clone(), literal_to_binding(v)))
+                .collect(),
+        })),
+        Some(literal::Value::OffloadedMetadata(meta)) => {
+            Some(binding_data::Value::OffloadedMetadata((**meta).clone()))
+        }
+        None => None,
+    };
+    BindingData { value, union: None }
+}
+
+/// Something a call can be ordered after with `.after(...)`: a promise or a node reference.
+pub trait Upstream {
+    /// The promise-table index or node reference.
+    fn upstream(&self) -> UpstreamRef;
+}
+
+/// What `.after(...)` refers to.
+#[derive(Debug, Clone, Copy)]
+pub enum UpstreamRef {
+    /// The node producing this promise.
+    Promise(u32),
+    /// This node.
+    Node(u32),
+}
+
+impl<T> Upstream for Promise<T> {
+    fn upstream(&self) -> UpstreamRef {
+        UpstreamRef::Promise(self.index)
+    }
+}
+
+impl Upstream for NodeRef {
+    fn upstream(&self) -> UpstreamRef {
+        UpstreamRef::Node(self.node)
+    }
+}
+
+impl<A: Upstream, B: Upstream> Upstream for (A, B) {
+    fn upstream(&self) -> UpstreamRef {
+        self.0.upstream()
+    }
+}
+
+impl<A: Upstream, B: Upstream, C: Upstream> Upstream for (A, B, C) {
+    fn upstream(&self) -> UpstreamRef {
+        self.0.upstream()
+    }
+}

@@ -1,0 +1,243 @@
+//! Array nodes (map tasks): the sub-node once per element of the mapped inputs.
+//!
+//! Consumes an `ArrayNode` and the array node's evaluated inputs: lists for mapped inputs,
+//! single values for bound ones (`bound_inputs`; when that is empty, an input is mapped when its
+//! literal is one list deeper than the sub-task declares, the entrypoint's rule). Produces one
+//! list per output variable, in element order. At most `parallelism` elements run at once
+//! (0 or unset: no bound). Success criteria (`min_successes` / `min_success_ratio`, default:
+//! every element) decide whether the node succeeds; failed elements are `None` literals in the
+//! output lists (the `Vec<Option<T>>` shape). Once too many elements have failed, no more start.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use flytekit_core::registry;
+use flytekit_core::types::{describe_literal, none_literal};
+use flytekit_idl::core::{
+    array_node, literal, node, task_node, ArrayNode, Literal, LiteralCollection, LiteralMap,
+    TypedInterface,
+};
+use futures::stream::{FuturesUnordered, StreamExt};
+
+use super::bindings::{names, Env};
+use super::error::ExecutionError;
+use super::node::run_node;
+use super::workflow::Frame;
+use super::Inner;
+use crate::entrypoint::mapped_inputs;
+
+/// The interface of the sub-node, when it is a task of this binary.
+fn sub_interface(sub: &flytekit_idl::core::Node) -> Option<TypedInterface> {
+    match &sub.target {
+        Some(node::Target::TaskNode(t)) => match &t.reference {
+            Some(task_node::Reference::ReferenceId(id)) => {
+                registry::task(&id.name).map(|entry| (entry.interface)())
+            }
+            None => None,
+        },
+        _ => None,
+    }
+}
+
+/// How many elements must succeed.
+fn required_successes(array: &ArrayNode, len: usize) -> usize {
+    match array.success_criteria {
+        Some(array_node::SuccessCriteria::MinSuccesses(n)) => n as usize,
+        Some(array_node::SuccessCriteria::MinSuccessRatio(ratio)) => {
+            // The ratio was written as a decimal (0.8) and stored as an f32
+            // (0.800000011...): read it back as the decimal, and let rounding noise not
+            // demand one more element.
+            let ratio = ratio.clamp(0.0, 1.0);
+            let ratio: f64 = ratio.to_string().parse().unwrap_or(f64::from(ratio));
+            ((ratio * len as f64 - 1e-9).ceil().max(0.0) as usize).min(len)
+        }
+        None => len,
+    }
+}
+
+/// Runs the array node at `path` on its evaluated inputs.
+pub(crate) async fn run_array(
+    cx: &Inner,
+    frame: &Frame<'_>,
+    array: &ArrayNode,
+    path: &str,
+    entity: &str,
+    inputs: LiteralMap,
+    env: &Env,
+) -> Result<LiteralMap, ExecutionError> {
+    let malformed = |message: String| ExecutionError::malformed(path, entity, message);
+    let sub = array
+        .node
+        .as_deref()
+        .ok_or_else(|| malformed("the array node has no sub-node".to_string()))?;
+    let interface = sub_interface(sub);
+    if matches!(sub.target, Some(node::Target::TaskNode(_))) && interface.is_none() {
+        return Err(malformed(format!(
+            "no task named `{}` in this binary (`list` shows its tasks)",
+            super::node::entity_name(sub)
+        )));
+    }
+
+    let mapped: Vec<String> = if !array.bound_inputs.is_empty() {
+        inputs
+            .literals
+            .keys()
+            .filter(|name| !array.bound_inputs.contains(name))
+            .cloned()
+            .collect()
+    } else if let Some(interface) = &interface {
+        mapped_inputs(&inputs, interface)
+    } else {
+        inputs
+            .literals
+            .iter()
+            .filter(|(_, l)| matches!(l.value, Some(literal::Value::Collection(_))))
+            .map(|(name, _)| name.clone())
+            .collect()
+    };
+    if mapped.is_empty() {
+        return Err(malformed(format!(
+            "the array node has no list input to map over; its inputs are {}",
+            names(inputs.literals.keys())
+        )));
+    }
+    let mut len = None;
+    for name in &mapped {
+        let literal = &inputs.literals[name];
+        let Some(literal::Value::Collection(c)) = &literal.value else {
+            return Err(malformed(format!(
+                "mapped input `{name}` is not a list: found {}",
+                describe_literal(literal)
+            )));
+        };
+        match len {
+            None => len = Some((name, c.literals.len())),
+            Some((first, n)) if n != c.literals.len() => {
+                return Err(malformed(format!(
+                    "mapped inputs differ in length: `{first}` has {n} elements, `{name}` has {}",
+                    c.literals.len()
+                )))
+            }
+            Some(_) => {}
+        }
+    }
+    let len = len.map_or(0, |(_, n)| n);
+    let required = required_successes(array, len);
+    let allowed_failures = len.saturating_sub(required);
+    let parallelism = match array.parallelism_option {
+        Some(array_node::ParallelismOption::Parallelism(p)) if p > 0 => p as usize,
+        _ => len.max(1),
+    };
+
+    let element_inputs = |i: usize| LiteralMap {
+        literals: inputs
+            .literals
+            .iter()
+            .map(|(name, literal)| {
+                let value = match (&literal.value, mapped.contains(name)) {
+                    (Some(literal::Value::Collection(c)), true) => {
+                        c.literals.get(i).cloned().unwrap_or_else(none_literal)
+                    }
+                    _ => literal.clone(),
+                };
+                (name.clone(), value)
+            })
+            .collect(),
+    };
+
+    let mut results: Vec<Option<Result<LiteralMap, ExecutionError>>> = vec![None; len];
+    let mut running = FuturesUnordered::new();
+    let mut next = 0;
+    let mut failures = 0;
+    let mut first_failure: Option<(usize, ExecutionError)> = None;
+    loop {
+        while next < len && running.len() < parallelism && failures <= allowed_failures {
+            let i = next;
+            next += 1;
+            let element = run_node(cx, frame, sub, format!("{path}-{i}"), element_inputs(i), env, Some(i));
+            running.push(async move { (i, element.await) });
+        }
+        let Some((i, result)) = running.next().await else {
+            break;
+        };
+        if let Err(error) = &result {
+            failures += 1;
+            if first_failure.as_ref().is_none_or(|(j, _)| i < *j) {
+                first_failure = Some((i, error.clone()));
+            }
+            if failures > allowed_failures {
+                // Too many failures already: stop the others (they are reported as aborted).
+                break;
+            }
+        }
+        results[i] = Some(result);
+    }
+    drop(running);
+
+    if let Some((i, error)) = first_failure.filter(|_| failures > allowed_failures) {
+        let not_run = len - next;
+        let unrun = if not_run > 0 {
+            format!(" ({not_run} not started)")
+        } else {
+            String::new()
+        };
+        return Err(ExecutionError::rule(
+            path,
+            entity,
+            format!(
+                "{failures} of {len} elements failed{unrun} but at least {required} must \
+                 succeed; the first failure, element {i}: {error}"
+            ),
+        ));
+    }
+
+    let output_names: BTreeSet<String> = match interface.as_ref().and_then(|i| i.outputs.as_ref())
+    {
+        Some(outputs) => outputs.variables.keys().cloned().collect(),
+        None => results
+            .iter()
+            .flatten()
+            .flat_map(|r| r.iter())
+            .flat_map(|outputs| outputs.literals.keys().cloned())
+            .collect(),
+    };
+    let mut outputs = BTreeMap::new();
+    for name in output_names {
+        let literals = results
+            .iter()
+            .map(|result| match result {
+                Some(Ok(element)) => element
+                    .literals
+                    .get(&name)
+                    .cloned()
+                    .unwrap_or_else(none_literal),
+                _ => none_literal(),
+            })
+            .collect();
+        let list = Literal {
+            value: Some(literal::Value::Collection(LiteralCollection { literals })),
+            ..Default::default()
+        };
+        outputs.insert(name, list);
+    }
+    Ok(LiteralMap { literals: outputs })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn success_criteria() {
+        let mut array = ArrayNode::default();
+        assert_eq!(required_successes(&array, 5), 5);
+        array.success_criteria = Some(array_node::SuccessCriteria::MinSuccesses(3));
+        assert_eq!(required_successes(&array, 5), 3);
+        array.success_criteria = Some(array_node::SuccessCriteria::MinSuccessRatio(0.5));
+        assert_eq!(required_successes(&array, 5), 3);
+        array.success_criteria = Some(array_node::SuccessCriteria::MinSuccessRatio(0.8));
+        assert_eq!(required_successes(&array, 5), 4);
+        assert_eq!(required_successes(&array, 0), 0);
+        array.success_criteria = Some(array_node::SuccessCriteria::MinSuccessRatio(7.0));
+        assert_eq!(required_successes(&array, 5), 5);
+    }
+}

@@ -1,0 +1,202 @@
+//! A task node: the attempts of one task with cluster semantics.
+//!
+//! Consumes a registered task, the node's metadata (retries and timeout overrides) and the
+//! input literals; produces the outputs and whether they came from the cache. Recoverable
+//! errors are retried while the retry budget lasts (`NodeMetadata.retries` when set and
+//! non-zero, else the task's `retries`); non-recoverable ones fail at once. Each attempt is
+//! limited by the node's timeout (else the task's). Cached tasks look up and store the local
+//! cache; with `serialize`, identical concurrent runs wait for the first. Sync tasks hold one of
+//! the executor's CPU permits while they run.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use flytekit_core::task::{TaskEntry, TaskFn};
+use flytekit_core::TaskError;
+use flytekit_idl::core::{LiteralMap, NodeMetadata};
+
+use super::cache::{self, CacheEntry};
+use super::error::ExecutionError;
+use super::events::NodePhase;
+use super::{isolated, CacheMode, Inner};
+use crate::attempt::run_attempt;
+use crate::local::local_context;
+
+/// The retry budget: the node's when set and non-zero, else the task's.
+fn retries(entry: &TaskEntry, metadata: Option<&NodeMetadata>) -> u32 {
+    metadata
+        .and_then(|m| m.retries.as_ref())
+        .map(|r| r.retries)
+        .filter(|r| *r > 0)
+        .unwrap_or(entry.config.retries)
+}
+
+/// The timeout of one attempt: the node's when set and positive, else the task's.
+fn timeout(entry: &TaskEntry, metadata: Option<&NodeMetadata>) -> Option<Duration> {
+    metadata
+        .and_then(|m| m.timeout.as_ref())
+        .and_then(|d| {
+            let secs = u64::try_from(d.seconds).ok()?;
+            let nanos = u32::try_from(d.nanos).ok()?;
+            Some(Duration::new(secs, nanos))
+        })
+        .filter(|d| !d.is_zero())
+        .or(entry.config.timeout)
+}
+
+/// Runs the task node at `path`; `array_index` is set for elements of array nodes.
+pub(crate) async fn run_task_node(
+    cx: &Inner,
+    path: &str,
+    entity: &str,
+    entry: &'static TaskEntry,
+    metadata: Option<&NodeMetadata>,
+    inputs: LiteralMap,
+    array_index: Option<usize>,
+) -> Result<(LiteralMap, bool), ExecutionError> {
+    let cache_config = entry
+        .config
+        .cache
+        .filter(|_| cx.options.cache != CacheMode::Bypass);
+    let Some(config) = cache_config else {
+        let outputs = attempts(cx, path, entity, entry, metadata, inputs, array_index).await?;
+        return Ok((outputs, false));
+    };
+    let entry_key = cache::cache_entry(
+        &cx.options.cache_dir,
+        &entry.name(),
+        &config,
+        &(entry.interface)(),
+        &inputs,
+    );
+    let lock = config.serialize.then(|| cx.cache_lock(&entry_key.key));
+    let _guard = match &lock {
+        Some(lock) => Some(lock.lock().await),
+        None => None,
+    };
+    if cx.options.cache == CacheMode::Use {
+        if let Some(outputs) = cache::load(&entry_key).await {
+            tracing::debug!(node = path, task = entity, "cache hit");
+            return Ok((outputs, true));
+        }
+    }
+    let outputs = attempts(cx, path, entity, entry, metadata, inputs, array_index).await?;
+    store(&entry_key, &outputs).await;
+    Ok((outputs, false))
+}
+
+async fn store(entry: &CacheEntry, outputs: &LiteralMap) {
+    if let Err(err) = cache::store(entry, outputs).await {
+        tracing::warn!(path = %entry.path.display(), "cannot write the local cache: {err}");
+    }
+}
+
+async fn attempts(
+    cx: &Inner,
+    path: &str,
+    entity: &str,
+    entry: &'static TaskEntry,
+    metadata: Option<&NodeMetadata>,
+    inputs: LiteralMap,
+    array_index: Option<usize>,
+) -> Result<LiteralMap, ExecutionError> {
+    let retries = retries(entry, metadata);
+    let timeout = timeout(entry, metadata);
+    let mut attempt = 0;
+    loop {
+        let result = one_attempt(cx, path, entry, &inputs, attempt, timeout, array_index).await;
+        match result {
+            Ok(outputs) => return Ok(outputs),
+            Err(error) if error.is_recoverable() && attempt < retries => {
+                tracing::info!(node = path, task = entity, attempt, "retrying: {error}");
+                attempt += 1;
+                cx.emit(path, entity, NodePhase::Retrying { attempt, error });
+            }
+            Err(error) => return Err(ExecutionError::task(path, entity, error)),
+        }
+    }
+}
+
+async fn one_attempt(
+    cx: &Inner,
+    path: &str,
+    entry: &'static TaskEntry,
+    inputs: &LiteralMap,
+    attempt: u32,
+    timeout: Option<Duration>,
+    array_index: Option<usize>,
+) -> Result<LiteralMap, TaskError> {
+    let _permit = match entry.run {
+        TaskFn::Sync(_) => Some(
+            cx.sync_slots
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|_| TaskError::system("the executor is shutting down"))?,
+        ),
+        TaskFn::Async(_) => None,
+    };
+    if cx.options.isolated {
+        let attempt = isolated::Attempt {
+            task: entry.name(),
+            node_path: path,
+            attempt,
+            timeout,
+            array_index,
+        };
+        return isolated::run(cx, attempt, inputs).await;
+    }
+    let mut context = local_context(entry, attempt);
+    context.array_index = array_index;
+    run_attempt(entry, inputs.clone(), Arc::new(context), timeout).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flytekit_core::TaskConfig;
+    use flytekit_idl::core::RetryStrategy;
+
+    fn entry(config: TaskConfig) -> TaskEntry {
+        TaskEntry {
+            module_path: "m",
+            fn_name: "t",
+            file: "f.rs",
+            line: 1,
+            config,
+            short_description: "",
+            long_description: "",
+            interface: || Default::default(),
+            defaults: || Ok(Default::default()),
+            run: TaskFn::Sync(|_| Ok(Default::default())),
+        }
+    }
+
+    #[test]
+    fn node_metadata_overrides_the_task() {
+        let task = entry(TaskConfig {
+            retries: 2,
+            timeout: Some(Duration::from_secs(5)),
+            ..TaskConfig::DEFAULT
+        });
+        assert_eq!(retries(&task, None), 2);
+        assert_eq!(timeout(&task, None), Some(Duration::from_secs(5)));
+        let unset = NodeMetadata {
+            retries: Some(RetryStrategy { retries: 0 }),
+            timeout: Some(prost_types::Duration::default()),
+            ..Default::default()
+        };
+        assert_eq!(retries(&task, Some(&unset)), 2);
+        assert_eq!(timeout(&task, Some(&unset)), Some(Duration::from_secs(5)));
+        let set = NodeMetadata {
+            retries: Some(RetryStrategy { retries: 4 }),
+            timeout: Some(prost_types::Duration {
+                seconds: 1,
+                nanos: 500_000_000,
+            }),
+            ..Default::default()
+        };
+        assert_eq!(retries(&task, Some(&set)), 4);
+        assert_eq!(timeout(&task, Some(&set)), Some(Duration::from_millis(1500)));
+    }
+}

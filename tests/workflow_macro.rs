@@ -1,0 +1,250 @@
+//! `#[workflow]` end to end at build time: the bodies below are lowered to WorkflowTemplates
+//! with flytekit's naming, and every construct lands in the spec where Flyte expects it.
+
+use flytekit::core::registry;
+use flytekit::core::workflow::CompiledWorkflow;
+use flytekit::idl::core::{binding_data, node, BindingData, Node, WorkflowTemplate};
+use flytekit::prelude::*;
+
+/// Summary statistics, a struct output whose fields a workflow reads.
+#[derive(Debug, Clone, PartialEq, FlyteType)]
+pub struct Stats {
+    /// The mean.
+    pub mean: f64,
+    /// How many values.
+    pub count: i64,
+}
+
+#[task]
+fn add(a: i64, #[default(3)] b: i64) -> i64 {
+    a + b
+}
+
+#[task]
+fn split(x: i64) -> (i64, i64) {
+    (x / 2, x - x / 2)
+}
+
+#[task]
+fn double(x: i64) -> i64 {
+    x * 2
+}
+
+#[task]
+fn to_float(x: i64) -> f64 {
+    x as f64
+}
+
+#[task]
+fn stats(xs: Vec<i64>) -> Stats {
+    Stats {
+        mean: xs.iter().sum::<i64>() as f64 / xs.len().max(1) as f64,
+        count: xs.len() as i64,
+    }
+}
+
+#[task]
+fn scale(x: i64, k: i64) -> i64 {
+    x * k
+}
+
+#[task]
+fn log(message: String) {
+    let _ = message;
+}
+
+#[task]
+fn clean_up(x: i64, error: FlyteError) {
+    let _ = (x, error);
+}
+
+/// Adds one, twice.
+#[workflow]
+fn chain(x: i64) -> i64 {
+    let a = add(x, 1);
+    add(a, 1)
+}
+
+#[workflow]
+fn inner(a: i64) -> i64 {
+    add(a)
+}
+
+#[workflow(failure_policy = "fail_after_executable_nodes_complete", on_failure = clean_up)]
+fn everything(
+    x: i64,
+    xs: Vec<i64>,
+    #[default(1.0)] scale_by: f64,
+) -> (i64, Stats, Vec<Option<i64>>, f64) {
+    let total = inner(x).retries(2).timeout("5m").name("inner_call");
+    let (lo, hi) = split(total);
+    let note = log("starting").after(lo);
+    let picked = if hi > 10 && scale_by < 1.5 {
+        double(lo).after(note)
+    } else if hi == 0 {
+        add(lo, 100)
+    } else {
+        fail("hi is negative")
+    };
+    let summary = stats(xs);
+    let count = to_float(summary.count);
+    let scaled = map_task(scale, xs, fixed(3))
+        .concurrency(2)
+        .min_success_ratio(0.5);
+    (picked, summary, scaled, count)
+}
+
+fn compiled(name: &str) -> CompiledWorkflow {
+    let entry =
+        registry::workflow(name).unwrap_or_else(|| panic!("workflow {name} not registered"));
+    flytekit::core::glue::build_workflow(entry).unwrap_or_else(|errors| panic!("{errors:?}"))
+}
+
+fn node<'a>(template: &'a WorkflowTemplate, id: &str) -> &'a Node {
+    template
+        .nodes
+        .iter()
+        .find(|n| n.id == id)
+        .unwrap_or_else(|| panic!("no node {id}"))
+}
+
+fn binding<'a>(node: &'a Node, var: &str) -> &'a BindingData {
+    node.inputs
+        .iter()
+        .find(|b| b.var == var)
+        .and_then(|b| b.binding.as_ref())
+        .unwrap_or_else(|| panic!("{} has no input {var}", node.id))
+}
+
+fn promise(binding: &BindingData) -> (String, String) {
+    match &binding.value {
+        Some(binding_data::Value::Promise(p)) => (p.node_id.clone(), p.var.clone()),
+        other => panic!("not a promise: {other:?}"),
+    }
+}
+
+#[test]
+fn a_chain_gets_flytekits_node_ids_and_bindings() {
+    let wf = compiled("workflow_macro.chain").template;
+    assert_eq!(wf.id.as_ref().unwrap().name, "workflow_macro.chain");
+    assert_eq!(
+        wf.nodes.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(),
+        ["n0", "n1"]
+    );
+    assert_eq!(
+        promise(binding(node(&wf, "n0"), "a")),
+        ("".to_string(), "x".to_string())
+    );
+    assert_eq!(
+        promise(binding(node(&wf, "n1"), "a")),
+        ("n0".to_string(), "o0".to_string())
+    );
+    assert_eq!(node(&wf, "n1").upstream_node_ids, ["n0"]);
+    assert_eq!(node(&wf, "n0").metadata.as_ref().unwrap().name, "add");
+    assert_eq!(
+        promise(wf.outputs[0].binding.as_ref().unwrap()),
+        ("n1".to_string(), "o0".to_string())
+    );
+}
+
+#[test]
+fn left_out_inputs_take_the_callees_default() {
+    let wf = compiled("inner").template;
+    let b = binding(node(&wf, "n0"), "b");
+    assert!(
+        matches!(b.value, Some(binding_data::Value::Scalar(_))),
+        "{b:?}"
+    );
+}
+
+#[test]
+fn every_construct_lands_in_the_spec() {
+    let CompiledWorkflow {
+        template: wf,
+        sub_workflows,
+    } = compiled("everything");
+    // Sub-workflow node with overrides, its template embedded.
+    let n0 = node(&wf, "n0");
+    assert!(matches!(n0.target, Some(node::Target::WorkflowNode(_))));
+    let metadata = n0.metadata.as_ref().unwrap();
+    assert_eq!(
+        (
+            metadata.name.as_str(),
+            metadata.retries.as_ref().unwrap().retries
+        ),
+        ("inner_call", 2)
+    );
+    assert_eq!(metadata.timeout.as_ref().unwrap().seconds, 300);
+    assert_eq!(
+        sub_workflows
+            .iter()
+            .map(|s| s.id.as_ref().unwrap().name.as_str())
+            .collect::<Vec<_>>(),
+        ["workflow_macro.inner"]
+    );
+    // Tuple outputs and explicit ordering.
+    assert_eq!(
+        promise(binding(node(&wf, "n1"), "x")),
+        ("n0".to_string(), "o0".to_string())
+    );
+    assert_eq!(node(&wf, "n2").upstream_node_ids, ["n1"]);
+    // The branch.
+    let branch = node(&wf, "n3");
+    assert_eq!(branch.metadata.as_ref().unwrap().name, "picked");
+    let vars: Vec<&str> = branch.inputs.iter().map(|b| b.var.as_str()).collect();
+    assert_eq!(vars, [".scale_by", "n1.o1"]);
+    let Some(node::Target::BranchNode(b)) = &branch.target else {
+        panic!()
+    };
+    let if_else = b.if_else.as_ref().unwrap();
+    assert_eq!(
+        if_else
+            .case
+            .as_ref()
+            .unwrap()
+            .then_node
+            .as_ref()
+            .unwrap()
+            .id,
+        "n0"
+    );
+    assert_eq!(if_else.other[0].then_node.as_ref().unwrap().id, "n1");
+    assert!(matches!(
+        if_else.default,
+        Some(flytekit::idl::core::if_else_block::Default::Error(_))
+    ));
+    // Struct field access is an attribute path.
+    let Some(binding_data::Value::Promise(field)) = &binding(node(&wf, "n5"), "x").value else {
+        panic!()
+    };
+    assert_eq!(
+        (
+            field.node_id.as_str(),
+            field.var.as_str(),
+            field.attr_path.len()
+        ),
+        ("n4", "o0", 1)
+    );
+    // The map task.
+    let Some(node::Target::ArrayNode(array)) = &node(&wf, "n6").target else {
+        panic!()
+    };
+    assert_eq!(array.bound_inputs, ["k"]);
+    assert!(matches!(
+        array.parallelism_option,
+        Some(flytekit::idl::core::array_node::ParallelismOption::Parallelism(2))
+    ));
+    assert!(
+        matches!(array.success_criteria, Some(flytekit::idl::core::array_node::SuccessCriteria::MinSuccessRatio(r)) if r == 0.5)
+    );
+    // Outputs, failure node and policy.
+    assert_eq!(
+        wf.outputs
+            .iter()
+            .map(|o| o.var.as_str())
+            .collect::<Vec<_>>(),
+        ["o0", "o1", "o2", "o3"]
+    );
+    assert_eq!(wf.failure_node.as_ref().unwrap().id, "fn0");
+    assert_eq!(wf.metadata.as_ref().unwrap().on_failure, 1);
+}
