@@ -54,8 +54,8 @@ fn log(message: String) {
 }
 
 #[task]
-fn clean_up(x: i64, error: FlyteError) {
-    let _ = (x, error);
+fn clean_up(x: i64, err: Option<FlyteError>) {
+    let _ = (x, err);
 }
 
 /// Adds one, twice.

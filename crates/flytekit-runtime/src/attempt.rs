@@ -4,7 +4,7 @@
 //! Sync tasks run on tokio's blocking pool (they may be CPU-bound); async tasks run as tokio
 //! tasks. At the timeout an async task is cancelled; a sync one cannot be (Rust has no way to
 //! stop a thread), so its attempt is reported as timed out and its result, if it ever comes, is
-//! discarded.
+//! discarded. Dropping an attempt's future cancels an async task the same way.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -118,16 +118,21 @@ pub async fn run_attempt(
             }
         }
         TaskFn::Async(run) => {
-            let mut handle = tokio::spawn(WithContext::new(context, run(inputs)));
+            // Aborts the task when this attempt ends early: at the timeout, or when the
+            // attempt's future is dropped (the executor cancels running nodes).
+            struct AbortOnDrop(tokio::task::JoinHandle<Result<LiteralMap, TaskError>>);
+            impl Drop for AbortOnDrop {
+                fn drop(&mut self) {
+                    self.0.abort();
+                }
+            }
+            let mut handle = AbortOnDrop(tokio::spawn(WithContext::new(context, run(inputs))));
             let joined = match timeout {
-                Some(limit) => match tokio::time::timeout(limit, &mut handle).await {
+                Some(limit) => match tokio::time::timeout(limit, &mut handle.0).await {
                     Ok(joined) => joined,
-                    Err(_) => {
-                        handle.abort();
-                        return Err(timed_out(limit));
-                    }
+                    Err(_) => return Err(timed_out(limit)),
                 },
-                None => handle.await,
+                None => (&mut handle.0).await,
             };
             match joined {
                 Ok(result) => result,

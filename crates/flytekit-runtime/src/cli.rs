@@ -8,6 +8,7 @@ use flytekit_core::types::json::literal_map_to_json;
 
 use crate::cli_inputs::{describe_inputs, parse_inputs};
 use crate::entrypoint::{execute, fail_on_error, provided, ExecuteArgs, Outcome};
+use crate::executor::{CacheMode, Executor, ExecutorOptions, GateValue, ProgressPrinter};
 use crate::storage::Storage;
 
 /// The Flyte tasks and workflows of this binary (flytekit-rs).
@@ -35,6 +36,8 @@ enum Command {
         /// Print the outputs as one line of JSON.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        flags: RunFlags,
         /// The entity: its full name or, when unambiguous, its function name.
         #[arg(allow_hyphen_values = true)]
         entity: String,
@@ -63,6 +66,82 @@ enum Command {
         #[arg(last = true, required = true)]
         task: Vec<String>,
     },
+}
+
+/// How `run` executes: `run`'s own flags, given before the entity name
+/// (`run --isolated add --a 1`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub(crate) struct RunFlags {
+    /// Run every task in a subprocess through this binary's `execute` entrypoint, as a cluster
+    /// would.
+    #[arg(long)]
+    pub(crate) isolated: bool,
+    /// Ignore the local cache: neither read nor write it.
+    #[arg(long, conflicts_with = "overwrite_cache")]
+    pub(crate) no_cache: bool,
+    /// Run cached tasks anyway and replace their cached outputs.
+    #[arg(long)]
+    pub(crate) overwrite_cache: bool,
+    /// Where the local cache lives (default: `$FLYTEKIT_CACHE_DIR`, else `~/.cache/flytekit-rs`).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) cache_dir: Option<std::path::PathBuf>,
+    /// The value of a `wait_for_input` gate, as `NAME=VALUE` (repeatable).
+    #[arg(long = "signal", value_name = "NAME=VALUE")]
+    pub(crate) signals: Vec<String>,
+    /// Approve an `approve` gate (repeatable).
+    #[arg(long = "approve", value_name = "NAME")]
+    pub(crate) approvals: Vec<String>,
+    /// At most this many sync (CPU-bound) tasks at once (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub(crate) max_parallel: Option<usize>,
+}
+
+impl RunFlags {
+    /// The executor options these flags ask for; progress lines go to stderr when `progress`.
+    pub(crate) fn executor_options(&self, progress: bool) -> Result<ExecutorOptions, String> {
+        let mut options = ExecutorOptions {
+            isolated: self.isolated,
+            cache: if self.no_cache {
+                CacheMode::Bypass
+            } else if self.overwrite_cache {
+                CacheMode::Overwrite
+            } else {
+                CacheMode::Use
+            },
+            ..Default::default()
+        };
+        if let Some(dir) = &self.cache_dir {
+            options.cache_dir = dir.clone();
+        }
+        if let Some(n) = self.max_parallel {
+            if n == 0 {
+                return Err("`--max-parallel` must be at least 1".to_string());
+            }
+            options.max_parallel_sync = n;
+        }
+        for signal in &self.signals {
+            let Some((name, value)) = signal.split_once('=').filter(|(n, _)| !n.is_empty()) else {
+                return Err(format!(
+                    "`--signal {signal}`: give the signal as NAME=VALUE, such as `--signal threshold=0.5`"
+                ));
+            };
+            options
+                .gate_values
+                .insert(name.to_string(), GateValue::Text(value.to_string()));
+        }
+        for name in &self.approvals {
+            let yes = flytekit_core::types::primitive_literal(
+                flytekit_idl::core::primitive::Value::Boolean(true),
+            );
+            options
+                .gate_values
+                .insert(name.clone(), GateValue::Literal(yes));
+        }
+        if progress {
+            options.observer = Some(std::sync::Arc::new(ProgressPrinter));
+        }
+        Ok(options)
+    }
 }
 
 fn init_logging(verbose: u8) {
@@ -115,9 +194,20 @@ where
         Command::List { json } => list(json),
         Command::Run {
             json,
+            flags,
             entity,
             inputs,
-        } => runtime.block_on(run(&entity, &inputs, json)),
+        } => {
+            use std::io::IsTerminal;
+            let progress = cli.verbose > 0 || std::io::stderr().is_terminal();
+            match flags.executor_options(progress) {
+                Ok(options) => runtime.block_on(run(&entity, &inputs, json, options)),
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    2
+                }
+            }
+        }
         Command::Execute {
             inputs,
             output_prefix,
@@ -161,12 +251,23 @@ fn list(json: bool) -> i32 {
     0
 }
 
-const RUN_USAGE: &str = "Usage: run [--json] <ENTITY> [--<input> <value>]...
+const RUN_USAGE: &str = "Usage: run [OPTIONS] <ENTITY> [--<input> <value>]...
 
 Runs a task locally and prints its outputs as JSON.
-`run <ENTITY> --help` lists the entity's inputs; `list` lists the entities.";
+`run <ENTITY> --help` lists the entity's inputs; `list` lists the entities.
 
-async fn run(entity: &str, args: &[String], json: bool) -> i32 {
+Options (before the entity):
+      --json                 print the outputs as one line of JSON
+      --isolated             run each task in a subprocess through `execute`, as a cluster would
+      --no-cache             ignore the local cache
+      --overwrite-cache      run cached tasks anyway and replace their cached outputs
+      --cache-dir <DIR>      where the local cache lives
+      --signal <NAME=VALUE>  the value of a `wait_for_input` gate (repeatable)
+      --approve <NAME>       approve an `approve` gate (repeatable)
+      --max-parallel <N>     at most N sync tasks at once
+  -v, --verbose              progress lines and more logs";
+
+async fn run(entity: &str, args: &[String], json: bool, options: ExecutorOptions) -> i32 {
     if entity == "--help" || entity == "-h" {
         println!("{RUN_USAGE}");
         return 0;
@@ -214,7 +315,7 @@ async fn run(entity: &str, args: &[String], json: bool) -> i32 {
             return 2;
         }
     };
-    match crate::local::run_task(task, inputs).await {
+    match Executor::new(options).run_task(task, inputs).await {
         Ok(outputs) => match literal_map_to_json(&outputs) {
             Ok(value) if json => {
                 println!("{value}");
@@ -233,7 +334,7 @@ async fn run(entity: &str, args: &[String], json: bool) -> i32 {
             }
         },
         Err(err) => {
-            eprintln!("error: task `{}` failed: {err}", task.name());
+            eprintln!("error: {err}");
             1
         }
     }

@@ -15,9 +15,11 @@ pub mod attempt;
 mod cli;
 pub mod cli_inputs;
 pub mod entrypoint;
+pub mod executor;
 pub mod files;
 pub mod local;
 pub mod storage;
+pub mod workflow_run;
 
 pub use cli::run_cli;
 

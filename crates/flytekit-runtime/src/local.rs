@@ -1,14 +1,13 @@
 //! Running entities locally with cluster semantics: a task is retried on recoverable errors up
 //! to its `retries`, each attempt limited by its `timeout`, with the attempt number in its
-//! context, exactly as Flyte would.
-
-use std::sync::Arc;
+//! context, exactly as Flyte would. The work is done by the [executor](crate::executor); this
+//! module keeps the task context of local attempts and a shorthand to run one task.
 
 use flytekit_core::task::TaskEntry;
 use flytekit_core::{TaskContext, TaskError};
 use flytekit_idl::core::LiteralMap;
 
-use crate::attempt::run_attempt;
+use crate::executor::{ExecutionError, Executor, ExecutorOptions};
 
 /// Where local runs keep their scratch data.
 pub fn local_context(entry: &TaskEntry, attempt: u32) -> TaskContext {
@@ -32,53 +31,17 @@ pub fn local_context(entry: &TaskEntry, attempt: u32) -> TaskContext {
     }
 }
 
-/// Runs a task with its retries and timeout; returns the outputs of the first successful
-/// attempt, or the error of the last one.
+/// Runs a task with its retries, timeout and the local cache (default [`ExecutorOptions`]);
+/// returns the outputs of the first successful attempt, or the error of the last one.
+///
+/// A shorthand for [`Executor::run_task`], which also reports progress and says which node
+/// failed.
 pub async fn run_task(
     entry: &'static TaskEntry,
     inputs: LiteralMap,
 ) -> Result<LiteralMap, TaskError> {
-    let retries = entry.config.retries;
-    let mut attempt = 0;
-    loop {
-        let context = Arc::new(local_context(entry, attempt));
-        match run_attempt(entry, inputs.clone(), context, entry.config.timeout).await {
-            Ok(outputs) => return Ok(outputs),
-            Err(error) if error.is_recoverable() && attempt < retries => {
-                tracing::warn!(task = %entry.name(), attempt, "attempt failed, retrying: {error}");
-                attempt += 1;
-            }
-            Err(error) => return Err(error),
-        }
-    }
-}
-
-/// Builds and runs a workflow locally, blocking the calling thread until it is done. Runs on a
-/// thread of its own with its own async runtime, so it works from sync code and from inside an
-/// async runtime alike.
-pub fn run_workflow_blocking(
-    entry: &'static flytekit_core::workflow::WorkflowEntry,
-    inputs: LiteralMap,
-) -> Result<LiteralMap, String> {
-    let handle = std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| e.to_string())?;
-        runtime.block_on(run_workflow(entry, inputs))
-    });
-    handle
-        .join()
-        .map_err(|_| "the workflow thread panicked".to_string())?
-}
-
-/// Builds and runs a workflow locally.
-pub async fn run_workflow(
-    entry: &'static flytekit_core::workflow::WorkflowEntry,
-    inputs: LiteralMap,
-) -> Result<LiteralMap, String> {
-    let compiled =
-        flytekit_core::glue::build_workflow(entry).map_err(|errors| errors.join("\n"))?;
-    let _ = (compiled, inputs);
-    Err("local execution of workflows needs the executor".to_string())
+    Executor::new(ExecutorOptions::default())
+        .run_task(entry, inputs)
+        .await
+        .map_err(ExecutionError::into_task_error)
 }

@@ -82,7 +82,8 @@ pub mod __private {
                 Err(err) => panic!("input `{name}` of workflow `{}`: {err}", entry.name()),
             }
         }
-        match flytekit_runtime::local::run_workflow_blocking(entry, LiteralMap { literals }) {
+        match flytekit_runtime::workflow_run::run_workflow_blocking(entry, LiteralMap { literals })
+        {
             Ok(outputs) => outputs,
             Err(err) => panic!("workflow `{}` failed: {err}", entry.name()),
         }

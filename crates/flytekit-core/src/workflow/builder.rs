@@ -163,18 +163,32 @@ impl WorkflowBuilder {
         };
         let interface = E::interface();
         let mut inputs = Vec::new();
-        for name in interface.inputs.iter().flat_map(|v| v.variables.keys()) {
-            if name == "error" {
-                continue;
+        for (name, variable) in interface.inputs.iter().flat_map(|v| v.variables.iter()) {
+            if self.inputs.iter().any(|(n, _, _)| n == name) {
+                inputs.push(Binding {
+                    var: name.clone(),
+                    binding: Some(promise_binding(String::new(), name)),
+                });
+            } else if is_optional(variable.r#type.as_ref()) {
+                // The error input (`err: Option<FlyteError>`), bound to None as flytekit does;
+                // Flyte fills in the error when the node runs.
+                let none = None::<crate::types::FlyteError>
+                    .to_literal()
+                    .map(|l| super::promise::literal_to_binding(&l));
+                match none {
+                    Ok(binding) => inputs.push(Binding {
+                        var: name.clone(),
+                        binding: Some(binding),
+                    }),
+                    Err(err) => self.error(err.to_string()),
+                }
+            } else {
+                self.error(format!(
+                    "the failure task `{}` takes input `{name}`, which is not an input of the workflow; a failure task takes \
+                     inputs of the workflow plus `err: Option<FlyteError>`",
+                    E::entity_name()
+                ));
             }
-            if !self.inputs.iter().any(|(n, _, _)| n == name) {
-                self.error(format!("the failure task `{}` takes input `{name}`, which is not an input of the workflow", E::entity_name()));
-                continue;
-            }
-            inputs.push(Binding {
-                var: name.clone(),
-                binding: Some(promise_binding(String::new(), name)),
-            });
         }
         self.failure_node = Some(Node {
             id: "fn0".to_string(),
@@ -411,6 +425,18 @@ impl WorkflowBuilder {
         } else {
             Err(problems)
         }
+    }
+}
+
+/// Whether a type is a union with a NONE variant (an input Flyte lets go unbound).
+pub(crate) fn is_optional(ty: Option<&LiteralType>) -> bool {
+    use flytekit_idl::core::{literal_type::Type, SimpleType};
+    match ty.and_then(|t| t.r#type.as_ref()) {
+        Some(Type::UnionType(u)) => u
+            .variants
+            .iter()
+            .any(|v| matches!(v.r#type, Some(Type::Simple(s)) if s == SimpleType::None as i32)),
+        _ => false,
     }
 }
 

@@ -153,7 +153,15 @@ pub(crate) async fn run_array(
         while next < len && running.len() < parallelism && failures <= allowed_failures {
             let i = next;
             next += 1;
-            let element = run_node(cx, frame, sub, format!("{path}-{i}"), element_inputs(i), env, Some(i));
+            let element = run_node(
+                cx,
+                frame,
+                sub,
+                format!("{path}-{i}"),
+                element_inputs(i),
+                env,
+                Some(i),
+            );
             running.push(async move { (i, element.await) });
         }
         let Some((i, result)) = running.next().await else {
@@ -190,8 +198,7 @@ pub(crate) async fn run_array(
         ));
     }
 
-    let output_names: BTreeSet<String> = match interface.as_ref().and_then(|i| i.outputs.as_ref())
-    {
+    let output_names: BTreeSet<String> = match interface.as_ref().and_then(|i| i.outputs.as_ref()) {
         Some(outputs) => outputs.variables.keys().cloned().collect(),
         None => results
             .iter()

@@ -43,8 +43,7 @@ pub(crate) fn eval_bindings(bindings: &[Binding], env: &Env) -> Result<LiteralMa
             .binding
             .as_ref()
             .ok_or_else(|| format!("input `{}` has an empty binding", binding.var))?;
-        let literal =
-            eval(data, env, 0).map_err(|e| format!("input `{}`: {e}", binding.var))?;
+        let literal = eval(data, env, 0).map_err(|e| format!("input `{}`: {e}", binding.var))?;
         if literals.insert(binding.var.clone(), literal).is_some() {
             return Err(format!("input `{}` is bound more than once", binding.var));
         }
@@ -166,12 +165,18 @@ pub(crate) fn resolve_attr_path(
                     .and_then(|n| c.literals.get(n))
                     .cloned()
                     .ok_or_else(|| {
-                        format!("index {n} is out of range of a list of {}", c.literals.len())
+                        format!(
+                            "index {n} is out of range of a list of {}",
+                            c.literals.len()
+                        )
                     })?
             }
             (Some(literal::Value::Map(m)), Some(promise_attribute::Value::StringValue(k))) => {
                 m.literals.get(k).cloned().ok_or_else(|| {
-                    format!("the map has no key {k:?}; it has {}", names(m.literals.keys()))
+                    format!(
+                        "the map has no key {k:?}; it has {}",
+                        names(m.literals.keys())
+                    )
                 })?
             }
             (Some(literal::Value::Scalar(s)), _) => match &s.value {
@@ -288,7 +293,9 @@ mod tests {
                 ("o1".to_string(), vec![10_i64, 20].to_literal().unwrap()),
                 (
                     "o2".to_string(),
-                    BTreeMap::from([("k".to_string(), 3_i64)]).to_literal().unwrap(),
+                    BTreeMap::from([("k".to_string(), 3_i64)])
+                        .to_literal()
+                        .unwrap(),
                 ),
             ]
             .into(),
@@ -343,9 +350,15 @@ mod tests {
             "node `n0`, output `o0.missing`: the struct has no field `missing`"
         );
         let err = eval_one(promise("n0", "o1", vec![index(5)])).unwrap_err();
-        assert!(err.ends_with("index 5 is out of range of a list of 2"), "{err}");
+        assert!(
+            err.ends_with("index 5 is out of range of a list of 2"),
+            "{err}"
+        );
         let err = eval_one(promise("", "x", vec![key("a")])).unwrap_err();
-        assert!(err.ends_with("cannot step into INTEGER 5 with `.a`"), "{err}");
+        assert!(
+            err.ends_with("cannot step into INTEGER 5 with `.a`"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -353,7 +366,10 @@ mod tests {
         let data = BindingData {
             value: Some(binding_data::Value::Collection(
                 flytekit_idl::core::BindingDataCollection {
-                    bindings: vec![promise("", "x", vec![]), promise("n0", "o1", vec![index(0)])],
+                    bindings: vec![
+                        promise("", "x", vec![]),
+                        promise("n0", "o1", vec![index(0)]),
+                    ],
                 },
             )),
             ..Default::default()

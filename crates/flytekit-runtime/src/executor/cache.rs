@@ -68,11 +68,19 @@ fn escape(text: &str) -> String {
 /// Hash of the variable names and types of the interface (descriptions left out).
 fn interface_hash(interface: &TypedInterface) -> String {
     let mut hasher = Sha256::new();
-    for (label, vars) in [("inputs", &interface.inputs), ("outputs", &interface.outputs)] {
+    for (label, vars) in [
+        ("inputs", &interface.inputs),
+        ("outputs", &interface.outputs),
+    ] {
         hasher.field(label.as_bytes());
         for (name, var) in vars.iter().flat_map(|v| v.variables.iter()) {
             hasher.field(name.as_bytes());
-            hasher.field(&var.r#type.as_ref().map(|t| t.encode_to_vec()).unwrap_or_default());
+            hasher.field(
+                &var.r#type
+                    .as_ref()
+                    .map(|t| t.encode_to_vec())
+                    .unwrap_or_default(),
+            );
         }
     }
     hex(&hasher.finish())
@@ -206,11 +214,9 @@ mod tests {
         };
         assert_ne!(base, key("m.t", &v2, &inputs(1, 1)));
         let mut other = interface();
-        other.outputs = flytekit_core::glue::interface(
-            vec![],
-            vec![("o0", String::literal_type(), "")],
-        )
-        .outputs;
+        other.outputs =
+            flytekit_core::glue::interface(vec![], vec![("o0", String::literal_type(), "")])
+                .outputs;
         assert_ne!(
             base,
             cache_entry(dir, "m.t", &CONFIG, &other, &inputs(1, 1)).key

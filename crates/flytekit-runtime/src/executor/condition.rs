@@ -62,10 +62,13 @@ fn eval(expr: &BooleanExpression, inputs: &LiteralMap, depth: usize) -> Result<b
         None => Err("the condition is empty".to_string()),
         Some(boolean_expression::Expr::Comparison(comparison)) => compare(comparison, inputs),
         Some(boolean_expression::Expr::Conjunction(conjunction)) => {
-            let side = |e: &Option<Box<BooleanExpression>>, which: &str| {
+            fn side<'e>(
+                e: &'e Option<Box<BooleanExpression>>,
+                which: &str,
+            ) -> Result<&'e BooleanExpression, String> {
                 e.as_deref()
                     .ok_or_else(|| format!("the {which} side of a conjunction is empty"))
-            };
+            }
             let left = side(&conjunction.left_expression, "left")?;
             let right = side(&conjunction.right_expression, "right")?;
             match LogicalOperator::try_from(conjunction.operator) {
@@ -395,6 +398,8 @@ pub(crate) mod tests {
         if let Some(boolean_expression::Expr::Comparison(c)) = &mut expr.expr {
             c.operator = 42;
         }
-        assert!(check(expr).unwrap_err().starts_with("unknown comparison operator 42"));
+        assert!(check(expr)
+            .unwrap_err()
+            .starts_with("unknown comparison operator 42"));
     }
 }

@@ -53,15 +53,23 @@ impl ExecutionError {
         }
     }
 
-    pub(crate) fn task(node_id: &str, entity: &str, error: TaskError) -> Self {
+    pub(crate) fn task(node_id: &str, entity: impl Into<String>, error: TaskError) -> Self {
         Self::new(node_id, entity, FailureCause::Task(error))
     }
 
-    pub(crate) fn rule(node_id: &str, entity: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn rule(
+        node_id: &str,
+        entity: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(node_id, entity, FailureCause::Rule(message.into()))
     }
 
-    pub(crate) fn malformed(node_id: &str, entity: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn malformed(
+        node_id: &str,
+        entity: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(node_id, entity, FailureCause::Malformed(message.into()))
     }
 

@@ -53,7 +53,9 @@ pub(crate) async fn run_gate(
     inputs: LiteralMap,
 ) -> Result<LiteralMap, GateError> {
     match &gate.condition {
-        None => Err(GateError::Malformed("the gate has no condition".to_string())),
+        None => Err(GateError::Malformed(
+            "the gate has no condition".to_string(),
+        )),
         Some(gate_node::Condition::Sleep(sleep)) => {
             let duration = sleep
                 .duration
@@ -68,9 +70,8 @@ pub(crate) async fn run_gate(
             })?;
             let value = match cx.options.gate_values.get(&signal.signal_id) {
                 Some(GateValue::Literal(literal)) => check_type(literal, ty),
-                Some(GateValue::Text(text)) => cli_arg_to_literal(text, ty).map_err(|e| {
-                    format!("the value given for signal `{}`: {e}", signal.signal_id)
-                }),
+                Some(GateValue::Text(text)) => cli_arg_to_literal(text, ty)
+                    .map_err(|e| format!("the value given for signal `{}`: {e}", signal.signal_id)),
                 None => {
                     let question = format!(
                         "node {path} waits for signal `{}` ({}); enter its value: ",
@@ -104,26 +105,25 @@ pub(crate) async fn run_gate(
         Some(gate_node::Condition::Approve(approve)) => {
             let id = &approve.signal_id;
             let approved = match cx.options.gate_values.get(id) {
-                Some(GateValue::Literal(literal)) => match resolve(literal)
-                    .ok()
-                    .as_deref()
-                    .and_then(primitive_of)
-                {
-                    Some(primitive::Value::Boolean(b)) => *b,
-                    _ => {
-                        return Err(GateError::Rule(format!(
-                            "the value given for approval `{id}` must be a boolean, found {}",
-                            describe_literal(literal)
-                        )))
+                Some(GateValue::Literal(literal)) => {
+                    match resolve(literal).ok().as_deref().and_then(primitive_of) {
+                        Some(primitive::Value::Boolean(b)) => *b,
+                        _ => {
+                            return Err(GateError::Rule(format!(
+                                "the value given for approval `{id}` must be a boolean, found {}",
+                                describe_literal(literal)
+                            )))
+                        }
                     }
-                },
+                }
                 Some(GateValue::Text(text)) => yes_no(text).ok_or_else(|| {
                     GateError::Rule(format!(
                         "the value given for approval `{id}` is {text:?}; use yes or no"
                     ))
                 })?,
                 None => {
-                    let question = format!("node {path} waits for approval `{id}`; approve? [y/N] ");
+                    let question =
+                        format!("node {path} waits for approval `{id}`; approve? [y/N] ");
                     match ask(cx, &question).await {
                         Some(answer) => yes_no(&answer).unwrap_or(false),
                         None => {
@@ -138,7 +138,9 @@ pub(crate) async fn run_gate(
             if approved {
                 Ok(inputs)
             } else {
-                Err(GateError::Rule(format!("not approved: `{id}` was rejected")))
+                Err(GateError::Rule(format!(
+                    "not approved: `{id}` was rejected"
+                )))
             }
         }
     }

@@ -42,11 +42,22 @@ fn work_dir(cx: &Inner, attempt: &Attempt<'_>) -> PathBuf {
     let node: String = attempt
         .node_path
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     std::env::temp_dir()
         .join("flytekit-rs-isolated")
-        .join(format!("{}-{}-{}", std::process::id(), cx.id, cx.next_run()))
+        .join(format!(
+            "{}-{}-{}",
+            std::process::id(),
+            cx.id,
+            cx.next_run()
+        ))
         .join(format!("{node}-a{}", attempt.attempt))
 }
 
@@ -77,13 +88,12 @@ async fn run_in(
 ) -> Result<LiteralMap, TaskError> {
     let exe = match &cx.options.executable {
         Some(exe) => exe.clone(),
-        None => std::env::current_exe().map_err(|e| {
-            TaskError::system(format!("cannot find the current executable: {e}"))
-        })?,
+        None => std::env::current_exe()
+            .map_err(|e| TaskError::system(format!("cannot find the current executable: {e}")))?,
     };
-    tokio::fs::create_dir_all(dir).await.map_err(|e| {
-        TaskError::system(format!("cannot create `{}`: {e}", dir.display()))
-    })?;
+    tokio::fs::create_dir_all(dir)
+        .await
+        .map_err(|e| TaskError::system(format!("cannot create `{}`: {e}", dir.display())))?;
     let inputs_path = dir.join("inputs.pb");
     tokio::fs::write(&inputs_path, inputs.encode_to_vec())
         .await
@@ -116,9 +126,9 @@ async fn run_in(
     if let Some(index) = attempt.array_index {
         command.env("FLYTE_K8S_ARRAY_INDEX", index.to_string());
     }
-    let mut child = command.spawn().map_err(|e| {
-        TaskError::system(format!("cannot start `{}`: {e}", exe.display()))
-    })?;
+    let mut child = command
+        .spawn()
+        .map_err(|e| TaskError::system(format!("cannot start `{}`: {e}", exe.display())))?;
     let stderr = child.stderr.take();
     let reader = tokio::spawn(async move {
         let mut text = Vec::new();
@@ -149,10 +159,10 @@ async fn run_in(
         forward(&stderr, false);
         return match ErrorDocument::decode(bytes.as_slice()) {
             Ok(document) => Err(TaskError::from_error_document(&document)),
-            Err(e) => Err(TaskError::system(format!(
-                "the task wrote an unreadable error.pb: {e}"
-            ))
-            .with_code("ErrorFileBadFormat")),
+            Err(e) => Err(
+                TaskError::system(format!("the task wrote an unreadable error.pb: {e}"))
+                    .with_code("ErrorFileBadFormat"),
+            ),
         };
     }
     let outputs = tokio::fs::read(dir.join("outputs.pb")).await;
@@ -254,7 +264,9 @@ mod tests {
         );
         assert!(err.is_recoverable());
         let err = crashed(ExitStatus::from_raw(3 << 8), "x".repeat(5000).as_bytes());
-        assert!(err.message().starts_with("the task process exited with status 3"));
+        assert!(err
+            .message()
+            .starts_with("the task process exited with status 3"));
         assert!(err.message().len() < 4200);
     }
 }

@@ -253,7 +253,8 @@ impl Executor {
         sub_workflows: &[WorkflowTemplate],
         inputs: LiteralMap,
     ) -> Result<LiteralMap, ExecutionError> {
-        let frame = workflow::Frame::top(sub_workflows);
+        let name = workflow.id.as_ref().map_or("", |id| id.name.as_str());
+        let frame = workflow::Frame::top(sub_workflows, name);
         workflow::run_workflow(&self.inner, frame, workflow, inputs).await
     }
 

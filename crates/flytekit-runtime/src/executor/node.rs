@@ -142,7 +142,9 @@ async fn execute(
             task::run_task_node(cx, path, entity, entry, metadata, inputs, array_index).await
         }
         Some(node::Target::WorkflowNode(workflow_node)) => match &workflow_node.reference {
-            None => Err(malformed("the workflow node references no workflow".to_string())),
+            None => Err(malformed(
+                "the workflow node references no workflow".to_string(),
+            )),
             Some(workflow_node::Reference::SubWorkflowRef(id)) => {
                 let workflow = frame
                     .sub_workflows
@@ -164,8 +166,8 @@ async fn execute(
                             }
                         ))
                     })?;
-                let inner = nested_frame(frame, path, id, frame.sub_workflows)
-                    .map_err(malformed)?;
+                let inner =
+                    nested_frame(frame, path, id, frame.sub_workflows).map_err(malformed)?;
                 let outputs = run_workflow(cx, inner, workflow, inputs)
                     .await
                     .map_err(|e| locate(e, path))?;
@@ -188,16 +190,12 @@ async fn execute(
                 let mut merged: BTreeMap<_, _> = target.default_inputs.literals.clone();
                 merged.extend(inputs.literals);
                 merged.extend(target.fixed_inputs.literals.clone());
-                let inner = nested_frame(frame, path, id, &target.sub_workflows)
-                    .map_err(malformed)?;
-                let outputs = run_workflow(
-                    cx,
-                    inner,
-                    &target.workflow,
-                    LiteralMap { literals: merged },
-                )
-                .await
-                .map_err(|e| locate(e, path))?;
+                let inner =
+                    nested_frame(frame, path, id, &target.sub_workflows).map_err(malformed)?;
+                let outputs =
+                    run_workflow(cx, inner, &target.workflow, LiteralMap { literals: merged })
+                        .await
+                        .map_err(|e| locate(e, path))?;
                 Ok((outputs, false))
             }
         },
@@ -309,8 +307,7 @@ async fn run_branch(
         }
     };
     let inner_path = format!("{path}-{}", then.id);
-    let then_inputs = eval_bindings(&then.inputs, env).map_err(|e| {
-        ExecutionError::malformed(&inner_path, entity_name(then), e)
-    })?;
+    let then_inputs = eval_bindings(&then.inputs, env)
+        .map_err(|e| ExecutionError::malformed(&inner_path, entity_name(then), e))?;
     run_node(cx, frame, then, inner_path, then_inputs, env, None).await
 }

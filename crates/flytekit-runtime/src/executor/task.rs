@@ -197,6 +197,9 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(retries(&task, Some(&set)), 4);
-        assert_eq!(timeout(&task, Some(&set)), Some(Duration::from_millis(1500)));
+        assert_eq!(
+            timeout(&task, Some(&set)),
+            Some(Duration::from_millis(1500))
+        );
     }
 }

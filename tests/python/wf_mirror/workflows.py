@@ -1,0 +1,102 @@
+"""Workflows mirrored in Rust by tests/workflow_mirror.rs: the WorkflowSpec flytekit builds for
+each must match the one flytekit-rs builds (entity names aside)."""
+
+import typing
+
+from flytekit import conditional, map_task, task, workflow
+from flytekit.types.error import FlyteError
+
+
+@task
+def inc(x: int) -> int:
+    return x + 1
+
+
+@task
+def add(a: int, b: int = 3) -> int:
+    return a + b
+
+
+@task
+def split(x: int) -> typing.Tuple[int, int]:
+    return x // 2, x - x // 2
+
+
+@task
+def greet(name: str, times: int = 1) -> str:
+    return name * times
+
+
+@task
+def square(x: int) -> int:
+    return x * x
+
+
+@task
+def scale(x: float) -> float:
+    return x * 2.0
+
+
+@task
+def clean_up(x: int, err: typing.Optional[FlyteError] = None) -> None:
+    print(x, err)
+
+
+@workflow
+def chain(x: int) -> int:
+    a = inc(x=x)
+    b = inc(x=a)
+    return inc(x=b)
+
+
+@workflow
+def fan(x: int) -> int:
+    a = inc(x=x)
+    b = square(x=x)
+    return add(a=a, b=b)
+
+
+@workflow
+def tuples(x: int) -> typing.Tuple[int, int]:
+    lo, hi = split(x=x)
+    return add(a=lo, b=hi), lo
+
+
+@workflow
+def literals(x: int) -> typing.Tuple[int, int, str]:
+    return add(a=x), add(a=x, b=5), greet(name="world")
+
+
+@workflow
+def inner(a: int) -> int:
+    return add(a=a, b=1)
+
+
+@workflow
+def outer(x: int) -> int:
+    y = inner(a=x)
+    return inner(a=y)
+
+
+@workflow
+def branches(x: int, f: float) -> int:
+    t = inc(x=x)
+    return (
+        conditional("pick")
+        .if_((t > 10) & (f < 1.5))
+        .then(square(x=t))
+        .elif_(t == 5)
+        .then(add(a=t, b=t))
+        .else_()
+        .fail("no case matched")
+    )
+
+
+@workflow
+def mapped(xs: typing.List[int]) -> typing.List[typing.Optional[int]]:
+    return map_task(square, min_success_ratio=0.5, concurrency=2)(x=xs)
+
+
+@workflow(on_failure=clean_up)
+def with_failure(x: int) -> int:
+    return inc(x=x)

@@ -1,0 +1,151 @@
+//! Structural equivalence with Python flytekit: the workflows of tests/python/wf_mirror are
+//! written again here, and the WorkflowSpec flytekit-rs builds for each must equal the one
+//! `pyflyte package` builds (nodes, bindings, branch conditions, interfaces, outputs), entity
+//! names aside (`tests/python/mirror_specs.py` does the comparison).
+
+use std::path::Path;
+
+use flytekit::core::glue::build_workflow;
+use flytekit::core::registry;
+use flytekit::idl::admin::WorkflowSpec;
+use flytekit::idl::prost::Message;
+use flytekit::prelude::*;
+use flytekit_tests::PythonEnv;
+
+#[task]
+fn inc(x: i64) -> i64 {
+    x + 1
+}
+
+#[task]
+fn add(a: i64, #[default(3)] b: i64) -> i64 {
+    a + b
+}
+
+#[task]
+fn split(x: i64) -> (i64, i64) {
+    (x / 2, x - x / 2)
+}
+
+#[task]
+fn greet(name: String, #[default(1)] times: i64) -> String {
+    name.repeat(times as usize)
+}
+
+#[task]
+fn square(x: i64) -> i64 {
+    x * x
+}
+
+#[task]
+fn clean_up(x: i64, err: Option<FlyteError>) {
+    let _ = (x, err);
+}
+
+#[workflow]
+fn chain(x: i64) -> i64 {
+    let a = inc(x);
+    let b = inc(a);
+    inc(b)
+}
+
+#[workflow]
+fn fan(x: i64) -> i64 {
+    let a = inc(x);
+    let b = square(x);
+    add(a, b)
+}
+
+#[workflow]
+fn tuples(x: i64) -> (i64, i64) {
+    let (lo, hi) = split(x);
+    (add(lo, hi), lo)
+}
+
+#[workflow]
+fn literals(x: i64) -> (i64, i64, String) {
+    (add(x), add(x, 5), greet("world"))
+}
+
+#[workflow]
+fn inner(a: i64) -> i64 {
+    add(a, 1)
+}
+
+#[workflow]
+fn outer(x: i64) -> i64 {
+    let y = inner(x);
+    inner(y)
+}
+
+#[workflow]
+fn branches(x: i64, f: f64) -> i64 {
+    let t = inc(x);
+    let pick = if t > 10 && f < 1.5 {
+        square(t)
+    } else if t == 5 {
+        add(t, t)
+    } else {
+        fail("no case matched")
+    };
+    pick
+}
+
+#[workflow]
+fn mapped(xs: Vec<i64>) -> Vec<Option<i64>> {
+    map_task(square, xs).min_success_ratio(0.5).concurrency(2)
+}
+
+#[workflow(on_failure = clean_up)]
+fn with_failure(x: i64) -> i64 {
+    inc(x)
+}
+
+#[test]
+fn workflow_specs_match_what_flytekit_builds() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("workflow_mirror");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in [
+        "chain",
+        "fan",
+        "tuples",
+        "literals",
+        "outer",
+        "branches",
+        "mapped",
+        "with_failure",
+    ] {
+        let entry = registry::workflow(name).unwrap_or_else(|| panic!("{name} is not registered"));
+        let compiled = build_workflow(entry).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let spec = WorkflowSpec {
+            template: Some(compiled.template),
+            sub_workflows: compiled.sub_workflows,
+            description: None,
+        };
+        std::fs::write(dir.join(format!("{name}.pb")), spec.encode_to_vec()).unwrap();
+    }
+    let python = PythonEnv::get(env!("CARGO_TARGET_TMPDIR"));
+    let report = python.run_script("mirror_specs.py", &[dir.as_os_str()]);
+    assert!(report.contains(", 0 differences"), "{report}");
+}
+
+#[test]
+fn workflow_functions_run_their_dag_locally() {
+    assert_eq!(chain(1), 4);
+    assert_eq!(fan(3), 13);
+    assert_eq!(tuples(7), (7, 3));
+    assert_eq!(literals(1), (4, 6, "world".to_string()));
+    assert_eq!(outer(1), 3);
+    // Branch both ways: t = 11 > 10 and f < 1.5 -> square; t == 5 -> add(t, t).
+    assert_eq!(branches(10, 1.0), 121);
+    assert_eq!(branches(4, 9.0), 10);
+    assert_eq!(mapped(vec![1, 2, 3]), vec![Some(1), Some(4), Some(9)]);
+    assert_eq!(with_failure(1), 2);
+}
+
+#[test]
+#[should_panic(expected = "no case matched")]
+fn a_branch_that_fails_fails_the_workflow_function() {
+    branches(0, 9.0);
+}
