@@ -5,6 +5,7 @@ mod branch;
 mod builder;
 mod entity;
 mod gate;
+pub mod graph;
 mod map;
 mod promise;
 mod validate;

@@ -1,0 +1,172 @@
+/// Splits a number.
+async fn split(x: i64) -> Result<(i64, String), MyError> {
+    Ok((x, x.to_string()))
+}
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+struct split {}
+const _: () = {
+    static ENTRY: ::flytekit::__private::TaskEntry = ::flytekit::__private::TaskEntry {
+        module_path: ::core::module_path!(),
+        fn_name: "split",
+        file: ::core::file!(),
+        line: ::core::line!(),
+        config: ::flytekit::__private::TaskConfig {
+            name: ::core::option::Option::None,
+            task_type: ::core::option::Option::None,
+            retries: 2u32,
+            timeout: ::core::option::Option::Some(
+                ::core::time::Duration::new(300u64, 0u32),
+            ),
+            interruptible: ::core::option::Option::None,
+            deprecated: ::core::option::Option::None,
+            cache: ::core::option::Option::Some(::flytekit::__private::CacheConfig {
+                version: "1",
+                serialize: false,
+                ignored_inputs: &[],
+            }),
+            container_image: ::core::option::Option::None,
+            environment: &[],
+            requests: &[
+                (::flytekit::__private::Resource::Cpu, "1"),
+                (::flytekit::__private::Resource::Memory, "1Gi"),
+            ],
+            limits: &[],
+            secrets: &[],
+            accelerator: ::core::option::Option::None,
+            shared_memory: ::core::option::Option::None,
+            pod_template_name: ::core::option::Option::None,
+        },
+        short_description: "Splits a number.",
+        long_description: "Splits a number.",
+        interface: {
+            fn interface() -> ::flytekit::__private::TypedInterface {
+                ::flytekit::__private::glue::interface(
+                    ::std::vec![
+                        ("x", < i64 as ::flytekit::__private::FlyteType >
+                        ::literal_type(), "")
+                    ],
+                    ::std::vec![
+                        ("o0", < i64 as ::flytekit::__private::FlyteType >
+                        ::literal_type(), ""), ("o1", < String as
+                        ::flytekit::__private::FlyteType > ::literal_type(), "")
+                    ],
+                )
+            }
+            interface
+        },
+        defaults: {
+            fn defaults() -> ::core::result::Result<
+                ::flytekit::__private::BTreeMap<
+                    ::std::string::String,
+                    ::flytekit::__private::Literal,
+                >,
+                ::flytekit::__private::TypeError,
+            > {
+                #[allow(unused_mut)]
+                let mut defaults = ::flytekit::__private::BTreeMap::new();
+                ::core::result::Result::Ok(defaults)
+            }
+            defaults
+        },
+        run: {
+            fn run(
+                inputs: ::flytekit::__private::LiteralMap,
+            ) -> ::flytekit::__private::TaskFuture {
+                ::std::boxed::Box::pin(async move {
+                    let __input0: i64 = ::flytekit::__private::glue::input(
+                        &inputs,
+                        "x",
+                        <i64 as ::flytekit::__private::FlyteType>::from_literal,
+                    )?;
+                    let mut outputs = <::flytekit::__private::LiteralMap as ::core::default::Default>::default();
+                    let (__output0, __output1) = match split(__input0).await {
+                        ::core::result::Result::Ok(value) => value,
+                        ::core::result::Result::Err(error) => {
+                            return ::core::result::Result::Err(
+                                ::flytekit::__private::into_task_error(
+                                    error,
+                                    <MyError as ::core::fmt::Display>::fmt,
+                                ),
+                            );
+                        }
+                    };
+                    ::flytekit::__private::glue::output(
+                        &mut outputs,
+                        "o0",
+                        &__output0,
+                        <i64 as ::flytekit::__private::FlyteType>::to_literal,
+                    )?;
+                    ::flytekit::__private::glue::output(
+                        &mut outputs,
+                        "o1",
+                        &__output1,
+                        <String as ::flytekit::__private::FlyteType>::to_literal,
+                    )?;
+                    ::core::result::Result::Ok(outputs)
+                })
+            }
+            ::flytekit::__private::TaskFn::Async(run)
+        },
+    };
+    impl ::flytekit::__private::Task for split {
+        type Inputs = (i64,);
+        type Outputs = (i64, String);
+        const INPUT_NAMES: &'static [&'static str] = &["x"];
+        fn entry() -> &'static ::flytekit::__private::TaskEntry {
+            &ENTRY
+        }
+    }
+    impl ::flytekit::__private::Entity for split {
+        type Promises = (
+            ::flytekit::__private::Promise<i64>,
+            ::flytekit::__private::Promise<String>,
+        );
+        fn entity_name() -> ::std::string::String {
+            ENTRY.name()
+        }
+        fn node_name() -> ::std::string::String {
+            ::std::string::ToString::to_string("split")
+        }
+        fn interface() -> ::flytekit::__private::TypedInterface {
+            (ENTRY.interface)()
+        }
+        fn input_names() -> ::std::vec::Vec<&'static str> {
+            ::std::vec!["x"]
+        }
+        fn output_names() -> ::std::vec::Vec<::std::string::String> {
+            ::std::vec![
+                ::std::string::ToString::to_string("o0"),
+                ::std::string::ToString::to_string("o1")
+            ]
+        }
+        fn defaults() -> ::core::result::Result<
+            ::flytekit::__private::BTreeMap<
+                ::std::string::String,
+                ::flytekit::__private::Literal,
+            >,
+            ::flytekit::__private::TypeError,
+        > {
+            (ENTRY.defaults)()
+        }
+        fn target(
+            _builder: &mut ::flytekit::__private::WorkflowBuilder,
+        ) -> ::core::result::Result<
+            ::flytekit::__private::NodeTarget,
+            ::std::string::String,
+        > {
+            ::core::result::Result::Ok(::flytekit::__private::glue::task_target(&ENTRY))
+        }
+        fn node_metadata() -> ::flytekit::__private::NodeMetadata {
+            ::flytekit::__private::glue::task_node_metadata(&ENTRY)
+        }
+    }
+    impl ::flytekit::__private::EntityInput<0usize> for split {
+        type Type = i64;
+        const NAME: &'static str = "x";
+    }
+    impl ::flytekit::__private::DefaultsFrom<1usize> for split {}
+    ::flytekit::__private::inventory::submit! {
+        ::flytekit::__private::TaskRegistration(& ENTRY)
+    }
+};

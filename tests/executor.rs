@@ -1,0 +1,559 @@
+//! The local executor on hand-built `WorkflowTemplate`s with real `#[task]`s: scheduling and
+//! concurrency, bindings, branches, map tasks, sub-workflows, retries, timeouts, the cache,
+//! failure handling, gates, and isolated mode.
+//!
+//! This test has its own `main` (`harness = false` in Cargo.toml): the test binary is a flytekit
+//! binary like a user's, so isolated mode runs the tasks below through this very binary's
+//! `execute` entrypoint (`<current exe> execute ...`), exactly as it does in production. Tests
+//! run in parallel threads, each with its own runtime and executor; `cargo test --test executor
+//! -- NAME` runs the tests whose name contains NAME.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use flytekit::core::types::{none_literal, FlyteError};
+use flytekit::idl::core::comparison_expression::Operator;
+use flytekit::idl::core::workflow_metadata::OnFailurePolicy;
+use flytekit::idl::core::{
+    array_node, binding_data, boolean_expression, gate_node, if_else_block, node, operand,
+    primitive, promise_attribute, task_node, workflow_node, ApproveCondition, ArrayNode, Binding,
+    BindingData, BindingDataCollection, BooleanExpression, BranchNode, ComparisonExpression,
+    Identifier, IfBlock, IfElseBlock, Literal, LiteralMap, Node, NodeMetadata, Operand,
+    OutputReference, Primitive, PromiseAttribute, RetryStrategy, Scalar, SignalCondition,
+    TaskNode, WorkflowMetadata, WorkflowNode, WorkflowTemplate,
+};
+use flytekit::prelude::*;
+use flytekit::runtime::executor::{
+    CacheMode, ExecutionError, ExecutionObserver, Executor, ExecutorOptions, FailureCause,
+    GateValue, NodeEvent, NodePhase,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Tasks
+
+#[task]
+fn add(a: i64, b: i64) -> i64 {
+    a + b
+}
+
+#[task]
+fn double(x: i64) -> i64 {
+    2 * x
+}
+
+#[task]
+fn sum(xs: Vec<i64>) -> i64 {
+    xs.iter().sum()
+}
+
+/// When each `span` ran, by label.
+static SPANS: Mutex<Vec<(String, Instant, Instant)>> = Mutex::new(Vec::new());
+
+/// Records when it starts and ends (a sync, CPU-style task that takes `ms`).
+#[task]
+fn span(label: String, ms: u64) -> i64 {
+    let start = Instant::now();
+    std::thread::sleep(Duration::from_millis(ms));
+    SPANS.lock().unwrap().push((label, start, Instant::now()));
+    ms as i64
+}
+
+fn spans(prefix: &str) -> Vec<(String, Instant, Instant)> {
+    let mut spans: Vec<_> = SPANS
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(label, ..)| label.starts_with(prefix))
+        .cloned()
+        .collect();
+    spans.sort_by_key(|(_, start, _)| *start);
+    spans
+}
+
+/// Most intervals open at the same instant.
+fn max_overlap(spans: &[(String, Instant, Instant)]) -> usize {
+    spans
+        .iter()
+        .map(|(_, at, _)| spans.iter().filter(|(_, s, e)| s <= at && at < e).count())
+        .max()
+        .unwrap_or(0)
+}
+
+/// Fails recoverably until attempt `n`, then returns the attempt number.
+#[task(retries = 3)]
+fn flaky(n: u32) -> Result<u32, TaskError> {
+    let attempt = current_context().attempt;
+    if attempt < n {
+        Err(TaskError::recoverable(format!("attempt {attempt} failed")))
+    } else {
+        Ok(attempt)
+    }
+}
+
+static FATAL_RUNS: AtomicUsize = AtomicUsize::new(0);
+
+/// Fails for good, whatever its retries.
+#[task(retries = 3)]
+fn fatal(x: i64) -> Result<i64, String> {
+    FATAL_RUNS.fetch_add(1, Ordering::SeqCst);
+    Err(format!("cannot handle {x}"))
+}
+
+/// Sleeps (async, so it can be cancelled).
+#[task]
+async fn sleepy(ms: u64) -> i64 {
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+    ms as i64
+}
+
+/// Times out through its own option.
+#[task(timeout = "200ms")]
+async fn too_slow() -> i64 {
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    1
+}
+
+/// How often each cached task really ran, by `x`.
+static CACHE_RUNS: Mutex<BTreeMap<i64, usize>> = Mutex::new(BTreeMap::new());
+
+fn cache_runs(x: i64) -> usize {
+    CACHE_RUNS.lock().unwrap().get(&x).copied().unwrap_or(0)
+}
+
+#[task(cache(version = "1", ignored_inputs = ["note"]))]
+fn cached_square(x: i64, note: String) -> i64 {
+    let _ = note;
+    *CACHE_RUNS.lock().unwrap().entry(x).or_default() += 1;
+    x * x
+}
+
+#[task(cache(version = "1", serialize))]
+fn serialized_square(x: i64) -> i64 {
+    std::thread::sleep(Duration::from_millis(200));
+    *CACHE_RUNS.lock().unwrap().entry(x).or_default() += 1;
+    x * x
+}
+
+/// Fails on multiples of 3.
+#[task]
+fn picky(x: i64) -> Result<i64, String> {
+    if x % 3 == 0 {
+        Err(format!("{x} is a multiple of 3"))
+    } else {
+        Ok(x * 10)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, FlyteType)]
+struct Point {
+    x: f64,
+    y: f64,
+    tags: Vec<String>,
+}
+
+#[task]
+fn make_point(x: f64) -> Point {
+    Point {
+        x,
+        y: -x,
+        tags: vec!["first".into(), "second".into()],
+    }
+}
+
+#[task]
+fn half(v: f64) -> f64 {
+    v / 2.0
+}
+
+#[task]
+fn shout(s: String) -> String {
+    s.to_uppercase()
+}
+
+/// What failure nodes received, by the workflow input `x`.
+static FAILURES: Mutex<BTreeMap<i64, FlyteError>> = Mutex::new(BTreeMap::new());
+
+#[task]
+fn on_failure(x: i64, error: FlyteError) {
+    FAILURES.lock().unwrap().insert(x, error);
+}
+
+#[task]
+fn failing_cleanup(x: i64, error: FlyteError) -> Result<(), String> {
+    Err(format!("cleanup for {x} failed too ({})", error.failed_node_id))
+}
+
+#[task]
+fn process_id() -> u32 {
+    std::process::id()
+}
+
+#[task]
+fn abort_now(x: i64) -> i64 {
+    if x >= 0 {
+        std::process::abort();
+    }
+    x
+}
+
+#[task]
+fn panic_now(x: i64) -> i64 {
+    panic!("no good value: {x}")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Template helpers
+
+fn t(name: &str) -> String {
+    format!("executor.{name}")
+}
+
+fn promise(node: &str, var: &str) -> BindingData {
+    BindingData {
+        value: Some(binding_data::Value::Promise(OutputReference {
+            node_id: node.into(),
+            var: var.into(),
+            attr_path: vec![],
+        })),
+        ..Default::default()
+    }
+}
+
+fn attr(node: &str, var: &str, path: &[&str]) -> BindingData {
+    let attr_path = path
+        .iter()
+        .map(|step| PromiseAttribute {
+            value: Some(match step.parse::<i32>() {
+                Ok(index) => promise_attribute::Value::IntValue(index),
+                Err(_) => promise_attribute::Value::StringValue(step.to_string()),
+            }),
+        })
+        .collect();
+    BindingData {
+        value: Some(binding_data::Value::Promise(OutputReference {
+            node_id: node.into(),
+            var: var.into(),
+            attr_path,
+        })),
+        ..Default::default()
+    }
+}
+
+fn value<T: FlyteType>(v: T) -> BindingData {
+    let literal = v.to_literal().unwrap();
+    match literal.value {
+        Some(flytekit::idl::core::literal::Value::Scalar(s)) => BindingData {
+            value: Some(binding_data::Value::Scalar(*s)),
+            ..Default::default()
+        },
+        _ => panic!("not a scalar"),
+    }
+}
+
+fn list(items: Vec<BindingData>) -> BindingData {
+    BindingData {
+        value: Some(binding_data::Value::Collection(BindingDataCollection {
+            bindings: items,
+        })),
+        ..Default::default()
+    }
+}
+
+fn bind(var: &str, data: BindingData) -> Binding {
+    Binding {
+        var: var.into(),
+        binding: Some(data),
+    }
+}
+
+fn ident(name: &str) -> Identifier {
+    Identifier {
+        name: name.into(),
+        ..Default::default()
+    }
+}
+
+fn task(id: &str, name: &str, inputs: Vec<Binding>) -> Node {
+    Node {
+        id: id.into(),
+        inputs,
+        target: Some(node::Target::TaskNode(TaskNode {
+            reference: Some(task_node::Reference::ReferenceId(ident(&t(name)))),
+            ..Default::default()
+        })),
+        ..Default::default()
+    }
+}
+
+fn after(mut node: Node, upstream: &[&str]) -> Node {
+    node.upstream_node_ids = upstream.iter().map(|s| s.to_string()).collect();
+    node
+}
+
+fn with_metadata(mut node: Node, retries: u32, timeout: Option<Duration>) -> Node {
+    node.metadata = Some(NodeMetadata {
+        retries: Some(RetryStrategy { retries }),
+        timeout: timeout.map(|d| prost_types::Duration {
+            seconds: d.as_secs() as i64,
+            nanos: d.subsec_nanos() as i32,
+        }),
+        ..Default::default()
+    });
+    node
+}
+
+fn workflow(name: &str, nodes: Vec<Node>, outputs: Vec<Binding>) -> WorkflowTemplate {
+    WorkflowTemplate {
+        id: Some(ident(name)),
+        nodes,
+        outputs,
+        ..Default::default()
+    }
+}
+
+fn output(var: &str, node: &str) -> Binding {
+    bind(var, promise(node, "o0"))
+}
+
+fn compare(op: Operator, var: &str, constant: Primitive) -> BooleanExpression {
+    BooleanExpression {
+        expr: Some(boolean_expression::Expr::Comparison(ComparisonExpression {
+            operator: op as i32,
+            left_value: Some(Operand {
+                val: Some(operand::Val::Var(var.into())),
+            }),
+            right_value: Some(Operand {
+                val: Some(operand::Val::Primitive(constant)),
+            }),
+        })),
+    }
+}
+
+fn int(i: i64) -> Primitive {
+    Primitive {
+        value: Some(primitive::Value::Integer(i)),
+    }
+}
+
+fn branch(
+    id: &str,
+    inputs: Vec<Binding>,
+    cases: Vec<(BooleanExpression, Node)>,
+    default: Option<if_else_block::Default>,
+) -> Node {
+    let mut blocks = cases.into_iter().map(|(condition, then)| IfBlock {
+        condition: Some(condition),
+        then_node: Some(Box::new(then)),
+    });
+    let case = blocks.next().map(Box::new);
+    Node {
+        id: id.into(),
+        inputs,
+        target: Some(node::Target::BranchNode(Box::new(BranchNode {
+            if_else: Some(Box::new(IfElseBlock {
+                case,
+                other: blocks.collect(),
+                default,
+            })),
+        }))),
+        ..Default::default()
+    }
+}
+
+fn map_node(id: &str, name: &str, inputs: Vec<Binding>, array: ArrayNode) -> Node {
+    Node {
+        id: id.into(),
+        inputs: inputs.clone(),
+        target: Some(node::Target::ArrayNode(Box::new(ArrayNode {
+            node: Some(Box::new(task(&t(name), name, inputs))),
+            ..array
+        }))),
+        ..Default::default()
+    }
+}
+
+fn literals<const N: usize>(pairs: [(&str, Literal); N]) -> LiteralMap {
+    LiteralMap {
+        literals: pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+    }
+}
+
+fn lit<T: FlyteType>(v: T) -> Literal {
+    v.to_literal().unwrap()
+}
+
+fn get<T: FlyteType>(outputs: &LiteralMap, name: &str) -> T {
+    T::from_literal(&outputs.literals[name]).unwrap()
+}
+
+/// Records every event, in order.
+#[derive(Default)]
+struct Events(Mutex<Vec<NodeEvent>>);
+
+impl ExecutionObserver for Events {
+    fn event(&self, event: &NodeEvent) {
+        self.0.lock().unwrap().push(event.clone());
+    }
+}
+
+impl Events {
+    fn phases(&self, node: &str) -> Vec<NodePhase> {
+        let events = self.0.lock().unwrap();
+        events
+            .iter()
+            .filter(|e| e.node_id == node)
+            .map(|e| e.phase.clone())
+            .collect()
+    }
+
+    /// `(node, short phase name)` of every event.
+    fn summary(&self) -> Vec<(String, &'static str)> {
+        let events = self.0.lock().unwrap();
+        events
+            .iter()
+            .map(|e| {
+                let phase = match &e.phase {
+                    NodePhase::Started => "started",
+                    NodePhase::Retrying { .. } => "retrying",
+                    NodePhase::Succeeded { cached: true, .. } => "cached",
+                    NodePhase::Succeeded { .. } => "succeeded",
+                    NodePhase::Failed { .. } => "failed",
+                    NodePhase::Skipped { .. } => "skipped",
+                    NodePhase::Aborted => "aborted",
+                };
+                (e.node_id.clone(), phase)
+            })
+            .collect()
+    }
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir()
+        .join(format!("flytekit-executor-test-{}", std::process::id()))
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn options(events: &Arc<Events>) -> ExecutorOptions {
+    ExecutorOptions {
+        interactive: false,
+        cache: CacheMode::Bypass,
+        cache_dir: scratch("unused-cache"),
+        observer: Some(events.clone()),
+        ..Default::default()
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn run_with(
+    options: ExecutorOptions,
+    wf: &WorkflowTemplate,
+    subs: &[WorkflowTemplate],
+    inputs: LiteralMap,
+) -> Result<LiteralMap, ExecutionError> {
+    runtime().block_on(Executor::new(options).run_workflow(wf, subs, inputs))
+}
+
+fn task_error(err: &ExecutionError) -> &TaskError {
+    err.task_error()
+        .unwrap_or_else(|| panic!("not a task failure: {err}"))
+}
+
+#[path = "executor/cases.rs"]
+mod cases;
+#[path = "executor/failures.rs"]
+mod failures;
+
+/// Every test, by name.
+const CASES: &[(&str, fn())] = &[
+    ("chain", cases::chain),
+    ("fan_out_fan_in", cases::fan_out_fan_in),
+    ("independent_sync_tasks_overlap", cases::independent_sync_tasks_overlap),
+    ("max_parallel_bounds_sync_tasks", cases::max_parallel_bounds_sync_tasks),
+    ("branches_with_tasks", cases::branches_with_tasks),
+    ("attr_paths_into_struct_outputs", cases::attr_paths_into_struct_outputs),
+    ("map_with_partial_failure", cases::map_with_partial_failure),
+    ("map_parallelism_and_bound_inputs", cases::map_parallelism_and_bound_inputs),
+    ("sub_workflow", cases::sub_workflow),
+    ("gates_with_tasks", cases::gates_with_tasks),
+    ("cache_hit_bypass_and_overwrite", cases::cache_hit_bypass_and_overwrite),
+    ("cache_serialize", cases::cache_serialize),
+    ("run_task_directly", cases::run_task_directly),
+    ("retries_of_recoverable_errors", failures::retries_of_recoverable_errors),
+    ("no_retry_of_fatal_errors", failures::no_retry_of_fatal_errors),
+    ("timeouts_of_async_tasks", failures::timeouts_of_async_tasks),
+    ("failure_node_receives_the_error", failures::failure_node_receives_the_error),
+    ("fail_immediately_aborts_the_rest", failures::fail_immediately_aborts_the_rest),
+    ("fail_after_executable_nodes_complete", failures::fail_after_executable_nodes_complete),
+    ("isolated_runs_tasks_in_subprocesses", failures::isolated_runs_tasks_in_subprocesses),
+    ("isolated_crashes_fail_only_their_node", failures::isolated_crashes_fail_only_their_node),
+    ("isolated_timeouts_kill_the_child", failures::isolated_timeouts_kill_the_child),
+    ("malformed_templates", failures::malformed_templates),
+];
+
+// ---------------------------------------------------------------------------------------------
+// The harness
+
+fn main() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Isolated mode runs `<this binary> execute ...`.
+    if args.get(1).is_some_and(|a| a == "execute") {
+        std::process::exit(flytekit::runtime::run_cli(args));
+    }
+    let filters: Vec<String> = args
+        .iter()
+        .skip(1)
+        .filter_map(|a| a.to_str())
+        .filter(|a| !a.starts_with('-'))
+        .map(String::from)
+        .collect();
+    let selected: Vec<(&str, fn())> = CASES
+        .iter()
+        .copied()
+        .filter(|(name, _)| filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str())))
+        .collect();
+    if args.iter().any(|a| a == "--list") {
+        for (name, _) in &selected {
+            println!("{name}: test");
+        }
+        return;
+    }
+    println!("\nrunning {} tests", selected.len());
+    let started = Instant::now();
+    let handles: Vec<_> = selected
+        .iter()
+        .map(|&(name, case)| (name, std::thread::spawn(case)))
+        .collect();
+    let mut failed = Vec::new();
+    for (name, handle) in handles {
+        match handle.join() {
+            Ok(()) => println!("test {name} ... ok"),
+            Err(_) => {
+                println!("test {name} ... FAILED");
+                failed.push(name);
+            }
+        }
+    }
+    println!(
+        "\ntest result: {}. {} passed; {} failed; finished in {:.2}s\n",
+        if failed.is_empty() { "ok" } else { "FAILED" },
+        selected.len() - failed.len(),
+        failed.len(),
+        started.elapsed().as_secs_f64()
+    );
+    if !failed.is_empty() {
+        println!("failures: {}", failed.join(", "));
+        std::process::exit(101);
+    }
+}
