@@ -1,71 +1,68 @@
-//! Quickstart: build the inputs of a Flyte task as a `LiteralMap`, the exact bytes a Flyte
-//! cluster hands a task container as `inputs.pb`, decode them again and show them as JSON.
+//! Quickstart: a small Flyte workflow in Rust (tasks, a branch and a map), run locally with
+//! cluster semantics: independent tasks in parallel, retries, the local cache.
 //!
-//! Run with `cargo run --example quickstart`.
+//! Run with `cargo run --example quickstart -- run pipeline --n 5`;
+//! `cargo run --example quickstart -- --help` shows everything the binary can do
+//! (`list`, `run`, `graph`, `package`, `execute`).
 
-use flytekit::idl::core::{literal, primitive, scalar, Literal, LiteralCollection, LiteralMap};
-use flytekit::idl::core::{Primitive, Scalar};
-use flytekit::idl::prost::Message;
+use flytekit::prelude::*;
 
-fn integer(value: i64) -> Literal {
-    let primitive = Primitive {
-        value: Some(primitive::Value::Integer(value)),
-    };
-    Literal {
-        value: Some(literal::Value::Scalar(Box::new(Scalar {
-            value: Some(scalar::Value::Primitive(primitive)),
-        }))),
-        ..Default::default()
+/// A summary of some numbers: a struct output, passed between tasks as a flytekit dataclass.
+#[derive(Debug, Clone, PartialEq, FlyteType)]
+pub struct Summary {
+    /// How many numbers.
+    pub count: i64,
+    /// Their sum.
+    pub total: i64,
+}
+
+/// The numbers from 1 to `n`.
+#[task]
+fn numbers(n: i64) -> Vec<i64> {
+    (1..=n).collect()
+}
+
+/// Squares one number (mapped over a list below).
+#[task(cache(version = "1"))]
+fn square(x: i64) -> i64 {
+    x * x
+}
+
+/// Counts and adds up numbers.
+#[task]
+fn summarize(values: Vec<i64>) -> Summary {
+    Summary {
+        count: values.len() as i64,
+        total: values.iter().sum(),
     }
 }
 
-/// A JSON picture of a literal: integers as numbers, collections as arrays, maps as objects.
-fn to_json(literal: &Literal) -> serde_json::Value {
-    match &literal.value {
-        Some(literal::Value::Scalar(scalar)) => match &scalar.value {
-            Some(scalar::Value::Primitive(Primitive {
-                value: Some(primitive::Value::Integer(i)),
-            })) => (*i).into(),
-            other => format!("{other:?}").into(),
-        },
-        Some(literal::Value::Collection(c)) => c.literals.iter().map(to_json).collect(),
-        Some(literal::Value::Map(m)) => m
-            .literals
-            .iter()
-            .map(|(k, v)| (k.clone(), to_json(v)))
-            .collect(),
-        other => format!("{other:?}").into(),
-    }
+/// Describes a large total.
+#[task(retries = 2)]
+fn celebrate(total: i64) -> String {
+    format!("a big total: {total}")
+}
+
+/// Describes a small total.
+#[task]
+fn shrug(total: i64, #[default(100)] threshold: i64) -> String {
+    format!("{total} is under {threshold}")
+}
+
+/// Squares 1..=n in parallel, adds the squares up and describes the result.
+#[workflow]
+fn pipeline(n: i64) -> (Summary, String) {
+    let xs = numbers(n);
+    let squares = map_task(square, xs).concurrency(4);
+    let summary = summarize(squares);
+    let message = if summary.total >= 100 {
+        celebrate(summary.total)
+    } else {
+        shrug(summary.total)
+    };
+    (summary, message)
 }
 
 fn main() {
-    let numbers = LiteralCollection {
-        literals: (1..=3).map(integer).collect(),
-    };
-    let inputs = LiteralMap {
-        literals: [
-            ("x".to_string(), integer(42)),
-            (
-                "numbers".to_string(),
-                Literal {
-                    value: Some(literal::Value::Collection(numbers)),
-                    ..Default::default()
-                },
-            ),
-        ]
-        .into(),
-    };
-
-    let bytes = inputs.encode_to_vec();
-    let decoded = LiteralMap::decode(bytes.as_slice()).expect("we just encoded it");
-    let json: serde_json::Map<_, _> = decoded
-        .literals
-        .iter()
-        .map(|(name, literal)| (name.clone(), to_json(literal)))
-        .collect();
-    println!(
-        "inputs.pb is {} bytes: {}",
-        bytes.len(),
-        serde_json::Value::Object(json)
-    );
+    flytekit::main()
 }

@@ -22,8 +22,8 @@ use flytekit::idl::core::{
     primitive, promise_attribute, task_node, workflow_node, ApproveCondition, ArrayNode, Binding,
     BindingData, BindingDataCollection, BooleanExpression, BranchNode, ComparisonExpression,
     Identifier, IfBlock, IfElseBlock, Literal, LiteralMap, Node, NodeMetadata, Operand,
-    OutputReference, Primitive, PromiseAttribute, RetryStrategy, Scalar, SignalCondition,
-    TaskNode, WorkflowMetadata, WorkflowNode, WorkflowTemplate,
+    OutputReference, Primitive, PromiseAttribute, RetryStrategy, Scalar, SignalCondition, TaskNode,
+    WorkflowMetadata, WorkflowNode, WorkflowTemplate,
 };
 use flytekit::prelude::*;
 use flytekit::runtime::executor::{
@@ -183,7 +183,10 @@ fn on_failure(x: i64, error: FlyteError) {
 
 #[task]
 fn failing_cleanup(x: i64, error: FlyteError) -> Result<(), String> {
-    Err(format!("cleanup for {x} failed too ({})", error.failed_node_id))
+    Err(format!(
+        "cleanup for {x} failed too ({})",
+        error.failed_node_id
+    ))
 }
 
 #[task]
@@ -479,26 +482,65 @@ mod failures;
 const CASES: &[(&str, fn())] = &[
     ("chain", cases::chain),
     ("fan_out_fan_in", cases::fan_out_fan_in),
-    ("independent_sync_tasks_overlap", cases::independent_sync_tasks_overlap),
-    ("max_parallel_bounds_sync_tasks", cases::max_parallel_bounds_sync_tasks),
+    (
+        "independent_sync_tasks_overlap",
+        cases::independent_sync_tasks_overlap,
+    ),
+    (
+        "max_parallel_bounds_sync_tasks",
+        cases::max_parallel_bounds_sync_tasks,
+    ),
     ("branches_with_tasks", cases::branches_with_tasks),
-    ("attr_paths_into_struct_outputs", cases::attr_paths_into_struct_outputs),
+    (
+        "attr_paths_into_struct_outputs",
+        cases::attr_paths_into_struct_outputs,
+    ),
     ("map_with_partial_failure", cases::map_with_partial_failure),
-    ("map_parallelism_and_bound_inputs", cases::map_parallelism_and_bound_inputs),
+    (
+        "map_parallelism_and_bound_inputs",
+        cases::map_parallelism_and_bound_inputs,
+    ),
     ("sub_workflow", cases::sub_workflow),
     ("gates_with_tasks", cases::gates_with_tasks),
-    ("cache_hit_bypass_and_overwrite", cases::cache_hit_bypass_and_overwrite),
+    (
+        "cache_hit_bypass_and_overwrite",
+        cases::cache_hit_bypass_and_overwrite,
+    ),
     ("cache_serialize", cases::cache_serialize),
     ("run_task_directly", cases::run_task_directly),
-    ("retries_of_recoverable_errors", failures::retries_of_recoverable_errors),
-    ("no_retry_of_fatal_errors", failures::no_retry_of_fatal_errors),
+    (
+        "retries_of_recoverable_errors",
+        failures::retries_of_recoverable_errors,
+    ),
+    (
+        "no_retry_of_fatal_errors",
+        failures::no_retry_of_fatal_errors,
+    ),
     ("timeouts_of_async_tasks", failures::timeouts_of_async_tasks),
-    ("failure_node_receives_the_error", failures::failure_node_receives_the_error),
-    ("fail_immediately_aborts_the_rest", failures::fail_immediately_aborts_the_rest),
-    ("fail_after_executable_nodes_complete", failures::fail_after_executable_nodes_complete),
-    ("isolated_runs_tasks_in_subprocesses", failures::isolated_runs_tasks_in_subprocesses),
-    ("isolated_crashes_fail_only_their_node", failures::isolated_crashes_fail_only_their_node),
-    ("isolated_timeouts_kill_the_child", failures::isolated_timeouts_kill_the_child),
+    (
+        "failure_node_receives_the_error",
+        failures::failure_node_receives_the_error,
+    ),
+    (
+        "fail_immediately_aborts_the_rest",
+        failures::fail_immediately_aborts_the_rest,
+    ),
+    (
+        "fail_after_executable_nodes_complete",
+        failures::fail_after_executable_nodes_complete,
+    ),
+    (
+        "isolated_runs_tasks_in_subprocesses",
+        failures::isolated_runs_tasks_in_subprocesses,
+    ),
+    (
+        "isolated_crashes_fail_only_their_node",
+        failures::isolated_crashes_fail_only_their_node,
+    ),
+    (
+        "isolated_timeouts_kill_the_child",
+        failures::isolated_timeouts_kill_the_child,
+    ),
     ("malformed_templates", failures::malformed_templates),
 ];
 

@@ -83,6 +83,32 @@ fn write_report(text: String) -> FlyteFile {
     FlyteFile::new(path.display().to_string())
 }
 
+/// Echoes `text`, cached; appends a line to the file `log` every time it really runs (so a test
+/// can count runs across processes).
+#[task(cache(version = "1"))]
+fn cached_echo(text: String, log: String) -> String {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log)
+        .expect("the log file can be opened");
+    writeln!(file, "ran").expect("the log file is writable");
+    text
+}
+
+/// Adds, then doubles or fails depending on the sum: a small workflow for the CLI tests.
+#[workflow]
+fn add_then_scale(a: i64, #[default(10)] k: i64) -> i64 {
+    let total = add(a);
+    let picked = if total > 0 {
+        scale(total, k)
+    } else {
+        fail("the total must be positive")
+    };
+    picked
+}
+
 fn main() {
     flytekit::main()
 }

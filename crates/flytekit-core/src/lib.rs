@@ -10,6 +10,7 @@
 pub mod context;
 pub mod error;
 pub mod glue;
+pub mod launch_plan;
 pub mod registry;
 pub mod spec;
 pub mod task;

@@ -1,10 +1,12 @@
-//! The entity registry: every task linked into the binary, found through `inventory`.
+//! The entity registry: every task, workflow and launch plan linked into the binary, found
+//! through `inventory`.
 //!
 //! Registration order is unspecified (it depends on the linker), so the registry sorts by
 //! entity name: `list`, `package` and everything else see the same order on every build.
 
 use std::sync::OnceLock;
 
+use crate::launch_plan::{LaunchPlanEntry, LaunchPlanRegistration};
 use crate::task::{TaskEntry, TaskRegistration};
 use crate::workflow::{WorkflowEntry, WorkflowRegistration};
 
@@ -59,22 +61,46 @@ pub fn task(name: &str) -> Option<&'static TaskEntry> {
     }
 }
 
-/// Checks that no two entities share a name, reporting every clash with both locations.
+/// Checks that no two entities of one kind share a name (tasks, workflows, launch plans; a
+/// launch plan may not take the name of a workflow either, which is its default launch plan's),
+/// reporting every clash with both locations.
 pub fn check_unique_names() -> Result<(), Vec<DuplicateName>> {
-    let tasks = sorted_tasks();
-    let clashes: Vec<DuplicateName> = tasks
-        .windows(2)
-        .filter(|pair| pair[0].0 == pair[1].0)
-        .map(|pair| DuplicateName {
-            name: pair[0].0.clone(),
-            first: pair[0].1.location(),
-            second: pair[1].1.location(),
-        })
+    fn clashes(sorted: &[(String, String)]) -> Vec<DuplicateName> {
+        sorted
+            .windows(2)
+            .filter(|pair| pair[0].0 == pair[1].0)
+            .map(|pair| DuplicateName {
+                name: pair[0].0.clone(),
+                first: pair[0].1.clone(),
+                second: pair[1].1.clone(),
+            })
+            .collect()
+    }
+    let tasks: Vec<(String, String)> = sorted_tasks()
+        .iter()
+        .map(|(name, entry)| (name.clone(), entry.location()))
         .collect();
-    if clashes.is_empty() {
+    let mut plans: Vec<(String, String)> = sorted_workflows()
+        .iter()
+        .map(|(name, entry)| (name.clone(), entry.location()))
+        .collect();
+    let mut all = clashes(&tasks);
+    all.extend(clashes(&plans));
+    plans.extend(
+        sorted_launch_plans()
+            .iter()
+            .map(|(name, entry)| (name.clone(), entry.location())),
+    );
+    plans.sort();
+    for clash in clashes(&plans) {
+        if !all.iter().any(|c| c.name == clash.name) {
+            all.push(clash);
+        }
+    }
+    if all.is_empty() {
         Ok(())
     } else {
-        Err(clashes)
+        Err(all)
     }
 }
 
@@ -115,4 +141,34 @@ pub fn workflow(name: &str) -> Option<&'static WorkflowEntry> {
         (Some((_, entry)), None) => Some(entry),
         _ => None,
     }
+}
+
+fn sorted_launch_plans() -> &'static [(String, &'static LaunchPlanEntry)] {
+    static PLANS: OnceLock<Vec<(String, &'static LaunchPlanEntry)>> = OnceLock::new();
+    PLANS.get_or_init(|| {
+        let mut plans: Vec<_> = inventory::iter::<LaunchPlanRegistration>
+            .into_iter()
+            .map(|r| (r.0.name(), r.0))
+            .collect();
+        plans.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| a.1.location().cmp(&b.1.location()))
+        });
+        plans
+    })
+}
+
+/// Every launch plan declared with `launch_plan!`, sorted by name (default launch plans of
+/// workflows are not declared: they are built from the workflows).
+pub fn launch_plans() -> impl Iterator<Item = &'static LaunchPlanEntry> {
+    sorted_launch_plans().iter().map(|(_, entry)| *entry)
+}
+
+/// The declared launch plan with this name.
+pub fn launch_plan(name: &str) -> Option<&'static LaunchPlanEntry> {
+    let plans = sorted_launch_plans();
+    plans
+        .binary_search_by(|(n, _)| n.as_str().cmp(name))
+        .ok()
+        .map(|i| plans[i].1)
 }

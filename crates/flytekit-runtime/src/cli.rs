@@ -1,4 +1,4 @@
-//! The command line of a user's binary: `list`, `run`, `execute`.
+//! The command line of a user's binary: `list`, `run`, `execute`, `package`, `serialize`.
 
 use std::io::Write;
 
@@ -24,7 +24,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// List the tasks in this binary.
+    /// List the tasks, workflows and launch plans in this binary.
     List {
         /// One JSON object per line instead of a table.
         #[arg(long)]
@@ -44,6 +44,30 @@ enum Command {
         /// The inputs, as `--name value`.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         inputs: Vec<String>,
+    },
+    /// Write every task, workflow and launch plan as a `.tgz` for `flytectl register files`.
+    Package {
+        #[command(flatten)]
+        options: PackageOptions,
+        /// The archive to write.
+        #[arg(short, long, default_value = "flyte-package.tgz")]
+        output: std::path::PathBuf,
+    },
+    /// Write the same files as `package` into a folder (created if missing).
+    Serialize {
+        #[command(flatten)]
+        options: PackageOptions,
+        /// The folder to write into.
+        #[arg(short, long, default_value = "flyte-specs")]
+        output: std::path::PathBuf,
+    },
+    /// Draw a workflow as a Graphviz DOT or Mermaid graph.
+    Graph {
+        /// The workflow: its full name or, when unambiguous, its function name.
+        workflow: String,
+        /// `dot` or `mermaid`.
+        #[arg(long, default_value = "dot", value_parser = ["dot", "mermaid"])]
+        format: String,
     },
     /// The task container entrypoint Flyte runs (FLYTE-CONTRACT section 3).
     Execute {
@@ -144,6 +168,40 @@ impl RunFlags {
     }
 }
 
+/// The flags `package` and `serialize` share.
+#[derive(Debug, clap::Args)]
+struct PackageOptions {
+    /// The image tasks run in (`--image IMAGE`), plus named images for tasks that ask for one
+    /// (`--image name=IMAGE`); repeat the flag.
+    #[arg(long = "image", required = true, value_name = "IMAGE|NAME=IMAGE")]
+    images: Vec<String>,
+    /// Project of every identifier (default: left for `flytectl` to fill).
+    #[arg(long, default_value = "")]
+    project: String,
+    /// Domain of every identifier (default: left for `flytectl` to fill).
+    #[arg(long, default_value = "")]
+    domain: String,
+    /// Version of every identifier; `auto` hashes the specs and this binary (default: left for
+    /// `flytectl register files --version`).
+    #[arg(long, default_value = "")]
+    version: String,
+    /// Path of this binary inside the image (default: /usr/local/bin/<binary name>).
+    #[arg(long)]
+    entrypoint: Option<String>,
+}
+
+impl PackageOptions {
+    fn into_args(self) -> crate::package::PackageArgs {
+        crate::package::PackageArgs {
+            images: self.images,
+            project: self.project,
+            domain: self.domain,
+            version: self.version,
+            entrypoint: self.entrypoint,
+        }
+    }
+}
+
 fn init_logging(verbose: u8) {
     let default = match verbose {
         0 => "warn",
@@ -208,6 +266,15 @@ where
                 }
             }
         }
+        Command::Package { options, output } => crate::package::run(
+            &options.into_args(),
+            &crate::package::Output::Archive(output),
+        ),
+        Command::Serialize { options, output } => crate::package::run(
+            &options.into_args(),
+            &crate::package::Output::Folder(output),
+        ),
+        Command::Graph { workflow, format } => graph(&workflow, &format),
         Command::Execute {
             inputs,
             output_prefix,
@@ -237,6 +304,31 @@ where
     }
 }
 
+fn graph(name: &str, format: &str) -> i32 {
+    use flytekit_core::workflow::graph::{render, GraphFormat};
+    let Some(entry) = registry::workflow(name) else {
+        eprintln!("error: no workflow named `{name}`; `list` shows what this binary has");
+        return 2;
+    };
+    match flytekit_core::glue::build_workflow(entry) {
+        Ok(compiled) => {
+            let format = if format == "mermaid" {
+                GraphFormat::Mermaid
+            } else {
+                GraphFormat::Dot
+            };
+            print!("{}", render(&compiled.template, format));
+            0
+        }
+        Err(errors) => {
+            for error in errors {
+                eprintln!("error: {error}");
+            }
+            2
+        }
+    }
+}
+
 fn list(json: bool) -> i32 {
     let mut out = std::io::stdout().lock();
     for task in registry::tasks() {
@@ -245,6 +337,29 @@ fn list(json: bool) -> i32 {
                 .to_string()
         } else {
             format!("task  {:<50} {}", task.name(), task.short_description)
+        };
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    for workflow in registry::workflows() {
+        let line = if json {
+            serde_json::json!({"kind": "workflow", "name": workflow.name(), "location": workflow.location()})
+                .to_string()
+        } else {
+            format!(
+                "workflow  {:<46} {}",
+                workflow.name(),
+                workflow.short_description
+            )
+        };
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    for plan in registry::launch_plans() {
+        let workflow = (plan.workflow)().name();
+        let line = if json {
+            serde_json::json!({"kind": "launch_plan", "name": plan.name(), "workflow": workflow, "location": plan.location()})
+                .to_string()
+        } else {
+            format!("launch plan  {:<43} launches {workflow}", plan.name())
         };
         let _ = writeln!(out, "{}", line.trim_end());
     }
@@ -272,11 +387,17 @@ async fn run(entity: &str, args: &[String], json: bool, options: ExecutorOptions
         println!("{RUN_USAGE}");
         return 0;
     }
-    let Some(task) = registry::task(entity) else {
-        eprintln!("error: no task named `{entity}`; `list` shows what this binary has");
+    let Some(runnable) = Runnable::find(entity) else {
+        eprintln!("error: no task or workflow named `{entity}`; `list` shows what this binary has");
         return 2;
     };
-    let interface = (task.interface)();
+    let (interface, defaults) = match runnable.interface_and_defaults() {
+        Ok(found) => found,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return 2;
+        }
+    };
     // `--json` after the entity means the flag too, unless the entity has an input named json.
     let has_json_input = interface
         .inputs
@@ -289,21 +410,12 @@ async fn run(entity: &str, args: &[String], json: bool, options: ExecutorOptions
         .cloned()
         .collect();
     let args = args.as_slice();
-    let defaults = match (task.defaults)() {
-        Ok(defaults) => defaults,
-        Err(err) => {
-            eprintln!(
-                "error: the default of an input of `{}` cannot be converted: {err}",
-                task.name()
-            );
-            return 2;
-        }
-    };
     if args.iter().any(|a| a == "--help" || a == "-h") {
         println!(
-            "{}\n\n{}\n\nInputs:\n{}",
-            task.name(),
-            task.short_description,
+            "{} ({})\n\n{}\n\nInputs:\n{}",
+            runnable.name(),
+            runnable.kind(),
+            runnable.short_description(),
             describe_inputs(&interface, &defaults)
         );
         return 0;
@@ -315,7 +427,19 @@ async fn run(entity: &str, args: &[String], json: bool, options: ExecutorOptions
             return 2;
         }
     };
-    match Executor::new(options).run_task(task, inputs).await {
+    let executor = Executor::new(options);
+    let result = match runnable {
+        Runnable::Task(task) => executor
+            .run_task(task, inputs)
+            .await
+            .map_err(|e| e.to_string()),
+        Runnable::Workflow(workflow, compiled) => executor
+            .run_workflow(&compiled.template, &compiled.sub_workflows, inputs)
+            .await
+            .map_err(|e| e.to_string())
+            .map_err(|e| format!("workflow `{}`: {e}", workflow.name())),
+    };
+    match result {
         Ok(outputs) => match literal_map_to_json(&outputs) {
             Ok(value) if json => {
                 println!("{value}");
@@ -337,5 +461,76 @@ async fn run(entity: &str, args: &[String], json: bool, options: ExecutorOptions
             eprintln!("error: {err}");
             1
         }
+    }
+}
+
+/// What `run` can run: a task, or a workflow (built once, here).
+enum Runnable {
+    Task(&'static flytekit_core::task::TaskEntry),
+    Workflow(
+        &'static flytekit_core::workflow::WorkflowEntry,
+        Box<flytekit_core::workflow::CompiledWorkflow>,
+    ),
+}
+
+impl Runnable {
+    fn find(name: &str) -> Option<Runnable> {
+        if let Some(task) = registry::task(name) {
+            return Some(Runnable::Task(task));
+        }
+        let workflow = registry::workflow(name)?;
+        match flytekit_core::glue::build_workflow(workflow) {
+            Ok(compiled) => Some(Runnable::Workflow(workflow, Box::new(compiled))),
+            Err(errors) => {
+                for error in errors {
+                    eprintln!("error: {error}");
+                }
+                None
+            }
+        }
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Runnable::Task(t) => t.name(),
+            Runnable::Workflow(w, _) => w.name(),
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Runnable::Task(_) => "task",
+            Runnable::Workflow(..) => "workflow",
+        }
+    }
+
+    fn short_description(&self) -> &'static str {
+        match self {
+            Runnable::Task(t) => t.short_description,
+            Runnable::Workflow(w, _) => w.short_description,
+        }
+    }
+
+    fn interface_and_defaults(
+        &self,
+    ) -> Result<
+        (
+            flytekit_idl::core::TypedInterface,
+            std::collections::BTreeMap<String, flytekit_idl::core::Literal>,
+        ),
+        String,
+    > {
+        let (interface, defaults, name) = match self {
+            Runnable::Task(t) => ((t.interface)(), (t.defaults)(), t.name()),
+            Runnable::Workflow(w, compiled) => (
+                compiled.template.interface.clone().unwrap_or_default(),
+                (w.defaults)(),
+                w.name(),
+            ),
+        };
+        let defaults = defaults.map_err(|err| {
+            format!("the default of an input of `{name}` cannot be converted: {err}")
+        })?;
+        Ok((interface, defaults))
     }
 }

@@ -3,10 +3,12 @@
 //!
 //! A user's binary calls [`main`] (re-exported as `flytekit::main`), which offers:
 //!
-//! - `list`: the tasks linked into the binary;
+//! - `list`: the tasks, workflows and launch plans linked into the binary;
 //! - `run <task> --input value ...`: run locally with cluster semantics (retries of recoverable
 //!   errors, timeouts) and print the outputs as JSON;
-//! - `execute ...`: the container entrypoint Flyte runs on a cluster.
+//! - `execute ...`: the container entrypoint Flyte runs on a cluster;
+//! - `package` / `serialize`: every task, workflow and launch plan as the files
+//!   `flytectl register files` takes (a `.tgz`, or a folder).
 //!
 //! May depend on: `flytekit-core`, `flytekit-idl`, tokio, object_store, clap, tracing. Never on
 //! syn, quote or proc-macro2 (those belong to the build, not to the binary).
@@ -18,6 +20,7 @@ pub mod entrypoint;
 pub mod executor;
 pub mod files;
 pub mod local;
+pub mod package;
 pub mod storage;
 pub mod workflow_run;
 

@@ -6,6 +6,7 @@
 //!   Flyte and Python flytekit;
 //! - [`core`]: what entities are: the type engine ([`FlyteType`]), interfaces, specs;
 //! - [`runtime`]: how they run (local executor, container entrypoint, CLI);
+//! - [`launch_plan`]: launch plans ([`launch_plan!`]: schedules, notifications, fixed inputs);
 //! - [`prelude`]: what a module of tasks and workflows usually imports.
 //!
 //! ```
@@ -25,6 +26,8 @@
 //!
 //! May depend on every crate of flytekit-rs; nothing depends on it but users and examples.
 
+pub mod launch_plan;
+
 pub use flytekit_core as core;
 pub use flytekit_idl as idl;
 pub use flytekit_runtime as runtime;
@@ -41,8 +44,8 @@ pub use flytekit_runtime::main;
 /// The names a module of tasks and workflows usually needs.
 pub mod prelude {
     pub use crate::{
-        current_context, task, workflow, Bytes, FlyteDirectory, FlyteError, FlyteFile, FlyteType,
-        NodeRef, Promise, TaskError,
+        current_context, launch_plan, task, workflow, Bytes, FlyteDirectory, FlyteError, FlyteFile,
+        FlyteType, NodeRef, Promise, TaskError,
     };
 }
 
@@ -52,6 +55,7 @@ pub mod __private {
     pub use flytekit_core::error::into_task_error;
     pub use flytekit_core::glue;
     pub use flytekit_core::inventory;
+    pub use flytekit_core::launch_plan;
     pub use flytekit_core::rmp;
     pub use flytekit_core::rmpv;
     pub use flytekit_core::task::{

@@ -59,11 +59,29 @@ impl fmt::Display for QuantityError {
             Self::Empty => f.write_str("the quantity is empty"),
             Self::Signed => f.write_str("a resource quantity cannot have a sign"),
             Self::Malformed => f.write_str("not a number with an optional unit suffix"),
-            Self::UnknownSuffix(suffix) => write!(
-                f,
-                "unknown suffix `{suffix}` (allowed: Ki, Mi, Gi, Ti, Pi, Ei, m, k, M, G, T, P, \
-                 E, or an exponent such as e3)"
-            ),
+            Self::UnknownSuffix(suffix) => {
+                write!(f, "unknown suffix `{suffix}`")?;
+                // `GB`, `Mb`, `KiB`: the unit of bytes is implied in Kubernetes.
+                let prefix = suffix.trim_end_matches(['B', 'b']);
+                if prefix.len() < suffix.len() {
+                    let binary = match prefix.to_ascii_uppercase().trim_end_matches('I') {
+                        p @ ("K" | "M" | "G" | "T" | "P" | "E") => Some(format!("{p}i")),
+                        _ => None,
+                    };
+                    if let Some(binary) = binary {
+                        let decimal = if binary == "Ki" { "k" } else { &binary[..1] };
+                        return write!(
+                            f,
+                            ": Kubernetes quantities have no `B`, write `{binary}` (powers of \
+                             1024) or `{decimal}` (powers of 1000)"
+                        );
+                    }
+                }
+                f.write_str(
+                    " (allowed: `Ki`, `Mi`, `Gi`, `Ti`, `Pi`, `Ei`, `m`, `k`, `M`, `G`, `T`, \
+                     `P`, `E`, or an exponent such as `e3`)",
+                )
+            }
         }
     }
 }
@@ -229,6 +247,20 @@ mod tests {
             Err(QuantityError::UnknownSuffix("e3.5".into())),
             "an exponent is a whole number"
         );
+    }
+
+    #[test]
+    fn byte_suffixes_get_the_kubernetes_spelling() {
+        let message = |suffix: &str| QuantityError::UnknownSuffix(suffix.into()).to_string();
+        assert_eq!(
+            message("GB"),
+            "unknown suffix `GB`: Kubernetes quantities have no `B`, write `Gi` (powers of 1024) \
+             or `G` (powers of 1000)"
+        );
+        assert!(message("KiB").contains("write `Ki` (powers of 1024) or `k`"));
+        assert!(message("mb").contains("write `Mi` (powers of 1024) or `M`"));
+        assert!(message("b").ends_with("or an exponent such as `e3`)"));
+        assert!(message("cores").starts_with("unknown suffix `cores` (allowed: `Ki`"));
     }
 
     #[test]

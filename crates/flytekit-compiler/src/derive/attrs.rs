@@ -187,10 +187,8 @@ fn words_of(name: &str) -> Vec<String> {
     let mut current = String::new();
     let mut previous_lower = false;
     for c in name.chars() {
-        if c == '_' || c == '-' || (c.is_uppercase() && previous_lower) {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
+        if (c == '_' || c == '-' || (c.is_uppercase() && previous_lower)) && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
         }
         if c != '_' && c != '-' {
             current.extend(c.to_lowercase());
@@ -279,6 +277,53 @@ fn skip_meta_value(meta: &syn::meta::ParseNestedMeta) -> syn::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn messages(cx: Ctxt) -> Vec<String> {
+        cx.into_error()
+            .map(|e| e.into_iter().map(|e| e.to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn unknown_rename_rules_suggest_the_serde_spelling() {
+        for (written, suggested) in [
+            ("camel_case", "camelCase"),
+            ("pascalcase", "PascalCase"),
+            ("screaming_snake_case", "SCREAMING_SNAKE_CASE"),
+            ("kebab_case", "kebab-case"),
+        ] {
+            let cx = Ctxt::new();
+            let attr: Attribute = syn::parse_quote!(#[serde(rename_all = #written)]);
+            assert!(container_attrs(&cx, &[attr]).rename_all.is_none());
+            let message = messages(cx).remove(0);
+            assert!(
+                message.starts_with(&format!(
+                    "unknown `rename_all` rule `{written}`: did you mean `{suggested}`? expected \
+                     one of `lowercase`, "
+                )),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn flyte_attributes_are_checked_on_the_type_and_refused_on_fields() {
+        let cx = Ctxt::new();
+        let attr: Attribute = syn::parse_quote!(#[flyte(rename_all = "camelCase")]);
+        container_attrs(&cx, &[attr]);
+        let field: Attribute = syn::parse_quote!(#[flyte(rename = "x")]);
+        field_attrs(&cx, &[field]);
+        assert_eq!(
+            messages(cx),
+            [
+                "unknown `flyte` attribute `rename_all`: the only one is `crate = \
+                 \"path::to::flytekit\"`; `rename_all` goes in `#[serde(...)]`, which `FlyteType` \
+                 honours",
+                "`#[flyte(...)]` goes on the type, not on a field or variant; for a field's Flyte \
+                 name, write `#[serde(rename = \"name\")]`",
+            ]
+        );
+    }
 
     #[test]
     fn rename_rules_follow_serde() {

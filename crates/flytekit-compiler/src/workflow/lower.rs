@@ -766,7 +766,7 @@ impl<'a> Lowerer<'a> {
                         quote!(#p::or(#left, #right))
                     }
                     _ => {
-                        self.cx.error_spanned_by(&binary.op, "a branch condition compares values (`==`, `!=`, `<`, `<=`, `>`, `>=`) and combines comparisons with `&&` and `||`");
+                        self.cx.error_spanned_by(binary.op, "a branch condition compares values (`==`, `!=`, `<`, `<=`, `>`, `>=`) and combines comparisons with `&&` and `||`");
                         quote!(#p::never())
                     }
                 }
@@ -777,7 +777,7 @@ impl<'a> Lowerer<'a> {
             }
             Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Not(_)) => {
                 self.cx.error_spanned_by(
-                    &unary.op,
+                    unary.op,
                     "Flyte conditions have no `!`; compare instead, e.g. `flag == false`",
                 );
                 quote!(#p::never())

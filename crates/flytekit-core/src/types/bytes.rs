@@ -29,6 +29,7 @@ impl From<Bytes> for Vec<u8> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl FlyteType for Bytes {
     fn literal_type() -> LiteralType {
         simple_type(SimpleType::Binary)

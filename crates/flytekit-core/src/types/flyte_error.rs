@@ -16,6 +16,7 @@ pub struct FlyteError {
     pub message: String,
 }
 
+#[diagnostic::do_not_recommend]
 impl FlyteType for FlyteError {
     fn literal_type() -> LiteralType {
         simple_type(SimpleType::Error)

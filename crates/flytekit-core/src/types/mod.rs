@@ -71,6 +71,10 @@ use flytekit_idl::core::{Literal, LiteralType};
 /// let err = Vec::<i64>::from_literal(&literal).unwrap_err();
 /// assert_eq!(err.to_string(), "at `[0]`: expected `i64` (INTEGER), found FLOAT 1.5");
 /// ```
+// Implementations for concrete types (`i64`, `String`, ...) are marked
+// `#[diagnostic::do_not_recommend]`: the `note` below already names them, so the error for an
+// unsupported type lists only the generic containers (`Vec<T>`, `Option<T>`, ...) and the user's
+// own derived types. Mark new concrete implementations the same way.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot cross a Flyte task boundary: it does not implement `FlyteType`",
     label = "not a Flyte type",

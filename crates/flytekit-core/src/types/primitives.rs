@@ -47,6 +47,7 @@ fn whole(value: f64) -> Option<i128> {
 
 macro_rules! integer_type {
     ($($ty:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
         impl FlyteType for $ty {
             fn literal_type() -> LiteralType {
                 simple_type(SimpleType::Integer)
@@ -117,6 +118,7 @@ integer_type!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
 
 macro_rules! float_type {
     ($($ty:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
         impl FlyteType for $ty {
             fn literal_type() -> LiteralType {
                 simple_type(SimpleType::Float)
@@ -160,6 +162,7 @@ macro_rules! float_type {
 
 float_type!(f32, f64);
 
+#[diagnostic::do_not_recommend]
 impl FlyteType for bool {
     fn literal_type() -> LiteralType {
         simple_type(SimpleType::Boolean)
@@ -193,6 +196,7 @@ impl FlyteType for bool {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl FlyteType for String {
     fn literal_type() -> LiteralType {
         simple_type(SimpleType::String)
@@ -228,6 +232,7 @@ impl FlyteType for String {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl FlyteType for () {
     fn literal_type() -> LiteralType {
         simple_type(SimpleType::None)

@@ -69,6 +69,7 @@ fn read_datetime_msgpack(
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl FlyteType for DateTime<Utc> {
     fn literal_type() -> LiteralType {
         simple_type(SimpleType::Datetime)
@@ -104,6 +105,7 @@ impl FlyteType for DateTime<Utc> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl FlyteType for NaiveDate {
     fn literal_type() -> LiteralType {
         simple_type(SimpleType::Datetime)
@@ -177,6 +179,7 @@ fn duration_to_delta(duration: &prost_types::Duration) -> Option<Result<TimeDelt
     }))
 }
 
+#[diagnostic::do_not_recommend]
 impl FlyteType for TimeDelta {
     fn literal_type() -> LiteralType {
         simple_type(SimpleType::Duration)
@@ -217,6 +220,7 @@ fn delta_to_std(delta: TimeDelta) -> Result<std::time::Duration, TypeError> {
     })
 }
 
+#[diagnostic::do_not_recommend]
 impl FlyteType for std::time::Duration {
     fn literal_type() -> LiteralType {
         simple_type(SimpleType::Duration)

@@ -15,6 +15,7 @@ use super::msgpack::{
 };
 use super::{FlyteType, TypeError};
 
+#[diagnostic::do_not_recommend]
 impl FlyteType for Json {
     fn literal_type() -> LiteralType {
         LiteralType {

@@ -51,10 +51,20 @@ impl<T> Operand<T> for Promise<T> {
             .promises
             .get(self.index as usize)
             .ok_or("a promise from another builder")?;
-        if !entry.reference.attr_path.is_empty() {
-            return Err("a branch condition cannot read a field of a struct; pass the field through a task first".into());
+        // A field of a struct output (`summary.total`) is a branch input with an attribute
+        // path; its name carries the path so two fields of one output stay apart.
+        let mut name = format!("{}.{}", entry.reference.node_id, entry.reference.var);
+        for step in &entry.reference.attr_path {
+            match &step.value {
+                Some(flytekit_idl::core::promise_attribute::Value::StringValue(field)) => {
+                    name.push_str(&format!(".{field}"))
+                }
+                Some(flytekit_idl::core::promise_attribute::Value::IntValue(index)) => {
+                    name.push_str(&format!("[{index}]"))
+                }
+                None => {}
+            }
         }
-        let name = format!("{}.{}", entry.reference.node_id, entry.reference.var);
         Ok((
             IdlOperand {
                 val: Some(operand::Val::Var(name.clone())),

@@ -259,7 +259,7 @@ impl WorkflowBuilder {
             Bound::Promise(index) => self.promise_binding(index, &mut upstream)?,
             Bound::Value(mut data) => {
                 self.fill_placeholders(&mut data, &mut upstream)?;
-                data
+                *data
             }
         };
         Ok((binding, upstream))

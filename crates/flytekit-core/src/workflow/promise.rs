@@ -62,7 +62,7 @@ pub enum Bound {
     /// A promise, by its index in the builder's table.
     Promise(u32),
     /// A literal value.
-    Value(BindingData),
+    Value(Box<BindingData>),
 }
 
 /// A value or promise usable where a node input of type `T` is expected: `Promise<T>`, a plain
@@ -91,7 +91,9 @@ impl<T> IntoBinding<T> for &Promise<T> {
 
 impl<T: FlyteType> IntoBinding<T> for T {
     fn into_bound(self) -> Result<Bound, TypeError> {
-        Ok(Bound::Value(literal_to_binding(&self.to_literal()?)))
+        Ok(Bound::Value(Box::new(literal_to_binding(
+            &self.to_literal()?,
+        ))))
     }
 }
 
@@ -103,12 +105,12 @@ impl IntoBinding<String> for &str {
 
 impl<T> IntoBinding<Vec<T>> for Vec<Promise<T>> {
     fn into_bound(self) -> Result<Bound, TypeError> {
-        Ok(Bound::Value(BindingData {
+        Ok(Bound::Value(Box::new(BindingData {
             value: Some(binding_data::Value::Collection(BindingDataCollection {
                 bindings: self.iter().map(|p| promise_placeholder(p.index)).collect(),
             })),
             union: None,
-        }))
+        })))
     }
 }
 

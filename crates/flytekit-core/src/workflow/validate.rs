@@ -105,14 +105,15 @@ fn collect_refs(
     say: &mut dyn FnMut(String),
 ) {
     match &binding.value {
-        Some(binding_data::Value::Promise(reference)) if reference.node_id.is_empty() => {
-            if !inputs.contains(reference.var.as_str()) {
-                say(format!(
-                    "reads workflow input `{}`, which is not declared",
-                    reference.var
-                ));
-            }
+        Some(binding_data::Value::Promise(reference))
+            if reference.node_id.is_empty() && !inputs.contains(reference.var.as_str()) =>
+        {
+            say(format!(
+                "reads workflow input `{}`, which is not declared",
+                reference.var
+            ));
         }
+        Some(binding_data::Value::Promise(reference)) if reference.node_id.is_empty() => {}
         Some(binding_data::Value::Promise(reference)) => {
             refs.insert(reference.node_id.clone());
         }

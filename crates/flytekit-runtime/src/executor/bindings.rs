@@ -37,15 +37,24 @@ pub(crate) struct Env {
 
 /// Evaluates a node's bindings. `Err` is a message naming the binding.
 pub(crate) fn eval_bindings(bindings: &[Binding], env: &Env) -> Result<LiteralMap, String> {
+    eval_named(bindings, env, "input")
+}
+
+/// Evaluates a workflow's output bindings.
+pub(crate) fn eval_outputs(bindings: &[Binding], env: &Env) -> Result<LiteralMap, String> {
+    eval_named(bindings, env, "output")
+}
+
+fn eval_named(bindings: &[Binding], env: &Env, what: &str) -> Result<LiteralMap, String> {
     let mut literals = BTreeMap::new();
     for binding in bindings {
         let data = binding
             .binding
             .as_ref()
-            .ok_or_else(|| format!("input `{}` has an empty binding", binding.var))?;
-        let literal = eval(data, env, 0).map_err(|e| format!("input `{}`: {e}", binding.var))?;
+            .ok_or_else(|| format!("{what} `{}` has an empty binding", binding.var))?;
+        let literal = eval(data, env, 0).map_err(|e| format!("{what} `{}`: {e}", binding.var))?;
         if literals.insert(binding.var.clone(), literal).is_some() {
-            return Err(format!("input `{}` is bound more than once", binding.var));
+            return Err(format!("{what} `{}` is bound more than once", binding.var));
         }
     }
     Ok(LiteralMap { literals })

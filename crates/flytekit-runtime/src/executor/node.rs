@@ -11,7 +11,8 @@ use std::time::Instant;
 
 use flytekit_core::registry;
 use flytekit_idl::core::{
-    if_else_block, node, task_node, workflow_node, BranchNode, Identifier, LiteralMap, Node,
+    gate_node, if_else_block, node, task_node, workflow_node, BranchNode, Identifier, LiteralMap,
+    Node,
 };
 use futures::future::BoxFuture;
 
@@ -203,11 +204,27 @@ async fn execute(
             let outputs = run_branch(cx, frame, branch, path, entity, &inputs, env).await?;
             Ok((outputs, false))
         }
-        Some(node::Target::GateNode(gate)) => match gate::run_gate(cx, path, gate, inputs).await {
-            Ok(outputs) => Ok((outputs, false)),
-            Err(GateError::Rule(message)) => Err(ExecutionError::rule(path, entity, message)),
-            Err(GateError::Malformed(message)) => Err(malformed(message)),
-        },
+        Some(node::Target::GateNode(gate)) => {
+            // A signal or approval waits at most the node's timeout (a sleep is its own time).
+            let waits = !matches!(gate.condition, Some(gate_node::Condition::Sleep(_)));
+            let limit = task::node_timeout(node.metadata.as_ref()).filter(|_| waits);
+            let result = match limit {
+                Some(limit) => tokio::time::timeout(limit, gate::run_gate(cx, path, gate, inputs))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(GateError::Rule(format!(
+                            "timed out after {} waiting for {entity}",
+                            crate::attempt::humanize(limit)
+                        )))
+                    }),
+                None => gate::run_gate(cx, path, gate, inputs).await,
+            };
+            match result {
+                Ok(outputs) => Ok((outputs, false)),
+                Err(GateError::Rule(message)) => Err(ExecutionError::rule(path, entity, message)),
+                Err(GateError::Malformed(message)) => Err(malformed(message)),
+            }
+        }
         Some(node::Target::ArrayNode(array)) => {
             let outputs = array::run_array(cx, frame, array, path, entity, inputs, env).await?;
             Ok((outputs, false))

@@ -31,17 +31,21 @@ fn retries(entry: &TaskEntry, metadata: Option<&NodeMetadata>) -> u32 {
         .unwrap_or(entry.config.retries)
 }
 
-/// The timeout of one attempt: the node's when set and positive, else the task's.
-fn timeout(entry: &TaskEntry, metadata: Option<&NodeMetadata>) -> Option<Duration> {
+/// The node's own timeout, when set and positive.
+pub(crate) fn node_timeout(metadata: Option<&NodeMetadata>) -> Option<Duration> {
     metadata
         .and_then(|m| m.timeout.as_ref())
         .and_then(|d| {
             let secs = u64::try_from(d.seconds).ok()?;
-            let nanos = u32::try_from(d.nanos).ok()?;
+            let nanos = u32::try_from(d.nanos).ok().filter(|n| *n < 1_000_000_000)?;
             Some(Duration::new(secs, nanos))
         })
         .filter(|d| !d.is_zero())
-        .or(entry.config.timeout)
+}
+
+/// The timeout of one attempt: the node's when set and positive, else the task's.
+fn timeout(entry: &TaskEntry, metadata: Option<&NodeMetadata>) -> Option<Duration> {
+    node_timeout(metadata).or(entry.config.timeout)
 }
 
 /// Runs the task node at `path`; `array_index` is set for elements of array nodes.

@@ -406,7 +406,7 @@ async fn sub_workflows_run_nested_and_cannot_call_themselves() {
         ],
         vec![bind("o0", promise("n1", "o0"))],
     );
-    assert_eq!(run(&wf, &[sub.clone()], 5).await.unwrap(), 20);
+    assert_eq!(run(&wf, std::slice::from_ref(&sub), 5).await.unwrap(), 20);
     let err = run(&wf, &[], 5).await.unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -504,8 +504,8 @@ async fn malformed_templates_are_errors_naming_the_node() {
                 vec![double("n0", promise("", "x"))],
                 vec![bind("o0", promise("n0", "o7"))],
             ),
-            "workflow `wf` is malformed: workflow outputs: input `o0`: node `n0` has no output \
-             `o7`; it has `o0`",
+            "workflow `wf` is malformed: output `o0`: node `n0` has no output `o7`; it has \
+             `o0`",
         ),
         (
             workflow("wf", vec![double("n0", promise("", "y"))], vec![]),

@@ -23,7 +23,7 @@ use flytekit_idl::core::{
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, StreamExt};
 
-use super::bindings::{eval_bindings, is_start_node, promise_node_ids, Env};
+use super::bindings::{eval_bindings, eval_outputs, is_start_node, promise_node_ids, Env};
 use super::error::ExecutionError;
 use super::events::NodePhase;
 use super::node::{entity_name, run_node};
@@ -305,14 +305,13 @@ pub(crate) fn run_workflow<'a>(
                 inputs,
                 nodes: outputs,
             };
-            return eval_bindings(&workflow.outputs, &env).map_err(|e| {
-                ExecutionError::malformed("", &name, format!("workflow outputs: {e}"))
-            });
+            return eval_outputs(&workflow.outputs, &env)
+                .map_err(|e| ExecutionError::malformed("", &name, e));
         };
         let reason = format!("node `{}` failed", path_of(failed));
-        for i in 0..total {
-            if state[i] == State::Pending {
-                state[i] = State::Skipped;
+        for (i, node_state) in state.iter_mut().enumerate() {
+            if *node_state == State::Pending {
+                *node_state = State::Skipped;
                 let phase = NodePhase::Skipped {
                     reason: reason.clone(),
                 };

@@ -418,9 +418,9 @@ fn resource_values_are_validated_per_kind() {
     let cases = [
         (
             "requests(mem = \"1GB\")",
-            "invalid `mem` value `1GB`: unknown suffix `GB` (allowed: Ki, Mi, Gi, Ti, Pi, Ei, m, \
-             k, M, G, T, P, E, or an exponent such as e3); expected a quantity of bytes such as \
-             `mem = \"512Mi\"` or `mem = \"1Gi\"`",
+            "invalid `mem` value `1GB`: unknown suffix `GB`: Kubernetes quantities have no `B`, \
+             write `Gi` (powers of 1024) or `G` (powers of 1000); expected a quantity of bytes \
+             such as `mem = \"512Mi\"` or `mem = \"1Gi\"`",
             "\"1GB\"",
         ),
         (

@@ -1,0 +1,95 @@
+//! Launch plans: how a workflow is launched (fixed and default inputs, a schedule,
+//! notifications, labels, ...), declared in Rust next to the workflow and registered through
+//! `inventory`.
+//!
+//! Users write them with the `flytekit::launch_plan!` macro, which checks every fixed and
+//! default input against the workflow's signature at compile time and fills a
+//! [`LaunchPlanEntry`]: `'static` data (a [`LaunchPlanConfig`] built with `const fn`s) plus
+//! functions that build the input literals when asked. [`crate::spec`] turns an entry into the
+//! admin `LaunchPlan` that `package` writes; [`validate`] runs the checks a cluster applies
+//! when it is registered (FLYTE-CONTRACT section 7.3).
+//!
+//! Every workflow also gets a default launch plan (its name, no fixed inputs, the workflow's
+//! defaults), built by [`crate::spec::default_launch_plan`]; it needs no declaration.
+
+mod checks;
+mod config;
+mod inputs;
+mod validate;
+
+pub use checks::{check_cron, check_iso_duration, check_label_key, check_label_value};
+pub use config::{
+    FixedRateUnit, LaunchPlanConfig, Notification, NotificationKind, Phase, Schedule, ScheduleKind,
+};
+pub use inputs::{input_index, InputName, LaunchPlanValue, NoInput, MAX_INPUTS};
+pub use validate::validate;
+
+use std::collections::BTreeMap;
+
+use flytekit_idl::core::Literal;
+
+use crate::types::TypeError;
+use crate::workflow::WorkflowEntry;
+
+/// The static description of one launch plan: what `launch_plan!` registers.
+#[derive(Debug)]
+pub struct LaunchPlanEntry {
+    /// The Rust name given to the launch plan (its entity name unless `name` is set).
+    pub ident: &'static str,
+    /// `module_path!()` where it is declared.
+    pub module_path: &'static str,
+    /// The source file.
+    pub file: &'static str,
+    /// The source line.
+    pub line: u32,
+    /// The workflow it launches.
+    pub workflow: fn() -> &'static WorkflowEntry,
+    /// Everything but the inputs.
+    pub config: LaunchPlanConfig,
+    /// Literals of the fixed inputs (no caller may change them).
+    pub fixed_inputs: fn() -> Result<BTreeMap<String, Literal>, TypeError>,
+    /// Literals of the default inputs (a caller may override them).
+    pub default_inputs: fn() -> Result<BTreeMap<String, Literal>, TypeError>,
+}
+
+impl LaunchPlanEntry {
+    /// The entity name: `name: "..."` if given, else the Rust name, as flytekit names a launch
+    /// plan by the name it is given (no module prefix).
+    pub fn name(&self) -> String {
+        self.config.name.unwrap_or(self.ident).to_string()
+    }
+
+    /// Where the launch plan is declared, as `file:line`.
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.file, self.line)
+    }
+}
+
+/// A launch plan as a type: `launch_plan!` defines a (hidden) marker type implementing it.
+pub trait LaunchPlan {
+    /// The registered description.
+    fn entry() -> &'static LaunchPlanEntry;
+}
+
+/// Registration record submitted to `inventory` by `launch_plan!`.
+pub struct LaunchPlanRegistration(pub &'static LaunchPlanEntry);
+
+inventory::collect!(LaunchPlanRegistration);
+
+/// Converts `value` with `write` (always `<T as FlyteType>::to_literal`) and adds it to
+/// `inputs` under `name`, naming the input on error. Used by `launch_plan!`.
+pub fn insert_input<T>(
+    inputs: &mut BTreeMap<String, Literal>,
+    name: &str,
+    value: &T,
+    write: fn(&T) -> Result<Literal, TypeError>,
+) -> Result<(), TypeError> {
+    inputs.insert(
+        name.to_string(),
+        write(value).map_err(|e| e.at_field(name))?,
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,76 @@
+//! The command line of a user's binary for workflows: `run` with inputs and defaults, `--help`
+//! listing inputs, failures reported with the node, and `graph` in both formats.
+
+use std::process::{Command, Output};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_flytekit-test-tasks");
+
+fn cli(args: &[&str]) -> Output {
+    Command::new(BINARY)
+        .args(args)
+        .env("FLYTEKIT_CACHE_DIR", env!("CARGO_TARGET_TMPDIR"))
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn run_a_workflow_with_inputs_and_defaults() {
+    let output = cli(&["run", "--json", "add_then_scale", "--a", "2"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output).trim(), r#"{"o0":50}"#); // (2 + 3) * 10
+    let output = cli(&["run", "add_then_scale", "--a", "2", "--k", "2", "--json"]);
+    assert_eq!(stdout(&output).trim(), r#"{"o0":10}"#);
+}
+
+#[test]
+fn help_lists_a_workflows_inputs() {
+    let output = cli(&["run", "add_then_scale", "--help"]);
+    let text = stdout(&output);
+    assert!(
+        text.contains("flytekit_test_tasks.add_then_scale (workflow)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("--a <INTEGER>\n  --k <INTEGER> (default: 10)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_failing_workflow_names_the_node() {
+    let output = cli(&["run", "add_then_scale", "--a", "-10"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(text.contains("the total must be positive"), "{text}");
+    let output = cli(&["run", "add_then_scale"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("missing input `--a`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn graph_draws_branches_as_clusters() {
+    let dot = stdout(&cli(&["graph", "add_then_scale"]));
+    assert!(
+        dot.starts_with("digraph \"flytekit_test_tasks.add_then_scale\""),
+        "{dot}"
+    );
+    assert!(dot.contains("subgraph cluster_n1"), "{dot}");
+    assert!(dot.contains("n1 -> n1_n0 [label=\"case 0\"]"), "{dot}");
+    let mermaid = stdout(&cli(&["graph", "add_then_scale", "--format", "mermaid"]));
+    assert!(mermaid.starts_with("flowchart LR"), "{mermaid}");
+    assert!(mermaid.contains("n1{\"n1: picked (branch)\"}"), "{mermaid}");
+    let output = cli(&["graph", "nope"]);
+    assert_eq!(output.status.code(), Some(2));
+}
