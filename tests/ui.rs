@@ -1,7 +1,7 @@
 //! Compile-fail and compile-pass UI tests of the macros, with trybuild.
 //!
-//! Each file in `ui/task/` and `ui/derive/` is one mistake a user can make with `#[task]` or
-//! `#[derive(FlyteType)]`; its `.stderr` beside it is the exact error rustc shows, reviewed to
+//! Each file in `ui/task/`, `ui/workflow/` and `ui/derive/` is one mistake a user can make with
+//! `#[task]`, `#[workflow]` or `#[derive(FlyteType)]`; its `.stderr` beside it is the exact error rustc shows, reviewed to
 //! point at the user's own tokens and say what to do instead. `ui/pass/` holds programs that must
 //! compile, including a hygiene test under `#![no_implicit_prelude]`.
 //!
@@ -14,5 +14,7 @@ fn ui() {
     let t = trybuild::TestCases::new();
     t.compile_fail("ui/task/*.rs");
     t.compile_fail("ui/derive/*.rs");
+    t.compile_fail("ui/workflow/*.rs");
     t.pass("ui/pass/*.rs");
+    t.compile_fail("ui/reference/*.rs");
 }

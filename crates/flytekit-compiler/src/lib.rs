@@ -13,12 +13,18 @@
 //! - [`derive`](mod@derive): the expansion of `#[derive(FlyteType)]`;
 //! - [`docs`]: doc comments as Flyte descriptions;
 //! - [`task`]: the `#[task]` front end, from attribute and function to a validated
-//!   [`task::TaskDefinition`] (entry point: [`task::analyze_task`]).
+//!   [`task::TaskDefinition`] (entry point: [`task::analyze_task`]);
+//! - [`reference`](mod@reference): `#[reference_task]`, `#[reference_workflow]`,
+//!   `#[reference_launch_plan]` on bodiless signatures ([`bodiless`]);
+//! - [`container_task`](mod@container_task): `#[container_task]`, flytekit's `ContainerTask`.
 
 pub mod attr;
+pub mod bodiless;
+pub mod container_task;
 pub mod ctxt;
 pub mod derive;
 pub mod docs;
+pub mod reference;
 pub mod task;
 pub mod workflow;
 

@@ -7,10 +7,12 @@
 //! May depend on: `flytekit-idl`, prost, msgpack, chrono, serde_json. Never on tokio (the
 //! runtime's business) or on syn (the compiler's).
 
+pub mod container;
 pub mod context;
 pub mod error;
 pub mod glue;
 pub mod launch_plan;
+pub mod reference;
 pub mod registry;
 pub mod spec;
 pub mod task;

@@ -7,6 +7,7 @@
 use std::sync::OnceLock;
 
 use crate::launch_plan::{LaunchPlanEntry, LaunchPlanRegistration};
+use crate::reference::{ReferenceEntry, ReferenceKind, ReferenceRegistration};
 use crate::task::{TaskEntry, TaskRegistration};
 use crate::workflow::{WorkflowEntry, WorkflowRegistration};
 
@@ -48,6 +49,10 @@ pub fn task(name: &str) -> Option<&'static TaskEntry> {
     let tasks = sorted_tasks();
     if let Ok(i) = tasks.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
         return Some(tasks[i].1);
+    }
+    // A reference task runs its local stand-in (`local = ...`), if it has one.
+    if let Some(stand_in) = reference_task(name).and_then(ReferenceEntry::stand_in_task) {
+        return Some(stand_in);
     }
     if name.contains('.') {
         return None;
@@ -171,4 +176,37 @@ pub fn launch_plan(name: &str) -> Option<&'static LaunchPlanEntry> {
         .binary_search_by(|(n, _)| n.as_str().cmp(name))
         .ok()
         .map(|i| plans[i].1)
+}
+
+fn sorted_references() -> &'static [(String, &'static ReferenceEntry)] {
+    static REFERENCES: OnceLock<Vec<(String, &'static ReferenceEntry)>> = OnceLock::new();
+    REFERENCES.get_or_init(|| {
+        let mut references: Vec<_> = inventory::iter::<ReferenceRegistration>
+            .into_iter()
+            .map(|r| (r.0.name.to_string(), r.0))
+            .collect();
+        references.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| a.1.location().cmp(&b.1.location()))
+        });
+        references
+    })
+}
+
+/// Every reference entity (`#[reference_task]`, `#[reference_workflow]`,
+/// `#[reference_launch_plan]`), sorted by name. They are never packaged: they name entities
+/// registered elsewhere.
+pub fn references() -> impl Iterator<Item = &'static ReferenceEntry> {
+    sorted_references().iter().map(|(_, entry)| *entry)
+}
+
+/// The reference task named `name` (the first one declared, if several versions are).
+pub fn reference_task(name: &str) -> Option<&'static ReferenceEntry> {
+    references().find(|r| r.kind == ReferenceKind::Task && r.name == name)
+}
+
+/// The reference whose calls reference exactly `id` (resource type, project, domain, name and
+/// version).
+pub fn reference(id: &flytekit_idl::core::Identifier) -> Option<&'static ReferenceEntry> {
+    references().find(|r| r.matches(id))
 }

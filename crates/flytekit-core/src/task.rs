@@ -131,6 +131,8 @@ pub struct TaskConfig {
     pub shared_memory: Option<Option<&'static str>>,
     /// `pod_template_name`.
     pub pod_template_name: Option<&'static str>,
+    /// `#[container_task]`: the task runs this command in its image instead of this binary.
+    pub raw_container: Option<crate::container::RawContainer>,
 }
 
 impl TaskConfig {
@@ -151,6 +153,7 @@ impl TaskConfig {
         accelerator: None,
         shared_memory: None,
         pod_template_name: None,
+        raw_container: None,
     };
 }
 

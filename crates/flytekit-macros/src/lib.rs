@@ -39,3 +39,42 @@ pub fn task(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
     flytekit_compiler::workflow::workflow(args.into(), item.into()).into()
 }
+
+/// Declares a task registered elsewhere (for example in Python) from a bodiless signature, so
+/// workflows can call it with full type checking: `#[reference_task(project = "flytesnacks",
+/// domain = "development", name = "core.add", version = "v1")] fn py_add(a: i64, b: i64) ->
+/// i64;`. It is never packaged. `local = my_add` names a `#[task]` with the same interface that
+/// runs in its place locally.
+#[proc_macro_attribute]
+pub fn reference_task(args: TokenStream, item: TokenStream) -> TokenStream {
+    use flytekit_compiler::reference::{reference, ReferenceKind};
+    reference(ReferenceKind::Task, args.into(), item.into()).into()
+}
+
+/// Declares a workflow registered elsewhere, called through its default launch plan (same name
+/// and version): a registered workflow can only be called from another registered workflow
+/// through a launch plan. `local = my_workflow` names a `#[workflow]` that runs in its place
+/// locally.
+#[proc_macro_attribute]
+pub fn reference_workflow(args: TokenStream, item: TokenStream) -> TokenStream {
+    use flytekit_compiler::reference::{reference, ReferenceKind};
+    reference(ReferenceKind::Workflow, args.into(), item.into()).into()
+}
+
+/// Declares a launch plan registered elsewhere, called as a launch-plan node. `local =
+/// my_workflow` names a `#[workflow]` that runs in its place locally.
+#[proc_macro_attribute]
+pub fn reference_launch_plan(args: TokenStream, item: TokenStream) -> TokenStream {
+    use flytekit_compiler::reference::{reference, ReferenceKind};
+    reference(ReferenceKind::LaunchPlan, args.into(), item.into()).into()
+}
+
+/// A task that runs a given image and command (flytekit's `ContainerTask`), declared as a
+/// bodiless signature: `#[container_task(image = "alpine:3.19", command = ["sh", "-c", "echo
+/// {{.inputs.x}} > /var/outputs/o0"], inputs_dir = "/var/inputs", outputs_dir =
+/// "/var/outputs")] fn echo(x: i64) -> String;`. Packaged as a `raw-container` task; it runs on
+/// a cluster only.
+#[proc_macro_attribute]
+pub fn container_task(args: TokenStream, item: TokenStream) -> TokenStream {
+    flytekit_compiler::container_task::container_task(args.into(), item.into()).into()
+}

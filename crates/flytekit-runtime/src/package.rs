@@ -86,9 +86,17 @@ fn binary_name() -> String {
         .unwrap_or_else(|| "flyte-tasks".to_string())
 }
 
-/// The files of the binary's package, named and in order, with the version `args` asks for;
-/// or every problem found.
-pub fn package_files(args: &PackageArgs) -> Result<(Vec<(String, Vec<u8>)>, String), Vec<String>> {
+/// The files of a package, named and in registration order, and their version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageFiles {
+    /// `(file name, protobuf bytes)`, in order.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// The version in every identifier (empty when left to `flytectl`).
+    pub version: String,
+}
+
+/// The files of the binary's package with the version `args` asks for; or every problem found.
+pub fn package_files(args: &PackageArgs) -> Result<PackageFiles, Vec<String>> {
     let settings = settings(args).map_err(|e| vec![e])?;
     let mut specs = build_package(&settings)?;
     let version = if args.version == "auto" {
@@ -109,13 +117,13 @@ pub fn package_files(args: &PackageArgs) -> Result<(Vec<(String, Vec<u8>)>, Stri
         settings.version.clone()
     };
     let names = file_names(&specs);
-    Ok((
-        names
+    Ok(PackageFiles {
+        files: names
             .into_iter()
             .zip(specs.iter().map(Spec::encode))
             .collect(),
         version,
-    ))
+    })
 }
 
 /// The `--version auto` version: the first 20 hex digits of a SHA-256 of every file (name and
@@ -201,8 +209,8 @@ pub enum Output {
 
 /// Runs `package` / `serialize`: builds, validates, writes; returns the exit code.
 pub fn run(args: &PackageArgs, output: &Output) -> i32 {
-    let (files, version) = match package_files(args) {
-        Ok(files) => files,
+    let PackageFiles { files, version } = match package_files(args) {
+        Ok(package) => package,
         Err(problems) => {
             for problem in &problems {
                 eprintln!("error: {problem}");

@@ -38,13 +38,17 @@ pub use flytekit_core::types::{
 pub use flytekit_core::workflow::{NodeRef, Promise, WorkflowBuilder};
 pub use flytekit_core::FlyteType;
 pub use flytekit_core::{current_context, TaskContext, TaskError};
-pub use flytekit_macros::{task, workflow, FlyteType};
+pub use flytekit_macros::{
+    container_task, reference_launch_plan, reference_task, reference_workflow, task, workflow,
+    FlyteType,
+};
 pub use flytekit_runtime::main;
 
 /// The names a module of tasks and workflows usually needs.
 pub mod prelude {
     pub use crate::{
-        current_context, launch_plan, task, workflow, Bytes, FlyteDirectory, FlyteError, FlyteFile,
+        container_task, current_context, launch_plan, reference_launch_plan, reference_task,
+        reference_workflow, task, workflow, Bytes, FlyteDirectory, FlyteError, FlyteFile,
         FlyteType, NodeRef, Promise, TaskError,
     };
 }
@@ -52,10 +56,12 @@ pub mod prelude {
 /// What generated code refers to. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use flytekit_core::container;
     pub use flytekit_core::error::into_task_error;
     pub use flytekit_core::glue;
     pub use flytekit_core::inventory;
     pub use flytekit_core::launch_plan;
+    pub use flytekit_core::reference;
     pub use flytekit_core::rmp;
     pub use flytekit_core::rmpv;
     pub use flytekit_core::task::{

@@ -35,7 +35,7 @@ pub fn expand_task(analyzed: &AnalyzedTask) -> TokenStream {
         let marker = item.sig.receiver().is_none().then_some(marker);
         return quote!(#item #marker #errors);
     }
-    let registration = registration(&analyzed.definition, item);
+    let registration = registration(&analyzed.definition, item, None);
     quote! {
         #item
         #marker
@@ -54,7 +54,22 @@ fn opt_str(value: Option<&str>) -> TokenStream {
     }
 }
 
-fn registration(definition: &TaskDefinition, item: &syn::ItemFn) -> TokenStream {
+/// What `#[container_task]` changes in a task's registration: the `RawContainer` of its config
+/// and the code that runs instead of a Rust function.
+pub(crate) struct RawContainerCode {
+    /// An expression of type `RawContainer`.
+    pub raw_container: TokenStream,
+    /// An expression of type `TaskFn`.
+    pub run: TokenStream,
+}
+
+/// The registration of a task (its `TaskEntry`, `inventory` record and trait impls); with
+/// `raw`, of a container task, which has no Rust function to call.
+pub(crate) fn registration(
+    definition: &TaskDefinition,
+    item: &syn::ItemFn,
+    raw: Option<&RawContainerCode>,
+) -> TokenStream {
     let options = &definition.options;
     let krate = match &options.crate_path {
         Some(path) => quote!(#path),
@@ -65,7 +80,13 @@ fn registration(definition: &TaskDefinition, item: &syn::ItemFn) -> TokenStream 
     let ident = &signature.ident;
     let sig_span = item.sig.span();
     let fn_name = str_lit(&ident.unraw_string());
-    let config = task_config(options, definition.cache_version.as_deref(), &p);
+    let raw_container = raw.map(|raw| &raw.raw_container);
+    let config = task_config(
+        options,
+        definition.cache_version.as_deref(),
+        &p,
+        raw_container,
+    );
     let short = str_lit(
         definition
             .docs
@@ -179,7 +200,9 @@ fn registration(definition: &TaskDefinition, item: &syn::ItemFn) -> TokenStream 
         #writes
         ::core::result::Result::Ok(outputs)
     };
-    let run = if signature.is_async {
+    let run = if let Some(raw) = raw {
+        raw.run.clone()
+    } else if signature.is_async {
         quote! {
             fn run(inputs: #p::LiteralMap) -> #p::TaskFuture {
                 ::std::boxed::Box::pin(async move { #body })
@@ -303,11 +326,18 @@ pub(crate) fn defaults_from_impls(
     while first > 0 && inputs[first - 1].default.is_some() {
         first -= 1;
     }
-    let ks = first..=inputs.len();
+    // Up to a few past the last input too, so a call with too many arguments gets one error
+    // (no input number N) instead of a second one about defaults.
+    let ks = first..=inputs.len() + 4;
     quote!(#(impl #p::DefaultsFrom<#ks> for #ident {})*)
 }
 
-fn task_config(options: &TaskOptions, cache_version: Option<&str>, p: &TokenStream) -> TokenStream {
+fn task_config(
+    options: &TaskOptions,
+    cache_version: Option<&str>,
+    p: &TokenStream,
+    raw_container: Option<&TokenStream>,
+) -> TokenStream {
     let name = opt_str(options.name.as_ref().map(|n| n.value.as_str()));
     let task_type = opt_str(options.task_type.as_ref().map(|t| t.value.as_str()));
     let retries = options.retries.as_ref().map_or(0, |r| r.value);
@@ -378,6 +408,10 @@ fn task_config(options: &TaskOptions, cache_version: Option<&str>, p: &TokenStre
         None => quote!(::core::option::Option::None),
     };
     let pod_template = opt_str(options.pod_template_name.as_ref().map(|p| p.value.as_str()));
+    let raw_container = match raw_container {
+        Some(raw) => quote!(::core::option::Option::Some(#raw)),
+        None => quote!(::core::option::Option::None),
+    };
     quote! {
         #p::TaskConfig {
             name: #name,
@@ -395,6 +429,7 @@ fn task_config(options: &TaskOptions, cache_version: Option<&str>, p: &TokenStre
             accelerator: #accelerator,
             shared_memory: #shared_memory,
             pod_template_name: #pod_template,
+            raw_container: #raw_container,
         }
     }
 }

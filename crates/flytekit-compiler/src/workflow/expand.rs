@@ -67,11 +67,14 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
             }
         }
         (_, None) => {
-            let ty = signature.output.declared.as_ref();
-            cx.error_spanned_by(
-                ty,
-                "this workflow returns a value: end the body with it, e.g. `total` or `(a, b)`",
-            );
+            // After an earlier error (an early `return`, say) this would only repeat it.
+            if !cx.has_errors() {
+                let ty = signature.output.declared.as_ref();
+                cx.error_spanned_by(
+                    ty,
+                    "this workflow returns a value: end the body with it, e.g. `total` or `(a, b)`",
+                );
+            }
             TokenStream::new()
         }
     };
@@ -85,8 +88,22 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
     };
     let clean_item = without_default_attributes(item);
     if let Some(errors) = cx.into_error() {
+        // The body is workflow wiring, not code to run: emitting it as written would add
+        // rustc's own errors about it (methods on promises, missing `else` types) to ours. The
+        // function keeps its signature, so its callers still type-check.
         let errors = errors.to_compile_error();
-        return quote!(#clean_item #marker #errors);
+        let attrs = &clean_item.attrs;
+        let sig = &clean_item.sig;
+        let message = format!("workflow `{}` did not compile", item.sig.ident);
+        return quote! {
+            #(#attrs)*
+            #[allow(unused_variables)]
+            #vis #sig {
+                ::core::panic!(#message) // ok: never runs, the crate does not compile
+            }
+            #marker
+            #errors
+        };
     }
 
     let fn_name = ident.to_string();

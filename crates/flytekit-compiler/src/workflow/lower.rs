@@ -352,7 +352,7 @@ impl<'a> Lowerer<'a> {
             .filter_map(|m| self.override_method(m))
             .collect();
         let start = quote_spanned!(path.span()=> __b.call::<#path>());
-        quote!({ #(#hoisted)* #start #(#binds)* #defaults #(#overrides)* .finish() })
+        quote_spanned!(call.span()=> { #(#hoisted)* #start #(#binds)* #defaults #(#overrides)* .finish() })
     }
 
     /// One `.method(..)` of a call chain as a `Call` method.
@@ -655,6 +655,7 @@ impl<'a> Lowerer<'a> {
         let mut cases = Vec::new();
         let mut current = expr_if;
         let mut default = None;
+        let mut else_span = expr_if.span();
         loop {
             let condition = self.condition(&current.cond);
             let arm = self.arm(&current.then_branch, name, false);
@@ -668,6 +669,7 @@ impl<'a> Lowerer<'a> {
                 Some((_, else_expr)) => match &**else_expr {
                     Expr::If(next) => current = next,
                     Expr::Block(block) => {
+                        else_span = block.span();
                         default = self.arm(&block.block, name, true);
                         break;
                     }
@@ -686,7 +688,9 @@ impl<'a> Lowerer<'a> {
             }
         }
         let default = match default {
-            Some(Arm::Value(value)) => quote!(.otherwise(|__b: &mut #p::WorkflowBuilder| #value)),
+            Some(Arm::Value(value)) => {
+                quote_spanned!(else_span=> .otherwise(|__b: &mut #p::WorkflowBuilder| #value))
+            }
             Some(Arm::Fail(message)) => quote!(.fail(#message)),
             None => TokenStream::new(),
         };

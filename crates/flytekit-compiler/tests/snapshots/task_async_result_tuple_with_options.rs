@@ -36,6 +36,7 @@ const _: () = {
             accelerator: ::core::option::Option::None,
             shared_memory: ::core::option::Option::None,
             pod_template_name: ::core::option::Option::None,
+            raw_container: ::core::option::Option::None,
         },
         short_description: "Splits a number.",
         long_description: "Splits a number.",
@@ -166,6 +167,10 @@ const _: () = {
         const NAME: &'static str = "x";
     }
     impl ::flytekit::__private::DefaultsFrom<1usize> for split {}
+    impl ::flytekit::__private::DefaultsFrom<2usize> for split {}
+    impl ::flytekit::__private::DefaultsFrom<3usize> for split {}
+    impl ::flytekit::__private::DefaultsFrom<4usize> for split {}
+    impl ::flytekit::__private::DefaultsFrom<5usize> for split {}
     ::flytekit::__private::inventory::submit! {
         ::flytekit::__private::TaskRegistration(& ENTRY)
     }

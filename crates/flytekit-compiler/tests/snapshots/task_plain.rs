@@ -26,6 +26,7 @@ const _: () = {
             accelerator: ::core::option::Option::None,
             shared_memory: ::core::option::Option::None,
             pod_template_name: ::core::option::Option::None,
+            raw_container: ::core::option::Option::None,
         },
         short_description: "",
         long_description: "",
@@ -159,6 +160,10 @@ const _: () = {
     }
     impl ::flytekit::__private::DefaultsFrom<1usize> for add {}
     impl ::flytekit::__private::DefaultsFrom<2usize> for add {}
+    impl ::flytekit::__private::DefaultsFrom<3usize> for add {}
+    impl ::flytekit::__private::DefaultsFrom<4usize> for add {}
+    impl ::flytekit::__private::DefaultsFrom<5usize> for add {}
+    impl ::flytekit::__private::DefaultsFrom<6usize> for add {}
     ::flytekit::__private::inventory::submit! {
         ::flytekit::__private::TaskRegistration(& ENTRY)
     }

@@ -154,6 +154,10 @@ const _: () = {
         const NAME: &'static str = "xs";
     }
     impl ::flytekit::__private::DefaultsFrom<2usize> for pipeline {}
+    impl ::flytekit::__private::DefaultsFrom<3usize> for pipeline {}
+    impl ::flytekit::__private::DefaultsFrom<4usize> for pipeline {}
+    impl ::flytekit::__private::DefaultsFrom<5usize> for pipeline {}
+    impl ::flytekit::__private::DefaultsFrom<6usize> for pipeline {}
     ::flytekit::__private::inventory::submit! {
         ::flytekit::__private::WorkflowRegistration(& ENTRY)
     }

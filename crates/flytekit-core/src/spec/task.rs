@@ -201,7 +201,7 @@ pub fn task_template(entry: &TaskEntry, settings: &SerializationSettings) -> Tas
             shared_memory,
         });
 
-    TaskTemplate {
+    let mut template = TaskTemplate {
         id: Some(settings.identifier(ResourceType::Task, &name)),
         r#type: config.task_type.unwrap_or(DEFAULT_TASK_TYPE).to_string(),
         metadata: Some(metadata),
@@ -210,7 +210,11 @@ pub fn task_template(entry: &TaskEntry, settings: &SerializationSettings) -> Tas
         security_context,
         extended_resources,
         ..Default::default()
+    };
+    if let Some(raw) = &config.raw_container {
+        crate::container::apply_raw_container(&mut template, raw);
     }
+    template
 }
 
 /// The admin TaskSpec (`NN_<name>_1.pb`): the template plus the doc comment as description.

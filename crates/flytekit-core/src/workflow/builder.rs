@@ -8,13 +8,15 @@
 //! `.after(...)` orderings.
 //!
 //! ```
-//! use flytekit_core::workflow::{WorkflowBuilder};
+//! use flytekit_core::workflow::WorkflowBuilder;
 //!
 //! let mut b = WorkflowBuilder::new("demo.echo");
-//! let x = b.input::<i64>("x", "");
+//! let x = b.input::<i64>("x", "the value");
 //! b.output("o0", x);
-//! let compiled = b.finish().unwrap();
-//! assert_eq!(compiled.template.outputs[0].var, "o0");
+//! // Calls are added with `b.call::<SomeTask>().bind::<0, _>(x).finish()`; a workflow without
+//! // a single node is what a cluster rejects, and so does `finish`:
+//! let errors = b.finish().unwrap_err();
+//! assert_eq!(errors, ["workflow `demo.echo`: has no nodes: Flyte rejects a workflow that calls nothing"]);
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};

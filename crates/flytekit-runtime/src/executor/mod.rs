@@ -33,6 +33,7 @@ mod gate;
 mod hash;
 mod isolated;
 mod node;
+mod reference;
 mod task;
 mod workflow;
 

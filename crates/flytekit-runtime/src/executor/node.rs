@@ -133,12 +133,16 @@ async fn execute(
             let Some(task_node::Reference::ReferenceId(id)) = &task_node.reference else {
                 return Err(malformed("the task node references no task".to_string()));
             };
-            let entry = registry::task(&id.name).ok_or_else(|| {
-                malformed(format!(
-                    "no task named `{}` in this binary (`list` shows its tasks)",
-                    id.name
-                ))
-            })?;
+            let entry =
+                registry::task(&id.name).ok_or_else(
+                    || match super::reference::missing_task_message(id) {
+                        Some(message) => ExecutionError::rule(path, entity, message),
+                        None => malformed(format!(
+                            "no task named `{}` in this binary (`list` shows its tasks)",
+                            id.name
+                        )),
+                    },
+                )?;
             let metadata = node.metadata.as_ref();
             task::run_task_node(cx, path, entity, entry, metadata, inputs, array_index).await
         }
@@ -175,19 +179,28 @@ async fn execute(
                 Ok((outputs, false))
             }
             Some(workflow_node::Reference::LaunchplanRef(id)) => {
-                let resolver = cx.options.launch_plans.as_ref().ok_or_else(|| {
-                    ExecutionError::rule(
-                        path,
-                        entity,
-                        format!(
-                            "launch plan `{}` cannot run locally: this executor has no \
-                             launch-plan resolver (ExecutorOptions::launch_plans)",
-                            id.name
-                        ),
-                    )
-                })?;
-                let target = resolver(id)
-                    .ok_or_else(|| malformed(format!("unknown launch plan `{}`", id.name)))?;
+                let resolved = cx
+                    .options
+                    .launch_plans
+                    .as_ref()
+                    .and_then(|resolve| resolve(id));
+                let stand_in = || super::reference::launch_plan_stand_in(id);
+                let target = match resolved.map(Ok).or_else(stand_in) {
+                    Some(Ok(target)) => target,
+                    Some(Err(message)) => return Err(ExecutionError::rule(path, entity, message)),
+                    None if cx.options.launch_plans.is_none() => {
+                        return Err(ExecutionError::rule(
+                            path,
+                            entity,
+                            format!(
+                                "launch plan `{}` cannot run locally: this executor has no \
+                                 launch-plan resolver (ExecutorOptions::launch_plans)",
+                                id.name
+                            ),
+                        ))
+                    }
+                    None => return Err(malformed(format!("unknown launch plan `{}`", id.name))),
+                };
                 let mut merged: BTreeMap<_, _> = target.default_inputs.literals.clone();
                 merged.extend(inputs.literals);
                 merged.extend(target.fixed_inputs.literals.clone());

@@ -1,0 +1,209 @@
+//! Code generation of the reference macros.
+//!
+//! Emits, in place of the bodiless signature: a struct of the same name (in the type namespace,
+//! carrying the user's doc comment) and, inside `const _: () = { ... };`, a static
+//! `ReferenceEntry` registered through `inventory`, the `Entity` / `EntityInput` /
+//! `DefaultsFrom` impls that let workflows call it input by input, and, with `local = ...`,
+//! compile-time checks that the stand-in has the same interface. Every path goes through
+//! `<crate>::__private`.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned as _;
+use syn::ItemFn;
+
+use super::{ReferenceKind, ReferenceOptions};
+use crate::ctxt::Ctxt;
+use crate::task::expand::defaults_from_impls;
+use crate::task::signature::{parse_task_signature, OutputValues};
+
+/// Expands a reference: with signature errors, only the marker struct and the errors; with
+/// attribute errors, the whole entity (placeholders for the missing keys) and the errors.
+pub fn expand_reference(
+    ctxt: Ctxt,
+    kind: ReferenceKind,
+    options: &ReferenceOptions,
+    item: &ItemFn,
+) -> TokenStream {
+    let signature_ctxt = Ctxt::new();
+    let signature = parse_task_signature(&signature_ctxt, item);
+    let ident = &item.sig.ident;
+    let vis = &item.vis;
+    let docs = item.attrs.iter().filter(|attr| attr.path().is_ident("doc"));
+    let marker = quote! {
+        #(#docs)*
+        #[allow(non_camel_case_types)]
+        #vis struct #ident {}
+    };
+    let signature_errors = signature_ctxt.into_error();
+    let errors = ctxt.into_error();
+    let mut all_errors = TokenStream::new();
+    for error in [&signature_errors, &errors].into_iter().flatten() {
+        all_errors.extend(error.to_compile_error());
+    }
+    if signature_errors.is_some() {
+        return quote!(#marker #all_errors);
+    }
+
+    let krate = match &options.crate_path {
+        Some(path) => quote!(#path),
+        None => quote!(::flytekit),
+    };
+    let p = quote!(#krate::__private);
+    let text = |value: &Option<crate::attr::Spanned<String>>| {
+        value.as_ref().map(|v| v.value.clone()).unwrap_or_default()
+    };
+    let (project, domain, name, version) = (
+        text(&options.project),
+        text(&options.domain),
+        text(&options.name),
+        text(&options.version),
+    );
+    let fn_name = ident.to_string();
+    let kind_tokens = match kind {
+        ReferenceKind::Task => quote!(#p::reference::ReferenceKind::Task),
+        ReferenceKind::Workflow => quote!(#p::reference::ReferenceKind::Workflow),
+        ReferenceKind::LaunchPlan => quote!(#p::reference::ReferenceKind::LaunchPlan),
+    };
+
+    let input_entries = signature.inputs.iter().map(|input| {
+        let (name, ty) = (input.name(), &input.ty);
+        quote_spanned!(ty.span()=> (#name, <#ty as #p::FlyteType>::literal_type(), ""))
+    });
+    let output_types = signature.output.values.types();
+    let output_names: Vec<String> = (0..output_types.len()).map(|i| format!("o{i}")).collect();
+    let output_entries = output_types.iter().zip(&output_names).map(|(ty, name)| {
+        quote_spanned!(ty.span()=> (#name, <#ty as #p::FlyteType>::literal_type(), ""))
+    });
+    let defaults = signature.inputs.iter().filter_map(|input| {
+        let expr = input.default.as_ref()?;
+        let (name, ty) = (input.name(), &input.ty);
+        let write = quote_spanned!(ty.span()=> <#ty as #p::FlyteType>::to_literal);
+        Some(quote_spanned! {expr.span()=>
+            #p::glue::default_value(&mut defaults, #name, { let value: #ty = #expr; value }, #write)?;
+        })
+    });
+    let promises = match &signature.output.values {
+        OutputValues::Unit => quote!(#p::NodeRef),
+        OutputValues::Single(ty) => quote!(#p::Promise<#ty>),
+        OutputValues::Tuple(types) => quote!((#(#p::Promise<#types>,)*)),
+    };
+    let input_names: Vec<String> = signature.inputs.iter().map(|i| i.name()).collect();
+    let entity_inputs = signature.inputs.iter().enumerate().map(|(i, input)| {
+        let (name, ty) = (input.name(), &input.ty);
+        quote!(impl #p::EntityInput<#i> for #ident { type Type = #ty; const NAME: &'static str = #name; })
+    });
+    let defaults_from = defaults_from_impls(&signature.inputs, ident, &p);
+
+    let (local, checks) = match &options.local {
+        Some(local) => {
+            let span = local.span();
+            let stand_in = match kind {
+                ReferenceKind::Task => {
+                    quote_spanned!(span=> #p::reference::StandIn::Task(<#local as #p::Task>::entry))
+                }
+                _ => {
+                    quote_spanned!(span=> #p::reference::StandIn::Workflow(<#local as #p::Workflow>::entry))
+                }
+            };
+            let same_types = signature.inputs.iter().enumerate().map(|(i, input)| {
+                let ty = &input.ty;
+                quote_spanned!(span=> #p::reference::same_as::<<#local as #p::EntityInput<#i>>::Type, #ty>();)
+            });
+            let count = signature.inputs.len();
+            let same_names = signature.inputs.iter().enumerate().map(|(i, input)| {
+                let name = input.name();
+                let message = format!(
+                    "the local stand-in's input number {i} is not named `{name}`, as in the reference"
+                );
+                quote_spanned! {span=>
+                    const _: () = ::core::assert!(
+                        #p::reference::same_name(<#local as #p::EntityInput<#i>>::NAME, #name),
+                        #message
+                    );
+                }
+            });
+            let checks = quote_spanned! {span=>
+                #[allow(dead_code)]
+                fn __stand_in_has_the_same_interface() {
+                    #(#same_types)*
+                    #p::reference::same_as::<<#local as #p::Entity>::Promises, #promises>();
+                    fn no_more_inputs<E: #p::DefaultsFrom<#count>>() {}
+                    no_more_inputs::<#local>();
+                }
+                #(#same_names)*
+            };
+            (quote!(::core::option::Option::Some(#stand_in)), checks)
+        }
+        None => (quote!(::core::option::Option::None), TokenStream::new()),
+    };
+
+    let sig_span = item.sig.span();
+    let body = quote_spanned! {sig_span=>
+        fn interface() -> #p::TypedInterface {
+            #p::glue::interface(::std::vec![#(#input_entries),*], ::std::vec![#(#output_entries),*])
+        }
+
+        fn defaults() -> ::core::result::Result<#p::BTreeMap<::std::string::String, #p::Literal>, #p::TypeError> {
+            #[allow(unused_mut)]
+            let mut defaults = #p::BTreeMap::new();
+            #(#defaults)*
+            ::core::result::Result::Ok(defaults)
+        }
+
+        static REFERENCE: #p::reference::ReferenceEntry = #p::reference::ReferenceEntry {
+            kind: #kind_tokens,
+            project: #project,
+            domain: #domain,
+            name: #name,
+            version: #version,
+            module_path: ::core::module_path!(),
+            fn_name: #fn_name,
+            file: ::core::file!(),
+            line: ::core::line!(),
+            interface,
+            local: #local,
+        };
+
+        impl #p::Entity for #ident {
+            type Promises = #promises;
+            fn entity_name() -> ::std::string::String {
+                ::std::string::ToString::to_string(REFERENCE.name)
+            }
+            fn node_name() -> ::std::string::String {
+                ::std::string::ToString::to_string(#fn_name)
+            }
+            fn interface() -> #p::TypedInterface {
+                interface()
+            }
+            fn input_names() -> ::std::vec::Vec<&'static str> {
+                ::std::vec![#(#input_names),*]
+            }
+            fn output_names() -> ::std::vec::Vec<::std::string::String> {
+                ::std::vec![#(::std::string::ToString::to_string(#output_names)),*]
+            }
+            fn defaults() -> ::core::result::Result<#p::BTreeMap<::std::string::String, #p::Literal>, #p::TypeError> {
+                defaults()
+            }
+            fn target(_builder: &mut #p::WorkflowBuilder) -> ::core::result::Result<#p::NodeTarget, ::std::string::String> {
+                ::core::result::Result::Ok(#p::reference::target(&REFERENCE))
+            }
+            fn node_metadata() -> #p::NodeMetadata {
+                #p::reference::node_metadata(&REFERENCE)
+            }
+        }
+
+        #(#entity_inputs)*
+        #defaults_from
+
+        #p::inventory::submit! { #p::reference::ReferenceRegistration(&REFERENCE) }
+    };
+    quote! {
+        #marker
+        const _: () = {
+            #body
+            #checks
+        };
+        #all_errors
+    }
+}

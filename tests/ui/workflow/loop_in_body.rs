@@ -1,0 +1,21 @@
+use flytekit::prelude::*;
+
+#[task]
+fn add(a: i64, b: i64) -> i64 {
+    a + b
+}
+
+#[task]
+fn greet(name: String) -> String {
+    name
+}
+
+#[workflow]
+fn wf(x: i64) -> i64 {
+    for i in 0..3 {
+        add(x, i);
+    }
+    x
+}
+
+fn main() {}

@@ -1,0 +1,18 @@
+use flytekit::prelude::*;
+
+#[task]
+fn add(a: i64, b: i64) -> i64 {
+    a + b
+}
+
+#[task]
+fn greet(name: String) -> String {
+    name
+}
+
+#[workflow]
+fn wf(x: i64) -> i64 {
+    add(x, 1, 2)
+}
+
+fn main() {}
