@@ -13,8 +13,8 @@ Standard library only. What it does:
    of the same shapes, and builds the crates with `cargo build --release` (quick mode: the dev
    profile in the workspace's target dir, reusing what `cargo test --workspace` built);
 3. runs each comparison A/B alternating (flytekit-rs, then flytekit, N times) and reports the
-   median, min and max wall time and peak memory (ru_maxrss of the child from wait4, the number
-   `/usr/bin/time -f %M` prints, without an extra process in the timed path);
+   median, min and max wall time (the harness's clock around each process) and peak memory
+   (`/usr/bin/time -f %M`; `apt-get install time` if it is missing);
 4. prints the table and, in full mode, writes it into docs/benchmarks.md between
    `<!-- bench:begin -->` and `<!-- bench:end -->`.
 
@@ -130,15 +130,25 @@ class Sample:
         self.stderr = stderr
 
 
+# GNU time measures peak memory (`%M`, ru_maxrss of the command). It is needed: a child forked
+# by this (Python) process starts with Python's own resident pages, and the kernel counts them in
+# the child's ru_maxrss, which makes every small command look like ~18 MiB. GNU time forks from a
+# ~1 MiB process. Its start (~1 ms) is inside the timed span, on both sides alike.
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 def run_measured(cmd, cwd=None, env=None, timeout=3600, check=True):
-    """Runs cmd, returns a Sample: wall time (perf_counter around spawn and wait) and the child's
-    peak RSS (wait4's ru_maxrss, KiB). Output goes to temp files, so it never blocks."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Runs cmd, returns a Sample: wall time (perf_counter around spawn and wait) and peak RSS
+    in KiB (from `/usr/bin/time -f %M`, else wait4's ru_maxrss: an upper bound, see GNU_TIME).
+    Output goes to temp files, so it never blocks."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(mode="r", suffix=".rss") as rss_file:
+        argv = [str(c) for c in cmd]
+        if GNU_TIME:
+            argv = [GNU_TIME, "-f", "%M", "-o", rss_file.name, *argv]
         start = time.perf_counter()
-        proc = subprocess.Popen(
-            [str(c) for c in cmd], cwd=cwd, env=env, stdout=out, stderr=err,
-            stdin=subprocess.DEVNULL,
-        )
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=err,
+                                stdin=subprocess.DEVNULL)
         deadline = start + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -158,12 +168,17 @@ def run_measured(cmd, cwd=None, env=None, timeout=3600, check=True):
         err.seek(0)
         stdout = out.read().decode(errors="replace")
         stderr = err.read().decode(errors="replace")
+        rss_kib = usage.ru_maxrss
+        if GNU_TIME:
+            lines = rss_file.read().split()
+            if lines and lines[-1].isdigit():
+                rss_kib = int(lines[-1])
     if check and proc.returncode != 0:
         raise RuntimeError(
             f"`{' '.join(map(str, cmd))}` exited with {proc.returncode}\n"
             f"--- stdout\n{stdout[-3000:]}\n--- stderr\n{stderr[-3000:]}"
         )
-    return Sample(seconds, usage.ru_maxrss, stdout, stderr)
+    return Sample(seconds, rss_kib, stdout, stderr)
 
 
 def run_checked(cmd, cwd=None, env=None, timeout=3600):

@@ -74,3 +74,33 @@ fn graph_draws_branches_as_clusters() {
     let output = cli(&["graph", "nope"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn run_a_launch_plan_with_its_fixed_and_default_inputs() {
+    let demo = env!("CARGO_BIN_EXE_flytekit-package-demo");
+    let run = |args: &[&str]| {
+        Command::new(demo)
+            .args(args)
+            .env("FLYTEKIT_CACHE_DIR", env!("CARGO_TARGET_TMPDIR"))
+            .output()
+            .unwrap()
+    };
+    let help = stdout(&run(&["run", "nightly_pipeline", "--help"]));
+    assert!(help.starts_with("nightly_pipeline (launch plan)"), "{help}");
+    assert!(
+        !help.contains("--a "),
+        "a fixed input is not an input of the plan: {help}"
+    );
+    let output = run(&["run", "--json", "nightly_pipeline"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output).trim(),
+        r#"{"o0":50,"o1":{"x":1.5,"y":2.5},"o2":[1,4,9]}"#
+    );
+    let output = run(&["run", "nightly_pipeline", "--a", "1"]);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a fixed input cannot be given"
+    );
+}

@@ -427,13 +427,20 @@ async fn run(entity: &str, args: &[String], json: bool, options: ExecutorOptions
             return 2;
         }
     };
+    let inputs = match runnable.with_fixed_inputs(inputs) {
+        Ok(inputs) => inputs,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return 2;
+        }
+    };
     let executor = Executor::new(options);
     let result = match runnable {
         Runnable::Task(task) => executor
             .run_task(task, inputs)
             .await
             .map_err(|e| e.to_string()),
-        Runnable::Workflow(workflow, compiled) => executor
+        Runnable::Workflow(workflow, compiled, _) => executor
             .run_workflow(&compiled.template, &compiled.sub_workflows, inputs)
             .await
             .map_err(|e| e.to_string())
@@ -470,6 +477,7 @@ enum Runnable {
     Workflow(
         &'static flytekit_core::workflow::WorkflowEntry,
         Box<flytekit_core::workflow::CompiledWorkflow>,
+        Option<&'static flytekit_core::launch_plan::LaunchPlanEntry>,
     ),
 }
 
@@ -478,9 +486,16 @@ impl Runnable {
         if let Some(task) = registry::task(name) {
             return Some(Runnable::Task(task));
         }
-        let workflow = registry::workflow(name)?;
+        // A launch plan runs its workflow with the plan's fixed and default inputs.
+        let (workflow, plan) = match registry::workflow(name) {
+            Some(workflow) => (workflow, None),
+            None => {
+                let plan = registry::launch_plan(name)?;
+                ((plan.workflow)(), Some(plan))
+            }
+        };
         match flytekit_core::glue::build_workflow(workflow) {
-            Ok(compiled) => Some(Runnable::Workflow(workflow, Box::new(compiled))),
+            Ok(compiled) => Some(Runnable::Workflow(workflow, Box::new(compiled), plan)),
             Err(errors) => {
                 for error in errors {
                     eprintln!("error: {error}");
@@ -493,21 +508,23 @@ impl Runnable {
     fn name(&self) -> String {
         match self {
             Runnable::Task(t) => t.name(),
-            Runnable::Workflow(w, _) => w.name(),
+            Runnable::Workflow(w, _, None) => w.name(),
+            Runnable::Workflow(_, _, Some(plan)) => plan.name(),
         }
     }
 
     fn kind(&self) -> &'static str {
         match self {
             Runnable::Task(_) => "task",
-            Runnable::Workflow(..) => "workflow",
+            Runnable::Workflow(_, _, None) => "workflow",
+            Runnable::Workflow(_, _, Some(_)) => "launch plan",
         }
     }
 
     fn short_description(&self) -> &'static str {
         match self {
             Runnable::Task(t) => t.short_description,
-            Runnable::Workflow(w, _) => w.short_description,
+            Runnable::Workflow(w, _, _) => w.short_description,
         }
     }
 
@@ -522,15 +539,40 @@ impl Runnable {
     > {
         let (interface, defaults, name) = match self {
             Runnable::Task(t) => ((t.interface)(), (t.defaults)(), t.name()),
-            Runnable::Workflow(w, compiled) => (
+            Runnable::Workflow(w, compiled, _) => (
                 compiled.template.interface.clone().unwrap_or_default(),
                 (w.defaults)(),
                 w.name(),
             ),
         };
-        let defaults = defaults.map_err(|err| {
+        let mut defaults = defaults.map_err(|err| {
             format!("the default of an input of `{name}` cannot be converted: {err}")
         })?;
+        let mut interface = interface;
+        if let Runnable::Workflow(_, _, Some(plan)) = self {
+            // The plan's defaults replace the workflow's; its fixed inputs are not inputs.
+            let plan_defaults = (plan.default_inputs)()
+                .map_err(|e| format!("launch plan `{}`: {e}", plan.name()))?;
+            defaults.extend(plan_defaults);
+            let fixed =
+                (plan.fixed_inputs)().map_err(|e| format!("launch plan `{}`: {e}", plan.name()))?;
+            if let Some(inputs) = interface.inputs.as_mut() {
+                inputs.variables.retain(|name, _| !fixed.contains_key(name));
+            }
+        }
         Ok((interface, defaults))
+    }
+
+    /// The launch plan's fixed inputs added to `inputs` (nothing for other entities).
+    fn with_fixed_inputs(
+        &self,
+        mut inputs: flytekit_idl::core::LiteralMap,
+    ) -> Result<flytekit_idl::core::LiteralMap, String> {
+        if let Runnable::Workflow(_, _, Some(plan)) = self {
+            let fixed =
+                (plan.fixed_inputs)().map_err(|e| format!("launch plan `{}`: {e}", plan.name()))?;
+            inputs.literals.extend(fixed);
+        }
+        Ok(inputs)
     }
 }
