@@ -1,0 +1,50 @@
+"""Tasks mirrored in Rust by tests/task_mirror.rs: the TaskTemplate flytekit builds for each must
+agree with flytekit-rs's on interface, metadata, resources, env and security context."""
+
+import typing
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flytekit import Resources, Secret, task
+
+
+@dataclass
+class Point:
+    x: float
+    y: float
+
+
+@task(
+    cache=True,
+    cache_version="1.0",
+    cache_serialize=True,
+    cache_ignore_input_vars=["b"],
+    retries=3,
+    timeout=timedelta(minutes=90),
+    interruptible=True,
+    deprecated="use add2",
+    requests=Resources(cpu="500m", mem="1Gi"),
+    limits=Resources(cpu="1", mem="2Gi"),
+    environment={"MODE": "test", "LEVEL": "3"},
+    secret_requests=[
+        Secret(group="db", key="password", mount_requirement=Secret.MountType.ENV_VAR),
+        Secret(group="api", key="token", mount_requirement=Secret.MountType.FILE),
+    ],
+)
+def add(a: int, b: int = 3) -> int:
+    return a + b
+
+
+@task
+def split(x: int) -> typing.Tuple[int, str]:
+    return x, str(x)
+
+
+@task
+def nothing(x: typing.Optional[str] = None) -> None:
+    print(x)
+
+
+@task(retries=1)
+def moves(p: Point, xs: typing.List[float], m: typing.Dict[str, int]) -> Point:
+    return p
