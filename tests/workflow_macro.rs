@@ -248,3 +248,44 @@ fn every_construct_lands_in_the_spec() {
     assert_eq!(wf.failure_node.as_ref().unwrap().id, "fn0");
     assert_eq!(wf.metadata.as_ref().unwrap().on_failure, 1);
 }
+
+/// Named outputs: `outputs(...)` names the values of the returned tuple.
+#[task(outputs(quotient, remainder))]
+fn divide(a: i64, b: i64) -> (i64, i64) {
+    (a / b, a % b)
+}
+
+#[workflow(outputs(q, r))]
+fn named(a: i64) -> (i64, i64) {
+    let (quotient, remainder) = divide(a, 3);
+    (double(quotient), remainder)
+}
+
+#[test]
+fn named_outputs_name_the_variables() {
+    let outputs = (registry::task("divide").unwrap().interface)()
+        .outputs
+        .unwrap()
+        .variables;
+    assert_eq!(
+        outputs.keys().collect::<Vec<_>>(),
+        ["quotient", "remainder"]
+    );
+    let wf = compiled("named").template;
+    assert_eq!(
+        promise(binding(node(&wf, "n1"), "x")),
+        ("n0".to_string(), "quotient".to_string())
+    );
+    assert_eq!(
+        wf.outputs
+            .iter()
+            .map(|o| o.var.as_str())
+            .collect::<Vec<_>>(),
+        ["q", "r"]
+    );
+    assert_eq!(
+        promise(wf.outputs[1].binding.as_ref().unwrap()),
+        ("n0".to_string(), "remainder".to_string())
+    );
+    assert_eq!(named(7), (4, 1));
+}

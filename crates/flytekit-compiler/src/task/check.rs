@@ -15,6 +15,26 @@ pub fn check_options_against_signature(
     signature: &TaskSignature,
 ) {
     check_cache_ignored_inputs(ctxt, options, signature);
+    check_output_names(ctxt, options.outputs.as_ref(), signature);
+}
+
+/// `outputs(...)` must name every output: as many names as the return type has values.
+pub fn check_output_names(
+    ctxt: &Ctxt,
+    names: Option<&crate::attr::Spanned<Vec<String>>>,
+    signature: &TaskSignature,
+) {
+    let Some(names) = names else { return };
+    let count = signature.output.values.types().len();
+    if names.value.len() != count {
+        ctxt.error_at(
+            names.span,
+            format!(
+                "`outputs(...)` names {} output(s), but the function returns {count}; give one name per value of the returned tuple",
+                names.value.len()
+            ),
+        );
+    }
 }
 
 /// Every name in `cache(ignored_inputs = [...])` must be an input of the task; the error points

@@ -110,8 +110,15 @@ pub(crate) fn registration(
         quote_spanned!(ty.span()=> (#name, <#ty as #p::FlyteType>::literal_type(), #description))
     });
     let output_types = signature.output.values.types();
-    let output_names: Vec<String> = (0..output_types.len()).map(|i| format!("o{i}")).collect();
+    let output_names: Vec<String> = match &options.outputs {
+        Some(names) if names.value.len() == output_types.len() => names.value.clone(),
+        _ => (0..output_types.len()).map(|i| format!("o{i}")).collect(),
+    };
     let returns = definition.docs.returns.clone().unwrap_or_default();
+    let single_name = output_names
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "o0".to_string());
     let output_entries = output_types.iter().zip(&output_names).map(|(ty, name)| {
         let description = if output_types.len() == 1 {
             returns.clone()
@@ -178,7 +185,7 @@ pub(crate) fn registration(
             let write = quote_spanned!(ty.span()=> <#ty as #p::FlyteType>::to_literal);
             quote! {
                 let value = #value;
-                #p::glue::output(&mut outputs, "o0", &value, #write)?;
+                #p::glue::output(&mut outputs, #single_name, &value, #write)?;
             }
         }
         OutputValues::Tuple(types) => {

@@ -46,6 +46,15 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
     };
     let lowered: Vec<TokenStream> = body.iter().map(|stmt| lowerer.statement(stmt)).collect();
     let output_types = signature.output.values.types();
+    crate::task::check::check_output_names(&cx, options.outputs.as_ref(), &signature);
+    let output_names: Vec<String> = match &options.outputs {
+        Some(names) if names.value.len() == output_types.len() => names.value.clone(),
+        _ => (0..output_types.len()).map(|i| format!("o{i}")).collect(),
+    };
+    let single_name = output_names
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "o0".to_string());
     let outputs = match (&signature.output.values, tail) {
         (OutputValues::Unit, Some(tail)) => {
             let value = lowerer.value(tail, None);
@@ -55,12 +64,12 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
         (OutputValues::Single(ty), Some(tail)) => {
             let value = lowerer.value(tail, None);
             let output = quote_spanned!(tail.span()=> __output);
-            quote_spanned!(tail.span()=> let #output = #value; __b.output::<#ty>("o0", #output);)
+            quote_spanned!(tail.span()=> let #output = #value; __b.output::<#ty>(#single_name, #output);)
         }
         (OutputValues::Tuple(types), Some(tail)) => {
             let value = lowerer.value(tail, None);
             let fields = (0..types.len()).map(syn::Index::from);
-            let names = (0..types.len()).map(|i| format!("o{i}"));
+            let names = output_names.iter();
             quote_spanned! {tail.span()=>
                 let __outputs = #value;
                 #(__b.output::<#types>(#names, __outputs.#fields);)*
@@ -153,7 +162,6 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
         OutputValues::Single(ty) => quote!(#p::Promise<#ty>),
         OutputValues::Tuple(types) => quote!((#(#p::Promise<#types>,)*)),
     };
-    let output_names: Vec<String> = (0..output_types.len()).map(|i| format!("o{i}")).collect();
     let input_names: Vec<String> = signature.inputs.iter().map(|i| i.name()).collect();
     let entity_inputs = signature.inputs.iter().enumerate().map(|(i, input)| {
         let (name, ty) = (input.name(), &input.ty);
@@ -170,9 +178,11 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
     });
     let result = match &signature.output.values {
         OutputValues::Unit => quote!(let _ = __outputs;),
-        OutputValues::Single(ty) => quote!(#p::glue::workflow_output::<#ty>(&__outputs, "o0")),
+        OutputValues::Single(ty) => {
+            quote!(#p::glue::workflow_output::<#ty>(&__outputs, #single_name))
+        }
         OutputValues::Tuple(types) => {
-            let names = (0..types.len()).map(|i| format!("o{i}"));
+            let names = output_names.iter();
             quote!((#(#p::glue::workflow_output::<#types>(&__outputs, #names),)*))
         }
     };

@@ -33,6 +33,8 @@ pub struct WorkflowOptions {
     pub docs: Option<Spanned<String>>,
     /// `crate = "..."`.
     pub crate_path: Option<syn::Path>,
+    /// `outputs(total, message)`: names for the outputs (default `o0`, `o1`, ...).
+    pub outputs: Option<Spanned<Vec<String>>>,
 }
 
 const WORKFLOW_OPTIONS: ArgList = ArgList {
@@ -44,6 +46,7 @@ const WORKFLOW_OPTIONS: ArgList = ArgList {
         "interruptible",
         "docs",
         "crate",
+        "outputs",
     ],
     aliases: &[
         ("description", "docs"),
@@ -112,6 +115,7 @@ pub fn parse_workflow_options(ctxt: &Ctxt, args: TokenStream) -> WorkflowOptions
                     }
                 }
             }
+            "outputs" => options.outputs = crate::task::options::parse_output_names(ctxt, &arg),
             "crate" => {
                 if let Some(value) = expect_value(
                     ctxt,

@@ -72,6 +72,8 @@ pub struct TaskOptions {
     pub task_type: Option<Spanned<String>>,
     /// `crate = "::path"` or `crate = ::path`: where generated code finds flytekit.
     pub crate_path: Option<syn::Path>,
+    /// `outputs(total, count)`: names for the outputs, in order (default `o0`, `o1`, ...).
+    pub outputs: Option<Spanned<Vec<String>>>,
 }
 
 /// One `KEY = "value"` of `environment(...)`.
@@ -106,6 +108,7 @@ const TASK_OPTIONS: ArgList = ArgList {
         "docs",
         "task_type",
         "crate",
+        "outputs",
     ],
     aliases: &[
         ("image", "container_image"),
@@ -207,6 +210,7 @@ fn parse_one_option(ctxt: &Ctxt, arg: &Arg, options: &mut TaskOptions) {
             options.task_type = expect_value(ctxt, arg, "task_type = \"spark\"")
                 .and_then(|expr| single_word(ctxt, name, expr, TASK_TYPE_EXPECTED));
         }
+        "outputs" => options.outputs = parse_output_names(ctxt, arg),
         "crate" => {
             options.crate_path = expect_value(ctxt, arg, "crate = \"::my_crate::flytekit\"")
                 .and_then(|expr| parse_crate_path(ctxt, expr));
@@ -379,4 +383,28 @@ fn parse_environment(ctxt: &Ctxt, arg: &Arg) -> Vec<EnvironmentVariable> {
 pub(crate) fn expr_span(expr: &Expr) -> Span {
     use syn::spanned::Spanned as _;
     expr.span()
+}
+
+/// `outputs(total, count)`: output names, identifiers, each once.
+pub(crate) fn parse_output_names(ctxt: &Ctxt, arg: &Arg) -> Option<Spanned<Vec<String>>> {
+    const EXAMPLE: &str = "outputs(total, count)";
+    let tokens = expect_list(ctxt, arg, EXAMPLE)?;
+    let mut names: Vec<String> = Vec::new();
+    for meta in parse_meta_list(ctxt, tokens) {
+        let (Meta::Path(path), Some(ident)) = (&meta, meta.path().get_ident()) else {
+            ctxt.error_spanned_by(
+                &meta,
+                format!("expected an output name such as `total`, e.g. `{EXAMPLE}`"),
+            );
+            continue;
+        };
+        let _ = path;
+        let name = ident.unraw().to_string();
+        if names.contains(&name) {
+            ctxt.error_at(ident.span(), format!("duplicate output name `{name}`"));
+            continue;
+        }
+        names.push(name);
+    }
+    Some(Spanned::new(names, arg.name_span))
 }
