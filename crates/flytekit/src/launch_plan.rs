@@ -83,7 +83,7 @@ pub use flytekit_core::launch_plan::{
     Phase, Schedule, ScheduleKind,
 };
 
-/// Declares a launch plan of a `#[workflow]`: see the [module docs](crate::launch_plan) for an
+/// Declares a launch plan of a `#[workflow]`: see the [module docs](mod@crate::launch_plan) for an
 /// example and the options.
 ///
 /// ```text

@@ -6,7 +6,7 @@
 //!   Flyte and Python flytekit;
 //! - [`core`]: what entities are: the type engine ([`FlyteType`]), interfaces, specs;
 //! - [`runtime`]: how they run (local executor, container entrypoint, CLI);
-//! - [`launch_plan`]: launch plans ([`launch_plan!`]: schedules, notifications, fixed inputs);
+//! - [`launch_plan`](mod@launch_plan): launch plans ([`launch_plan!`]: schedules, notifications, fixed inputs);
 //! - [`prelude`]: what a module of tasks and workflows usually imports.
 //!
 //! ```

@@ -35,7 +35,7 @@ impl TypeError {
         }
     }
 
-    /// "expected `<rust type>` (<flyte kind>), found <what>": the error of a literal of the
+    /// "expected `<rust type>` (`<flyte kind>`), found `<what>`": the error of a literal of the
     /// wrong kind.
     pub fn mismatch(rust_type: &str, flyte_kind: &str, found: impl fmt::Display) -> Self {
         TypeError::new(format!(
