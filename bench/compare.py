@@ -56,7 +56,9 @@ CRATES = BENCH / "crates"
 PYMODS = BENCH / "py"
 WORK = BENCH / "work"
 REQUIREMENTS = ROOT / "tests" / "python" / "requirements.txt"
-DEFAULT_VENV = TARGET / "tmp" / "flytekit-pyenv"
+# The workspace's target dir (where `cargo test` builds) and the interop tests' venv inside it.
+WORKSPACE_TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or TARGET).resolve()
+DEFAULT_VENV = WORKSPACE_TARGET / "tmp" / "flytekit-pyenv"
 DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 IMAGE = "ghcr.io/x/y:1"
@@ -418,7 +420,7 @@ def rust_run_crate(sz):
     last = "x" if sz["chain"] == 1 else f"v{sz['chain'] - 2}"
     naps = "".join(f"    nap({k});\n" for k in range(sz["sleeps"]))
     return f"""//! {GENERATED}
-//! The local-execution and cold-start shapes; tests/python-side twin: bench_run/workflows.py.
+//! The cold-start, local-execution and literal shapes; the Python twin is bench_run/.
 use flytekit::prelude::*;
 
 /// Adds one: the task of the cold-start comparison.
@@ -803,7 +805,7 @@ def compare_cold_start(ctx):
     return row
 
 
-def fill_time_row(row, ours, theirs, ctx, unit_note=""):
+def fill_time_row(row, ours, theirs, ctx):
     row.ours = fmt_time_stats(ours.seconds)
     row.theirs = fmt_time_stats(theirs.seconds)
     ratio = statistics.median(theirs.seconds) / statistics.median(ours.seconds)
@@ -1013,9 +1015,12 @@ def report(ctx, rows, started, load_before, load_after, elapsed):
         f"Measured {started:%Y-%m-%d} with `{command}` in {elapsed / 60:.0f} min on {machine()}; "
         f"{versions(ctx)}.",
         f"Load average (1 min) {load_before:.2f} before, {load_after:.2f} after.",
-        f"Each case ran A/B alternating, {reps} times per side after one untimed warm-up run "
-        f"({ctx.sz['slow_reps']} times when a side's run takes over {SLOW_SECONDS:.0f} s; "
-        f"builds {ctx.sz['build_reps']} times); medians with min–max.",
+        f"Each case ran A/B alternating, {reps} times per side"
+        + (" after one untimed warm-up run of each" if ctx.sz["warmup"] else "")
+        + f" ({ctx.sz['slow_reps']} times when a side's first run took over {SLOW_SECONDS:.0f} s; "
+        f"literal conversion without warm-up; builds {ctx.sz['build_reps']} times); "
+        "median with min–max; ratio = flytekit median / flytekit-rs median "
+        "(build rows: with macros / plain).",
         "",
         markdown_table(rows),
     ]
@@ -1054,7 +1059,7 @@ def main():
     ctx.quick = args.quick
     ctx.sz = dict(SIZES["quick" if args.quick else "full"])
     if args.quick:
-        BUILD.update(target=TARGET, profile="dev")
+        BUILD.update(target=WORKSPACE_TARGET, profile="dev")
     if args.flytekit:
         BUILD["flytekit"] = args.flytekit.resolve()
     if args.reps:
@@ -1071,7 +1076,13 @@ def main():
     ctx.rsenv = dict(os.environ)
     ctx.rsenv["FLYTEKIT_CACHE_DIR"] = str(WORK / "rs-cache")
     ctx.crates = generate(ctx.sz)
-    build(ctx.crates, timeout=3600)
+    try:
+        build(ctx.crates, timeout=3600)
+    except RuntimeError as err:
+        log(f"building the generated crates failed (is the workspace mid-edit?):\n{err}")
+        for rid in ROW_IDS:
+            print(f"row {rid}: error: the generated crates do not build", flush=True)
+        return 1
     log(f"built in {time.perf_counter() - t0:.0f} s")
 
     wanted = [r for r in ROW_IDS if not args.only or any(r.startswith(p) for p in args.only.split(","))]

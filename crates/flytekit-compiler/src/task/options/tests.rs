@@ -645,7 +645,7 @@ fn unknown_options_suggest_and_list() {
             "unknown `#[task]` option `retires`: did you mean `retries`? expected one of `name`, \
              `retries`, `timeout`, `interruptible`, `deprecated`, `cache`, `container_image`, \
              `environment`, `requests`, `limits`, `resources`, `secret_requests`, \
-             `accelerator`, `shared_memory`, `pod_template_name`, `docs`, `task_type`, `crate`",
+             `accelerator`, `shared_memory`, `pod_template_name`, `docs`, `task_type`, `crate`, `outputs`",
             "retires"
         )
     );
@@ -655,7 +655,7 @@ fn unknown_options_suggest_and_list() {
          `name`, `retries`, `timeout`, `interruptible`, `deprecated`, `cache`, \
          `container_image`, `environment`, `requests`, `limits`, `resources`, \
          `secret_requests`, `accelerator`, `shared_memory`, `pod_template_name`, `docs`, \
-         `task_type`, `crate`"
+         `task_type`, `crate`, `outputs`"
     );
 }
 
