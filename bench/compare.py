@@ -8,10 +8,11 @@ Standard library only. What it does:
 
 1. sets up Python flytekit (pinned in tests/python/requirements.txt) in a venv if missing: the
    one the interop tests use (target/tmp/flytekit-pyenv, same lock file and marker), or `--venv`;
-2. generates, under target/bench/, Rust crates (each its own `[workspace]`, depending on the
-   workspace's `flytekit` by path, sharing the target dir target/bench/target) and Python modules
-   of the same shapes, and builds the crates with `cargo build --release` (quick mode: the dev
-   profile in the workspace's target dir, reusing what `cargo test --workspace` built);
+2. generates, under target/bench/{full,quick}/, Rust crates (each its own `[workspace]`,
+   depending on the workspace's `flytekit` by path, sharing the target dir target/bench/target)
+   and Python modules of the same shapes, and builds the crates with `cargo build --release`
+   (quick mode: the dev profile in the workspace's target dir, reusing what `cargo test
+   --workspace` built);
 3. runs each comparison A/B alternating (flytekit-rs, then flytekit, N times) and reports the
    median, min and max wall time (the harness's clock around each process) and peak memory
    (`/usr/bin/time -f %M`; `apt-get install time` if it is missing);
@@ -52,9 +53,10 @@ BENCH = TARGET / "bench"
 # mode uses the dev profile in the workspace's own target dir, so it reuses what
 # `cargo test --workspace` already built.
 BUILD = {"target": BENCH / "target", "profile": "release", "flytekit": ROOT / "crates" / "flytekit"}
-CRATES = BENCH / "crates"
-PYMODS = BENCH / "py"
-WORK = BENCH / "work"
+# The generated sources and scratch files of one mode (target/bench/full or target/bench/quick):
+# a `cargo test` running the quick mode must not rewrite what a full run is measuring. A lock
+# file per mode makes two runs of the same mode wait for each other. Set in main().
+CRATES = PYMODS = WORK = None
 REQUIREMENTS = ROOT / "tests" / "python" / "requirements.txt"
 # The workspace's target dir (where `cargo test` builds) and the interop tests' venv inside it.
 WORKSPACE_TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or TARGET).resolve()
@@ -1054,6 +1056,13 @@ def main():
                         help="the flytekit crate to benchmark (default: this checkout's crates/flytekit)")
     parser.add_argument("--no-write", action="store_true", help="do not touch docs/benchmarks.md")
     args = parser.parse_args()
+
+    global CRATES, PYMODS, WORK
+    mode = "quick" if args.quick else "full"
+    BENCH.mkdir(parents=True, exist_ok=True)
+    lock = open(BENCH / f"{mode}.lock", "w")  # held until the process ends
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    CRATES, PYMODS, WORK = (BENCH / mode / d for d in ("crates", "py", "work"))
 
     ctx = Context()
     ctx.quick = args.quick
