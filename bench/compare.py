@@ -1013,16 +1013,21 @@ def versions(ctx):
 def report(ctx, rows, started, load_before, load_after, elapsed):
     command = "python3 bench/compare.py" + (" --quick" if ctx.quick else "")
     reps = ctx.sz["reps"]
-    lines = [
-        f"Measured {started:%Y-%m-%d} with `{command}` in {elapsed / 60:.0f} min on {machine()}; "
-        f"{versions(ctx)}.",
-        f"Load average (1 min) {load_before:.2f} before, {load_after:.2f} after.",
-        f"Each case ran A/B alternating, {reps} times per side"
+    how = (
+        f"A/B alternating, {reps} run{'s' if reps != 1 else ''} per side"
         + (" after one untimed warm-up run of each" if ctx.sz["warmup"] else "")
-        + f" ({ctx.sz['slow_reps']} times when a side's first run took over {SLOW_SECONDS:.0f} s; "
-        f"literal conversion without warm-up; builds {ctx.sz['build_reps']} times); "
-        "median with min–max; ratio = flytekit median / flytekit-rs median "
-        "(build rows: with macros / plain).",
+        + f" ({ctx.sz['slow_reps']} when a side's first run took over {SLOW_SECONDS:.0f} s; "
+        f"literal conversion without warm-up; builds {ctx.sz['build_reps']} run"
+        f"{'s' if ctx.sz['build_reps'] != 1 else ''}); "
+        "median (min–max); ratio = flytekit median / flytekit-rs median, "
+        "build rows: with macros / plain functions"
+    )
+    lines = [
+        f"- Date: {started:%Y-%m-%d %H:%M}; command: `{command}` ({elapsed / 60:.0f} min)",
+        f"- Machine: {machine()}; load average (1 min) {load_before:.2f} before, "
+        f"{load_after:.2f} after",
+        f"- Versions: {versions(ctx)}",
+        f"- Method: {how}",
         "",
         markdown_table(rows),
     ]
