@@ -207,6 +207,26 @@ fn panic_now(x: i64) -> i64 {
     panic!("no good value: {x}")
 }
 
+/// Fails recoverably at its first attempt for odd `x`; says which element and attempt it was.
+#[task(retries = 2)]
+fn element_attempts(x: i64) -> Result<String, TaskError> {
+    let context = current_context();
+    if x % 2 == 1 && context.attempt == 0 {
+        return Err(TaskError::recoverable(format!("{x} needs another try")));
+    }
+    let index = context.array_index.map_or(-1, |i| i as i64);
+    Ok(format!("{x}:{index}:{}", context.attempt))
+}
+
+static ALWAYS_FAILS_RUNS: AtomicUsize = AtomicUsize::new(0);
+
+/// Fails for good (no retries).
+#[task]
+fn always_fails(x: i64) -> Result<i64, String> {
+    ALWAYS_FAILS_RUNS.fetch_add(1, Ordering::SeqCst);
+    Err(format!("{x} is never right"))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Template helpers
 
@@ -477,6 +497,8 @@ fn task_error(err: &ExecutionError) -> &TaskError {
 mod cases;
 #[path = "executor/failures.rs"]
 mod failures;
+#[path = "executor/maps.rs"]
+mod maps;
 
 /// Every test, by name.
 const CASES: &[(&str, fn())] = &[
@@ -499,6 +521,22 @@ const CASES: &[(&str, fn())] = &[
     (
         "map_parallelism_and_bound_inputs",
         cases::map_parallelism_and_bound_inputs,
+    ),
+    (
+        "map_elements_retry_and_know_their_index",
+        maps::map_elements_retry_and_know_their_index,
+    ),
+    (
+        "map_element_panics_fail_the_node",
+        maps::map_element_panics_fail_the_node,
+    ),
+    (
+        "map_stops_after_too_many_failures",
+        maps::map_stops_after_too_many_failures,
+    ),
+    (
+        "long_maps_leave_turns_to_other_sync_tasks",
+        maps::long_maps_leave_turns_to_other_sync_tasks,
     ),
     ("sub_workflow", cases::sub_workflow),
     ("gates_with_tasks", cases::gates_with_tasks),

@@ -58,7 +58,9 @@ pub fn install_panic_hook() {
     });
 }
 
-fn panicked(context: &Arc<TaskContext>, payload: &(dyn Any + Send)) -> TaskError {
+/// The task error of a panic caught in a task running with `context`, with the panic's
+/// location when the hook recorded it.
+pub(crate) fn panicked(context: &Arc<TaskContext>, payload: &(dyn Any + Send)) -> TaskError {
     let location = PANIC_LOCATIONS
         .lock()
         .unwrap_or_else(|e| e.into_inner())

@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use flytekit_core::registry;
+use flytekit_core::task::{TaskEntry, TaskFn};
 use flytekit_core::types::{describe_literal, none_literal};
 use flytekit_idl::core::{
     array_node, literal, node, task_node, ArrayNode, Literal, LiteralCollection, LiteralMap,
@@ -18,12 +19,16 @@ use flytekit_idl::core::{
 };
 use futures::stream::{FuturesUnordered, StreamExt};
 
+use super::batch;
 use super::bindings::{names, Env};
 use super::error::ExecutionError;
 use super::node::run_node;
 use super::workflow::Frame;
-use super::Inner;
+use super::{CacheMode, Inner};
 use crate::entrypoint::mapped_inputs;
+
+/// A sync task's function.
+pub(crate) type SyncTaskFn = fn(&LiteralMap) -> Result<LiteralMap, flytekit_core::TaskError>;
 
 /// The interface of the sub-node, when it is a task of this binary.
 fn sub_interface(sub: &flytekit_idl::core::Node) -> Option<TypedInterface> {
@@ -51,6 +56,174 @@ fn required_successes(array: &ArrayNode, len: usize) -> usize {
             ((ratio * len as f64 - 1e-9).ceil().max(0.0) as usize).min(len)
         }
         None => len,
+    }
+}
+
+/// The inputs of every element: the array node's inputs, with the mapped lists.
+pub(crate) struct ElementInputs {
+    inputs: LiteralMap,
+    mapped: Vec<String>,
+}
+
+impl ElementInputs {
+    /// The inputs of element `i`: its item of each mapped list, the bound inputs as they are.
+    pub(crate) fn get(&self, i: usize) -> LiteralMap {
+        let literals = self
+            .inputs
+            .literals
+            .iter()
+            .map(|(name, literal)| {
+                let value = match (&literal.value, self.mapped.contains(name)) {
+                    (Some(literal::Value::Collection(c)), true) => {
+                        c.literals.get(i).cloned().unwrap_or_else(none_literal)
+                    }
+                    _ => literal.clone(),
+                };
+                (name.clone(), value)
+            })
+            .collect();
+        LiteralMap { literals }
+    }
+}
+
+/// Failed elements, against how many may fail.
+#[derive(Debug)]
+pub(crate) struct Tally {
+    allowed_failures: usize,
+    failures: usize,
+    /// The failure of the lowest element index.
+    first_failure: Option<(usize, ExecutionError)>,
+}
+
+impl Tally {
+    fn new(allowed_failures: usize) -> Self {
+        Tally {
+            allowed_failures,
+            failures: 0,
+            first_failure: None,
+        }
+    }
+
+    /// How many elements may fail.
+    pub(crate) fn allowed_failures(&self) -> usize {
+        self.allowed_failures
+    }
+
+    /// Counts the failure of element `i`.
+    pub(crate) fn fail(&mut self, i: usize, error: &ExecutionError) {
+        self.failures += 1;
+        if self.first_failure.as_ref().is_none_or(|(j, _)| i < *j) {
+            self.first_failure = Some((i, error.clone()));
+        }
+    }
+
+    /// Counts a failure that fails the node whatever the success criteria allow.
+    pub(crate) fn fail_all(&mut self, i: usize, error: &ExecutionError) {
+        self.fail(i, error);
+        self.failures = self.failures.max(self.allowed_failures + 1);
+    }
+
+    /// Whether no more elements should start: too many have failed already.
+    pub(crate) fn is_exceeded(&self) -> bool {
+        self.failures > self.allowed_failures
+    }
+
+    fn exceeded(&self) -> Option<(usize, &ExecutionError)> {
+        self.first_failure
+            .as_ref()
+            .filter(|_| self.is_exceeded())
+            .map(|(i, error)| (*i, error))
+    }
+}
+
+/// What running the elements gave: each started element's result, by index.
+pub(crate) struct Elements {
+    pub(crate) results: Vec<Option<Result<LiteralMap, ExecutionError>>>,
+    /// How many elements started (the rest were not, after too many failures).
+    pub(crate) started: usize,
+    pub(crate) tally: Tally,
+}
+
+/// The sub-node's sync task and its function, when the elements can run in batches: an
+/// in-process run of a sync task without a timeout and without a cache lookup (see `batch`).
+fn batchable(
+    cx: &Inner,
+    sub: &flytekit_idl::core::Node,
+) -> Option<(&'static TaskEntry, SyncTaskFn)> {
+    let Some(node::Target::TaskNode(t)) = &sub.target else {
+        return None;
+    };
+    let Some(task_node::Reference::ReferenceId(id)) = &t.reference else {
+        return None;
+    };
+    let entry = registry::task(&id.name)?;
+    let TaskFn::Sync(run) = entry.run else {
+        return None;
+    };
+    let cached = entry.config.cache.is_some() && cx.options.cache != CacheMode::Bypass;
+    let timed = super::task::timeout(entry, sub.metadata.as_ref()).is_some();
+    (!cx.options.isolated && !cached && !timed).then_some((entry, run))
+}
+
+fn is_sync_task(sub: &flytekit_idl::core::Node) -> bool {
+    match &sub.target {
+        Some(node::Target::TaskNode(t)) => match &t.reference {
+            Some(task_node::Reference::ReferenceId(id)) => {
+                registry::task(&id.name).is_some_and(|e| matches!(e.run, TaskFn::Sync(_)))
+            }
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+/// Runs each element as a node of its own, at most `window` at once.
+#[allow(clippy::too_many_arguments)]
+async fn run_each(
+    cx: &Inner,
+    frame: &Frame<'_>,
+    sub: &flytekit_idl::core::Node,
+    path: &str,
+    env: &Env,
+    elements: &ElementInputs,
+    len: usize,
+    window: usize,
+    mut tally: Tally,
+) -> Elements {
+    let mut results: Vec<Option<Result<LiteralMap, ExecutionError>>> = vec![None; len];
+    let mut running = FuturesUnordered::new();
+    let mut next = 0;
+    loop {
+        while next < len && running.len() < window && !tally.is_exceeded() {
+            let i = next;
+            next += 1;
+            let element = run_node(
+                cx,
+                frame,
+                sub,
+                format!("{path}-{i}"),
+                elements.get(i),
+                env,
+                Some(i),
+            );
+            running.push(async move { (i, element.await) });
+        }
+        let Some((i, result)) = running.next().await else {
+            break;
+        };
+        if let Err(error) = &result {
+            tally.fail(i, error);
+            if tally.is_exceeded() {
+                // Too many failures already: stop the others (they are reported as aborted).
+                break;
+            }
+        }
+        results[i] = Some(result);
+    }
+    Elements {
+        results,
+        started: next,
+        tally,
     }
 }
 
@@ -128,61 +301,38 @@ pub(crate) async fn run_array(
         _ => len.max(1),
     };
 
-    let element_inputs = |i: usize| LiteralMap {
-        literals: inputs
-            .literals
-            .iter()
-            .map(|(name, literal)| {
-                let value = match (&literal.value, mapped.contains(name)) {
-                    (Some(literal::Value::Collection(c)), true) => {
-                        c.literals.get(i).cloned().unwrap_or_else(none_literal)
-                    }
-                    _ => literal.clone(),
-                };
-                (name.clone(), value)
-            })
-            .collect(),
+    let elements = ElementInputs { inputs, mapped };
+    let tally = Tally::new(allowed_failures);
+    let outcome = match batchable(cx, sub) {
+        Some((entry, run)) => {
+            let batch = batch::Batch {
+                path,
+                entity: super::node::entity_name(sub),
+                entry,
+                run,
+                metadata: sub.metadata.as_ref(),
+                parallelism,
+            };
+            batch::run_elements(cx, batch, elements, len, tally).await
+        }
+        None => {
+            // Elements waiting for a CPU permit are only memory: keep a few per permit.
+            let window = if is_sync_task(sub) {
+                parallelism.min(4 * cx.options.max_parallel_sync.max(1))
+            } else {
+                parallelism
+            };
+            run_each(cx, frame, sub, path, env, &elements, len, window, tally).await
+        }
     };
+    let Elements {
+        mut results,
+        started,
+        tally,
+    } = outcome;
 
-    let mut results: Vec<Option<Result<LiteralMap, ExecutionError>>> = vec![None; len];
-    let mut running = FuturesUnordered::new();
-    let mut next = 0;
-    let mut failures = 0;
-    let mut first_failure: Option<(usize, ExecutionError)> = None;
-    loop {
-        while next < len && running.len() < parallelism && failures <= allowed_failures {
-            let i = next;
-            next += 1;
-            let element = run_node(
-                cx,
-                frame,
-                sub,
-                format!("{path}-{i}"),
-                element_inputs(i),
-                env,
-                Some(i),
-            );
-            running.push(async move { (i, element.await) });
-        }
-        let Some((i, result)) = running.next().await else {
-            break;
-        };
-        if let Err(error) = &result {
-            failures += 1;
-            if first_failure.as_ref().is_none_or(|(j, _)| i < *j) {
-                first_failure = Some((i, error.clone()));
-            }
-            if failures > allowed_failures {
-                // Too many failures already: stop the others (they are reported as aborted).
-                break;
-            }
-        }
-        results[i] = Some(result);
-    }
-    drop(running);
-
-    if let Some((i, error)) = first_failure.filter(|_| failures > allowed_failures) {
-        let not_run = len - next;
+    if let Some((i, error)) = tally.exceeded() {
+        let not_run = len - started;
         let unrun = if not_run > 0 {
             format!(" ({not_run} not started)")
         } else {
@@ -192,8 +342,9 @@ pub(crate) async fn run_array(
             path,
             entity,
             format!(
-                "{failures} of {len} elements failed{unrun} but at least {required} must \
-                 succeed; the first failure, element {i}: {error}"
+                "{} of {len} elements failed{unrun} but at least {required} must \
+                 succeed; the first failure, element {i}: {error}",
+                tally.failures
             ),
         ));
     }
@@ -209,14 +360,11 @@ pub(crate) async fn run_array(
     };
     let mut outputs = BTreeMap::new();
     for name in output_names {
+        // Each element's value moves into the list (the last name may take it).
         let literals = results
-            .iter()
+            .iter_mut()
             .map(|result| match result {
-                Some(Ok(element)) => element
-                    .literals
-                    .get(&name)
-                    .cloned()
-                    .unwrap_or_else(none_literal),
+                Some(Ok(element)) => element.literals.remove(&name).unwrap_or_else(none_literal),
                 _ => none_literal(),
             })
             .collect();

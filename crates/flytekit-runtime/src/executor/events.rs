@@ -61,6 +61,21 @@ pub struct NodeEvent {
     pub timestamp: SystemTime,
 }
 
+/// Sends `observer` one event, stamped now.
+pub(crate) fn send_event(
+    observer: &dyn ExecutionObserver,
+    node_id: &str,
+    entity: &str,
+    phase: NodePhase,
+) {
+    observer.event(&NodeEvent {
+        node_id: node_id.to_string(),
+        entity: entity.to_string(),
+        phase,
+        timestamp: SystemTime::now(),
+    });
+}
+
 /// Receives the executor's progress events. Called from the executor's tasks: keep it quick.
 pub trait ExecutionObserver: Send + Sync {
     /// One event.

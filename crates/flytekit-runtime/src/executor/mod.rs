@@ -15,7 +15,8 @@
 //! - `task`: a task node's attempts: retries, timeouts, the local cache, the CPU bound.
 //! - `cache`: the local cache on disk. `hash`: SHA-256 for its keys.
 //! - `isolated`: one attempt in a subprocess through the binary's own `execute` entrypoint.
-//! - `array`: array nodes (map tasks). `gate`: sleep, signal and approve gates.
+//! - `array`: array nodes (map tasks); `batch`: their elements in time slices when the
+//!   sub-node is a sync task. `gate`: sleep, signal and approve gates.
 //! - `events` and `error`: what the executor reports.
 //!
 //! Sync tasks run on tokio's blocking pool, at most [`ExecutorOptions::max_parallel_sync`] at a
@@ -24,6 +25,7 @@
 //! isolated task processes killed; a sync task's thread cannot be stopped and runs to its end).
 
 mod array;
+mod batch;
 mod bindings;
 mod cache;
 mod condition;
@@ -42,7 +44,6 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
 
 use flytekit_core::task::TaskEntry;
 use flytekit_idl::core::{Identifier, Literal, LiteralMap, WorkflowTemplate};
@@ -202,12 +203,7 @@ impl Inner {
     /// Reports an event to the observer, if there is one.
     pub(crate) fn emit(&self, node_id: &str, entity: &str, phase: NodePhase) {
         if let Some(observer) = &self.options.observer {
-            observer.event(&NodeEvent {
-                node_id: node_id.to_string(),
-                entity: entity.to_string(),
-                phase,
-                timestamp: SystemTime::now(),
-            });
+            events::send_event(observer.as_ref(), node_id, entity, phase);
         }
     }
 

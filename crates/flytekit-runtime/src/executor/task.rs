@@ -23,7 +23,7 @@ use crate::attempt::run_attempt;
 use crate::local::local_context;
 
 /// The retry budget: the node's when set and non-zero, else the task's.
-fn retries(entry: &TaskEntry, metadata: Option<&NodeMetadata>) -> u32 {
+pub(crate) fn retries(entry: &TaskEntry, metadata: Option<&NodeMetadata>) -> u32 {
     metadata
         .and_then(|m| m.retries.as_ref())
         .map(|r| r.retries)
@@ -44,7 +44,7 @@ pub(crate) fn node_timeout(metadata: Option<&NodeMetadata>) -> Option<Duration> 
 }
 
 /// The timeout of one attempt: the node's when set and positive, else the task's.
-fn timeout(entry: &TaskEntry, metadata: Option<&NodeMetadata>) -> Option<Duration> {
+pub(crate) fn timeout(entry: &TaskEntry, metadata: Option<&NodeMetadata>) -> Option<Duration> {
     node_timeout(metadata).or(entry.config.timeout)
 }
 
@@ -104,9 +104,49 @@ async fn attempts(
     inputs: LiteralMap,
     array_index: Option<usize>,
 ) -> Result<LiteralMap, ExecutionError> {
+    attempts_from(cx, path, entity, entry, metadata, inputs, array_index, 0).await
+}
+
+/// After a first attempt that ran elsewhere (a batch of map elements) failed with `error`:
+/// retries it if the error and the retry budget allow, else fails the node with it.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn retry_after(
+    cx: &Inner,
+    path: &str,
+    entity: &str,
+    entry: &'static TaskEntry,
+    metadata: Option<&NodeMetadata>,
+    inputs: LiteralMap,
+    array_index: Option<usize>,
+    error: TaskError,
+) -> Result<LiteralMap, ExecutionError> {
+    if !will_retry(entry, metadata, &error) {
+        return Err(ExecutionError::task(path, entity, error));
+    }
+    tracing::info!(node = path, task = entity, attempt = 0, "retrying: {error}");
+    cx.emit(path, entity, NodePhase::Retrying { attempt: 1, error });
+    attempts_from(cx, path, entity, entry, metadata, inputs, array_index, 1).await
+}
+
+/// Whether a failed first attempt is tried again.
+fn will_retry(entry: &TaskEntry, metadata: Option<&NodeMetadata>, error: &TaskError) -> bool {
+    error.is_recoverable() && retries(entry, metadata) > 0
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn attempts_from(
+    cx: &Inner,
+    path: &str,
+    entity: &str,
+    entry: &'static TaskEntry,
+    metadata: Option<&NodeMetadata>,
+    inputs: LiteralMap,
+    array_index: Option<usize>,
+    first_attempt: u32,
+) -> Result<LiteralMap, ExecutionError> {
     let retries = retries(entry, metadata);
     let timeout = timeout(entry, metadata);
-    let mut attempt = 0;
+    let mut attempt = first_attempt;
     loop {
         let result = one_attempt(cx, path, entry, &inputs, attempt, timeout, array_index).await;
         match result {

@@ -1,0 +1,165 @@
+//! Map tasks over sync tasks, whose elements the executor runs in time slices on the blocking
+//! pool (not one blocking job each): the same retries, task context, failure accounting and
+//! events as a node per element, and other sync tasks still get their turn.
+
+use super::*;
+
+fn ints(range: std::ops::Range<i64>) -> BindingData {
+    list(range.map(value).collect())
+}
+
+/// A recoverable failure of an element is retried as that element alone, with the next
+/// attempt number; every element sees its own index.
+pub(crate) fn map_elements_retry_and_know_their_index() {
+    let events = Arc::new(Events::default());
+    let wf = workflow(
+        "retrying_map",
+        vec![map_node(
+            "n0",
+            "element_attempts",
+            vec![bind("x", ints(0..6))],
+            ArrayNode::default(),
+        )],
+        vec![output("o0", "n0")],
+    );
+    let out = run_with(options(&events), &wf, &[], LiteralMap::default()).unwrap();
+    assert_eq!(
+        get::<Vec<String>>(&out, "o0"),
+        ["0:0:0", "1:1:1", "2:2:0", "3:3:1", "4:4:0", "5:5:1"]
+    );
+    let phases = events.phases("n0-3");
+    assert!(
+        matches!(
+            phases.as_slice(),
+            [
+                NodePhase::Started,
+                NodePhase::Retrying { attempt: 1, .. },
+                NodePhase::Succeeded { .. }
+            ]
+        ),
+        "{phases:?}"
+    );
+    let phases = events.phases("n0-2");
+    assert!(
+        matches!(
+            phases.as_slice(),
+            [NodePhase::Started, NodePhase::Succeeded { .. }]
+        ),
+        "{phases:?}"
+    );
+}
+
+/// A panicking element is a `USER:Panic` failure of that element, with where it panicked.
+pub(crate) fn map_element_panics_fail_the_node() {
+    let events = Arc::new(Events::default());
+    let wf = workflow(
+        "panicking_map",
+        vec![map_node(
+            "n0",
+            "panic_now",
+            vec![bind("x", ints(7..9))],
+            ArrayNode::default(),
+        )],
+        vec![output("o0", "n0")],
+    );
+    let err = run_with(options(&events), &wf, &[], LiteralMap::default()).unwrap_err();
+    assert_eq!(err.node_id, "n0");
+    let message = err.to_string();
+    assert!(message.contains("element 0"), "{message}");
+    assert!(message.contains("no good value: 7"), "{message}");
+    let failed = events
+        .phases("n0-0")
+        .into_iter()
+        .find_map(|phase| match phase {
+            NodePhase::Failed { error, .. } => Some(error),
+            _ => None,
+        })
+        .expect("element 0 failed");
+    let error = task_error(&failed);
+    assert_eq!(error.code(), "USER:Panic");
+    assert!(
+        error.message().contains("tests/executor.rs"),
+        "the panic's location: {}",
+        error.message()
+    );
+}
+
+/// Once more elements failed than the success criteria allow, no more start.
+pub(crate) fn map_stops_after_too_many_failures() {
+    let events = Arc::new(Events::default());
+    let wf = workflow(
+        "failing_map",
+        vec![map_node(
+            "n0",
+            "always_fails",
+            vec![bind("x", ints(0..500))],
+            ArrayNode {
+                success_criteria: Some(array_node::SuccessCriteria::MinSuccesses(498)),
+                ..Default::default()
+            },
+        )],
+        vec![output("o0", "n0")],
+    );
+    let one_at_a_time = ExecutorOptions {
+        max_parallel_sync: 1,
+        ..options(&events)
+    };
+    let err = run_with(one_at_a_time, &wf, &[], LiteralMap::default()).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("3 of 500 elements failed (497 not started)"),
+        "{message}"
+    );
+    assert!(
+        message.contains("element 0: ") && message.contains("0 is never right"),
+        "{message}"
+    );
+    assert_eq!(ALWAYS_FAILS_RUNS.load(Ordering::SeqCst), 3);
+    assert!(events.phases("n0-3").is_empty(), "element 3 never started");
+}
+
+/// With one CPU permit, a map of 100 elements of 2 ms and an independent task: the task runs
+/// while the map is still running (the map gives its permit back between time slices), and
+/// never two at once.
+pub(crate) fn long_maps_leave_turns_to_other_sync_tasks() {
+    let events = Arc::new(Events::default());
+    let labels = list((0..100).map(|i| value(format!("turns-map-{i}"))).collect());
+    let wf = workflow(
+        "long_map",
+        vec![
+            map_node(
+                "n0",
+                "span",
+                vec![bind("label", labels), bind("ms", value(2_u64))],
+                ArrayNode {
+                    bound_inputs: vec!["ms".into()],
+                    ..Default::default()
+                },
+            ),
+            task(
+                "n1",
+                "span",
+                vec![
+                    bind("label", value("turns-other".to_string())),
+                    bind("ms", value(1_u64)),
+                ],
+            ),
+        ],
+        vec![output("o0", "n0")],
+    );
+    let one_at_a_time = ExecutorOptions {
+        max_parallel_sync: 1,
+        ..options(&events)
+    };
+    let out = run_with(one_at_a_time, &wf, &[], LiteralMap::default()).unwrap();
+    assert_eq!(get::<Vec<i64>>(&out, "o0"), [2; 100]);
+    let all = spans("turns-");
+    assert_eq!(all.len(), 101);
+    assert_eq!(max_overlap(&all), 1, "one permit: {all:?}");
+    let other = all.iter().position(|(label, ..)| label == "turns-other");
+    assert!(
+        other.is_some_and(|i| i < all.len() - 1),
+        "the other task ran after the whole map: {:?}",
+        all.iter().map(|(label, ..)| label).collect::<Vec<_>>()
+    );
+}
