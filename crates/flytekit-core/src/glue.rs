@@ -14,6 +14,44 @@ use flytekit_idl::core::{
     node, NodeMetadata, ResourceType, RetryStrategy, TaskNode, TaskNodeOverrides, WorkflowNode,
 };
 
+/// One variable of a generated interface: a name, the function that gives its Flyte type
+/// (`<T as FlyteType>::literal_type`) and its description. Generated code lists them in static
+/// slices, so an interface costs one call per entity rather than a vector built inline.
+#[derive(Debug, Clone, Copy)]
+pub struct VariableSpec {
+    /// The variable's name.
+    pub name: &'static str,
+    /// Its Flyte type.
+    pub literal_type: fn() -> LiteralType,
+    /// Its description (empty: the name is used, as flytekit does).
+    pub description: &'static str,
+}
+
+/// The typed interface of generated entities: [`interface`] of the listed variables.
+pub fn interface_of(inputs: &[VariableSpec], outputs: &[VariableSpec]) -> TypedInterface {
+    let entries = |vars: &[VariableSpec]| {
+        vars.iter()
+            .map(|v| (v.name, (v.literal_type)(), v.description))
+            .collect::<Vec<_>>()
+    };
+    interface(entries(inputs), entries(outputs))
+}
+
+/// `names` as owned strings (an entity's output names).
+pub fn string_list(names: &[&str]) -> Vec<String> {
+    names.iter().map(|name| name.to_string()).collect()
+}
+
+/// `names` as a vector (an entity's input names).
+pub fn str_list(names: &[&'static str]) -> Vec<&'static str> {
+    names.to_vec()
+}
+
+/// `name` as an owned string (an entity's node name).
+pub fn owned(name: &str) -> String {
+    name.to_string()
+}
+
 /// A typed interface from `(name, type, description)` triples of inputs and outputs.
 pub fn interface(
     inputs: Vec<(&str, LiteralType, &str)>,
@@ -99,6 +137,29 @@ pub fn output<T>(
     })?;
     outputs.literals.insert(name.to_string(), literal);
     Ok(())
+}
+
+/// Builds workflow `entry` by running `body` (the lowered workflow body) on a new builder.
+/// The builder lives here rather than in the generated code, so that its drop glue is compiled
+/// once, not in every workflow.
+pub fn build_with(
+    entry: &WorkflowEntry,
+    body: &mut dyn FnMut(&mut WorkflowBuilder),
+) -> Result<CompiledWorkflow, Vec<String>> {
+    let mut builder = WorkflowBuilder::new(entry.name());
+    body(&mut builder);
+    builder.finish()
+}
+
+/// The outputs of a task with one output: `value` as output `name` (see [`output`]).
+pub fn single_output<T>(
+    name: &str,
+    value: &T,
+    write: fn(&T) -> Result<Literal, TypeError>,
+) -> Result<LiteralMap, TaskError> {
+    let mut outputs = LiteralMap::default();
+    output(&mut outputs, name, value, write)?;
+    Ok(outputs)
 }
 
 /// Adds the literal of a default value, converted with `write` (see [`output`]), to `defaults`,

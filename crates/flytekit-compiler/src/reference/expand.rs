@@ -68,12 +68,12 @@ pub fn expand_reference(
 
     let input_entries = signature.inputs.iter().map(|input| {
         let (name, ty) = (input.name(), &input.ty);
-        quote_spanned!(ty.span()=> (#name, <#ty as #p::FlyteType>::literal_type(), ""))
+        quote_spanned!(ty.span()=> #p::glue::VariableSpec { name: #name, literal_type: <#ty as #p::FlyteType>::literal_type, description: "" })
     });
     let output_types = signature.output.values.types();
     let output_names: Vec<String> = (0..output_types.len()).map(|i| format!("o{i}")).collect();
     let output_entries = output_types.iter().zip(&output_names).map(|(ty, name)| {
-        quote_spanned!(ty.span()=> (#name, <#ty as #p::FlyteType>::literal_type(), ""))
+        quote_spanned!(ty.span()=> #p::glue::VariableSpec { name: #name, literal_type: <#ty as #p::FlyteType>::literal_type, description: "" })
     });
     let defaults = signature.inputs.iter().filter_map(|input| {
         let expr = input.default.as_ref()?;
@@ -141,7 +141,7 @@ pub fn expand_reference(
     let sig_span = item.sig.span();
     let body = quote_spanned! {sig_span=>
         fn interface() -> #p::TypedInterface {
-            #p::glue::interface(::std::vec![#(#input_entries),*], ::std::vec![#(#output_entries),*])
+            #p::glue::interface_of(&[#(#input_entries),*], &[#(#output_entries),*])
         }
 
         fn defaults() -> ::core::result::Result<#p::BTreeMap<::std::string::String, #p::Literal>, #p::TypeError> {
@@ -171,16 +171,16 @@ pub fn expand_reference(
                 ::std::string::ToString::to_string(REFERENCE.name)
             }
             fn node_name() -> ::std::string::String {
-                ::std::string::ToString::to_string(#fn_name)
+                #p::glue::owned(#fn_name)
             }
             fn interface() -> #p::TypedInterface {
                 interface()
             }
             fn input_names() -> ::std::vec::Vec<&'static str> {
-                ::std::vec![#(#input_names),*]
+                #p::glue::str_list(&[#(#input_names),*])
             }
             fn output_names() -> ::std::vec::Vec<::std::string::String> {
-                ::std::vec![#(::std::string::ToString::to_string(#output_names)),*]
+                #p::glue::string_list(&[#(#output_names),*])
             }
             fn defaults() -> ::core::result::Result<#p::BTreeMap<::std::string::String, #p::Literal>, #p::TypeError> {
                 defaults()

@@ -107,7 +107,7 @@ pub(crate) fn registration(
     let input_entries = signature.inputs.iter().map(|input| {
         let (name, ty) = (input.name(), &input.ty);
         let description = input.description.clone().unwrap_or_default();
-        quote_spanned!(ty.span()=> (#name, <#ty as #p::FlyteType>::literal_type(), #description))
+        quote_spanned!(ty.span()=> #p::glue::VariableSpec { name: #name, literal_type: <#ty as #p::FlyteType>::literal_type, description: #description })
     });
     let output_types = signature.output.values.types();
     let output_names: Vec<String> = match &options.outputs {
@@ -125,7 +125,7 @@ pub(crate) fn registration(
         } else {
             String::new()
         };
-        quote_spanned!(ty.span()=> (#name, <#ty as #p::FlyteType>::literal_type(), #description))
+        quote_spanned!(ty.span()=> #p::glue::VariableSpec { name: #name, literal_type: <#ty as #p::FlyteType>::literal_type, description: #description })
     });
 
     // Defaults: the user's expression, typed as the input, at the expression's span.
@@ -179,13 +179,17 @@ pub(crate) fn registration(
         }
         None => call,
     };
+    // Writing outputs, the body's tail: one call for the usual single output.
     let writes = match &signature.output.values {
-        OutputValues::Unit => quote!(let () = #value;),
+        OutputValues::Unit => quote! {
+            let () = #value;
+            ::core::result::Result::Ok(<#p::LiteralMap as ::core::default::Default>::default())
+        },
         OutputValues::Single(ty) => {
             let write = quote_spanned!(ty.span()=> <#ty as #p::FlyteType>::to_literal);
             quote! {
                 let value = #value;
-                #p::glue::output(&mut outputs, #single_name, &value, #write)?;
+                #p::glue::single_output(#single_name, &value, #write)
             }
         }
         OutputValues::Tuple(types) => {
@@ -197,15 +201,15 @@ pub(crate) fn registration(
                 .map(|ty| quote_spanned!(ty.span()=> <#ty as #p::FlyteType>::to_literal));
             quote! {
                 let (#(#vars,)*) = #value;
+                let mut outputs = <#p::LiteralMap as ::core::default::Default>::default();
                 #(#p::glue::output(&mut outputs, #output_names, &#vars, #writes)?;)*
+                ::core::result::Result::Ok(outputs)
             }
         }
     };
     let body = quote! {
         #(#reads)*
-        let mut outputs = <#p::LiteralMap as ::core::default::Default>::default();
         #writes
-        ::core::result::Result::Ok(outputs)
     };
     let run = if let Some(raw) = raw {
         raw.run.clone()
@@ -262,7 +266,7 @@ pub(crate) fn registration(
             long_description: #long,
             interface: {
                 fn interface() -> #p::TypedInterface {
-                    #p::glue::interface(::std::vec![#(#input_entries),*], ::std::vec![#(#output_entries),*])
+                    #p::glue::interface_of(&[#(#input_entries),*], &[#(#output_entries),*])
                 }
                 interface
             },
@@ -293,16 +297,16 @@ pub(crate) fn registration(
                 ENTRY.name()
             }
             fn node_name() -> ::std::string::String {
-                ::std::string::ToString::to_string(#fn_name)
+                #p::glue::owned(#fn_name)
             }
             fn interface() -> #p::TypedInterface {
                 (ENTRY.interface)()
             }
             fn input_names() -> ::std::vec::Vec<&'static str> {
-                ::std::vec![#(#input_name_list),*]
+                #p::glue::str_list(&[#(#input_name_list),*])
             }
             fn output_names() -> ::std::vec::Vec<::std::string::String> {
-                ::std::vec![#(::std::string::ToString::to_string(#output_names)),*]
+                #p::glue::string_list(&[#(#output_names),*])
             }
             fn defaults() -> ::core::result::Result<#p::BTreeMap<::std::string::String, #p::Literal>, #p::TypeError> {
                 (ENTRY.defaults)()

@@ -212,13 +212,12 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
 
             #[allow(unused_variables, clippy::let_unit_value, clippy::unit_arg)]
             fn build() -> ::core::result::Result<#p::CompiledWorkflow, ::std::vec::Vec<::std::string::String>> {
-                let mut __builder = #p::WorkflowBuilder::new(ENTRY.name());
-                let __b = &mut __builder;
-                #(#input_decls)*
-                #settings
-                #(#lowered)*
-                #outputs
-                __builder.finish()
+                #p::glue::build_with(&ENTRY, &mut |__b: &mut #p::WorkflowBuilder| {
+                    #(#input_decls)*
+                    #settings
+                    #(#lowered)*
+                    #outputs
+                })
             }
 
             fn defaults() -> ::core::result::Result<#p::BTreeMap<::std::string::String, #p::Literal>, #p::TypeError> {
@@ -234,16 +233,16 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
                     ENTRY.name()
                 }
                 fn node_name() -> ::std::string::String {
-                    ::std::string::ToString::to_string(#fn_name)
+                    #p::glue::owned(#fn_name)
                 }
                 fn interface() -> #p::TypedInterface {
                     #p::glue::workflow_interface(&ENTRY)
                 }
                 fn input_names() -> ::std::vec::Vec<&'static str> {
-                    ::std::vec![#(#input_names),*]
+                    #p::glue::str_list(&[#(#input_names),*])
                 }
                 fn output_names() -> ::std::vec::Vec<::std::string::String> {
-                    ::std::vec![#(::std::string::ToString::to_string(#output_names)),*]
+                    #p::glue::string_list(&[#(#output_names),*])
                 }
                 fn defaults() -> ::core::result::Result<#p::BTreeMap<::std::string::String, #p::Literal>, #p::TypeError> {
                     (ENTRY.defaults)()

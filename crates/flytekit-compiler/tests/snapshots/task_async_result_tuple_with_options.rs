@@ -42,15 +42,25 @@ const _: () = {
         long_description: "Splits a number.",
         interface: {
             fn interface() -> ::flytekit::__private::TypedInterface {
-                ::flytekit::__private::glue::interface(
-                    ::std::vec![
-                        ("x", < i64 as ::flytekit::__private::FlyteType >
-                        ::literal_type(), "")
+                ::flytekit::__private::glue::interface_of(
+                    &[
+                        ::flytekit::__private::glue::VariableSpec {
+                            name: "x",
+                            literal_type: <i64 as ::flytekit::__private::FlyteType>::literal_type,
+                            description: "",
+                        },
                     ],
-                    ::std::vec![
-                        ("o0", < i64 as ::flytekit::__private::FlyteType >
-                        ::literal_type(), ""), ("o1", < String as
-                        ::flytekit::__private::FlyteType > ::literal_type(), "")
+                    &[
+                        ::flytekit::__private::glue::VariableSpec {
+                            name: "o0",
+                            literal_type: <i64 as ::flytekit::__private::FlyteType>::literal_type,
+                            description: "",
+                        },
+                        ::flytekit::__private::glue::VariableSpec {
+                            name: "o1",
+                            literal_type: <String as ::flytekit::__private::FlyteType>::literal_type,
+                            description: "",
+                        },
                     ],
                 )
             }
@@ -80,7 +90,6 @@ const _: () = {
                         "x",
                         <i64 as ::flytekit::__private::FlyteType>::from_literal,
                     )?;
-                    let mut outputs = <::flytekit::__private::LiteralMap as ::core::default::Default>::default();
                     let (__output0, __output1) = match split(__input0).await {
                         ::core::result::Result::Ok(value) => value,
                         ::core::result::Result::Err(error) => {
@@ -92,6 +101,7 @@ const _: () = {
                             );
                         }
                     };
+                    let mut outputs = <::flytekit::__private::LiteralMap as ::core::default::Default>::default();
                     ::flytekit::__private::glue::output(
                         &mut outputs,
                         "o0",
@@ -127,19 +137,16 @@ const _: () = {
             ENTRY.name()
         }
         fn node_name() -> ::std::string::String {
-            ::std::string::ToString::to_string("split")
+            ::flytekit::__private::glue::owned("split")
         }
         fn interface() -> ::flytekit::__private::TypedInterface {
             (ENTRY.interface)()
         }
         fn input_names() -> ::std::vec::Vec<&'static str> {
-            ::std::vec!["x"]
+            ::flytekit::__private::glue::str_list(&["x"])
         }
         fn output_names() -> ::std::vec::Vec<::std::string::String> {
-            ::std::vec![
-                ::std::string::ToString::to_string("o0"),
-                ::std::string::ToString::to_string("o1")
-            ]
+            ::flytekit::__private::glue::string_list(&["o0", "o1"])
         }
         fn defaults() -> ::core::result::Result<
             ::flytekit::__private::BTreeMap<

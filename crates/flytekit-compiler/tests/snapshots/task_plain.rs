@@ -32,15 +32,25 @@ const _: () = {
         long_description: "",
         interface: {
             fn interface() -> ::flytekit::__private::TypedInterface {
-                ::flytekit::__private::glue::interface(
-                    ::std::vec![
-                        ("a", < i64 as ::flytekit::__private::FlyteType >
-                        ::literal_type(), ""), ("b", < i64 as
-                        ::flytekit::__private::FlyteType > ::literal_type(), "")
+                ::flytekit::__private::glue::interface_of(
+                    &[
+                        ::flytekit::__private::glue::VariableSpec {
+                            name: "a",
+                            literal_type: <i64 as ::flytekit::__private::FlyteType>::literal_type,
+                            description: "",
+                        },
+                        ::flytekit::__private::glue::VariableSpec {
+                            name: "b",
+                            literal_type: <i64 as ::flytekit::__private::FlyteType>::literal_type,
+                            description: "",
+                        },
                     ],
-                    ::std::vec![
-                        ("o0", < i64 as ::flytekit::__private::FlyteType >
-                        ::literal_type(), "")
+                    &[
+                        ::flytekit::__private::glue::VariableSpec {
+                            name: "o0",
+                            literal_type: <i64 as ::flytekit::__private::FlyteType>::literal_type,
+                            description: "",
+                        },
                     ],
                 )
             }
@@ -91,15 +101,12 @@ const _: () = {
                         value
                     },
                 )?;
-                let mut outputs = <::flytekit::__private::LiteralMap as ::core::default::Default>::default();
                 let value = add(__input0, __input1);
-                ::flytekit::__private::glue::output(
-                    &mut outputs,
+                ::flytekit::__private::glue::single_output(
                     "o0",
                     &value,
                     <i64 as ::flytekit::__private::FlyteType>::to_literal,
-                )?;
-                ::core::result::Result::Ok(outputs)
+                )
             }
             ::flytekit::__private::TaskFn::Sync(run)
         },
@@ -118,16 +125,16 @@ const _: () = {
             ENTRY.name()
         }
         fn node_name() -> ::std::string::String {
-            ::std::string::ToString::to_string("add")
+            ::flytekit::__private::glue::owned("add")
         }
         fn interface() -> ::flytekit::__private::TypedInterface {
             (ENTRY.interface)()
         }
         fn input_names() -> ::std::vec::Vec<&'static str> {
-            ::std::vec!["a", "b"]
+            ::flytekit::__private::glue::str_list(&["a", "b"])
         }
         fn output_names() -> ::std::vec::Vec<::std::string::String> {
-            ::std::vec![::std::string::ToString::to_string("o0")]
+            ::flytekit::__private::glue::string_list(&["o0"])
         }
         fn defaults() -> ::core::result::Result<
             ::flytekit::__private::BTreeMap<

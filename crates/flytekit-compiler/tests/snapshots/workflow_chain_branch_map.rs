@@ -31,59 +31,61 @@ const _: () = {
         ::flytekit::__private::CompiledWorkflow,
         ::std::vec::Vec<::std::string::String>,
     > {
-        let mut __builder = ::flytekit::__private::WorkflowBuilder::new(ENTRY.name());
-        let __b = &mut __builder;
-        let x: ::flytekit::__private::Promise<i64> = __b.input::<i64>("x", "");
-        let xs: ::flytekit::__private::Promise<Vec<i64>> = __b
-            .input::<Vec<i64>>("xs", "");
-        let a = {
-            let __arg0 = x;
-            __b.call::<add>()
-                .bind::<0usize, _>(__arg0)
-                .defaults_from::<1usize>()
-                .retries(3)
-                .finish()
-        };
-        let (lo, hi) = {
-            let __arg0 = a;
-            __b.call::<split>()
-                .bind::<0usize, _>(__arg0)
-                .defaults_from::<1usize>()
-                .finish()
-        };
-        let out = ::flytekit::__private::Branch::new(&mut *__b, "out")
-            .case(
-                |__b: &mut ::flytekit::__private::WorkflowBuilder| {
-                    let __left = hi;
-                    let __right = 10;
-                    ::flytekit::__private::compare(
-                        &mut *__b,
-                        ::flytekit::__private::Compare::Gt,
-                        __left,
-                        __right,
-                    )
-                },
-                |__b: &mut ::flytekit::__private::WorkflowBuilder| {
-                    let __arg0 = lo;
-                    __b.call::<double>()
+        ::flytekit::__private::glue::build_with(
+            &ENTRY,
+            &mut |__b: &mut ::flytekit::__private::WorkflowBuilder| {
+                let x: ::flytekit::__private::Promise<i64> = __b.input::<i64>("x", "");
+                let xs: ::flytekit::__private::Promise<Vec<i64>> = __b
+                    .input::<Vec<i64>>("xs", "");
+                let a = {
+                    let __arg0 = x;
+                    __b.call::<add>()
+                        .bind::<0usize, _>(__arg0)
+                        .defaults_from::<1usize>()
+                        .retries(3)
+                        .finish()
+                };
+                let (lo, hi) = {
+                    let __arg0 = a;
+                    __b.call::<split>()
                         .bind::<0usize, _>(__arg0)
                         .defaults_from::<1usize>()
                         .finish()
-                },
-            )
-            .fail("too small")
-            .finish();
-        let squares = {
-            let __arg0 = xs;
-            ::flytekit::__private::MapCall::<square>::new(&mut *__b)
-                .map::<0usize, _>(__arg0)
-                .defaults_from::<1usize>()
-                .finish()
-        };
-        let __outputs = (out, squares);
-        __b.output::<i64>("o0", __outputs.0);
-        __b.output::<Vec<i64>>("o1", __outputs.1);
-        __builder.finish()
+                };
+                let out = ::flytekit::__private::Branch::new(&mut *__b, "out")
+                    .case(
+                        |__b: &mut ::flytekit::__private::WorkflowBuilder| {
+                            let __left = hi;
+                            let __right = 10;
+                            ::flytekit::__private::compare(
+                                &mut *__b,
+                                ::flytekit::__private::Compare::Gt,
+                                __left,
+                                __right,
+                            )
+                        },
+                        |__b: &mut ::flytekit::__private::WorkflowBuilder| {
+                            let __arg0 = lo;
+                            __b.call::<double>()
+                                .bind::<0usize, _>(__arg0)
+                                .defaults_from::<1usize>()
+                                .finish()
+                        },
+                    )
+                    .fail("too small")
+                    .finish();
+                let squares = {
+                    let __arg0 = xs;
+                    ::flytekit::__private::MapCall::<square>::new(&mut *__b)
+                        .map::<0usize, _>(__arg0)
+                        .defaults_from::<1usize>()
+                        .finish()
+                };
+                let __outputs = (out, squares);
+                __b.output::<i64>("o0", __outputs.0);
+                __b.output::<Vec<i64>>("o1", __outputs.1);
+            },
+        )
     }
     fn defaults() -> ::core::result::Result<
         ::flytekit::__private::BTreeMap<
@@ -105,19 +107,16 @@ const _: () = {
             ENTRY.name()
         }
         fn node_name() -> ::std::string::String {
-            ::std::string::ToString::to_string("pipeline")
+            ::flytekit::__private::glue::owned("pipeline")
         }
         fn interface() -> ::flytekit::__private::TypedInterface {
             ::flytekit::__private::glue::workflow_interface(&ENTRY)
         }
         fn input_names() -> ::std::vec::Vec<&'static str> {
-            ::std::vec!["x", "xs"]
+            ::flytekit::__private::glue::str_list(&["x", "xs"])
         }
         fn output_names() -> ::std::vec::Vec<::std::string::String> {
-            ::std::vec![
-                ::std::string::ToString::to_string("o0"),
-                ::std::string::ToString::to_string("o1")
-            ]
+            ::flytekit::__private::glue::string_list(&["o0", "o1"])
         }
         fn defaults() -> ::core::result::Result<
             ::flytekit::__private::BTreeMap<

@@ -368,6 +368,7 @@ impl<'b, P: NodePromises> Branch<'b, P> {
             }))),
         };
         let handle = builder.add_node(node);
-        P::from_node(builder, handle, &outputs.unwrap_or_default())
+        builder.name_outputs(handle, outputs.unwrap_or_default());
+        P::from_node(builder, handle)
     }
 }

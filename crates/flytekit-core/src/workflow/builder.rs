@@ -20,18 +20,16 @@
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::marker::PhantomData;
-use std::time::Duration;
 
 use flytekit_idl::core::{
-    binding_data, node, workflow_metadata, Binding, BindingData, Identifier, LiteralType, Node,
-    NodeMetadata, OutputReference, PromiseAttribute, ResourceType, Resources, RetryStrategy,
-    TaskNodeOverrides, TypedInterface, Variable, VariableMap, WorkflowMetadata,
-    WorkflowMetadataDefaults, WorkflowTemplate,
+    binding_data, workflow_metadata, Binding, BindingData, Identifier, LiteralType, Node,
+    NodeMetadata, OutputReference, PromiseAttribute, ResourceType, TypedInterface, Variable,
+    VariableMap, WorkflowMetadata, WorkflowMetadataDefaults, WorkflowTemplate,
 };
 
-use super::entity::{DefaultsFrom, Entity, EntityInput, NodePromises};
-use super::promise::{Bound, IntoBinding, Promise, Upstream, UpstreamRef, PLACEHOLDER_NODE};
+use super::call::{Call, Callee, PendingCall};
+use super::entity::Entity;
+use super::promise::{Bound, IntoBinding, Promise, UpstreamRef, PLACEHOLDER_NODE};
 use super::CompiledWorkflow;
 use crate::types::FlyteType;
 
@@ -77,6 +75,10 @@ pub struct WorkflowBuilder {
     failure_node: Option<Node>,
     failure_policy: FailurePolicy,
     interruptible: Option<bool>,
+    /// The call being assembled (see `call`).
+    pub(crate) pending: Option<PendingCall>,
+    /// The output names of each node, by handle (the callee's, or a branch's).
+    output_names: Vec<Vec<String>>,
 }
 
 impl WorkflowBuilder {
@@ -94,6 +96,8 @@ impl WorkflowBuilder {
             failure_node: None,
             failure_policy: FailurePolicy::default(),
             interruptible: None,
+            pending: None,
+            output_names: Vec::new(),
         }
     }
 
@@ -159,11 +163,15 @@ impl WorkflowBuilder {
     /// Runs task `E` when the workflow fails (the failure node `fn0`): it receives the workflow
     /// inputs it declares plus `error`.
     pub fn on_failure<E: Entity>(&mut self) {
-        let target = match E::target(self) {
+        self.set_failure_node(Callee::of::<E>());
+    }
+
+    fn set_failure_node(&mut self, callee: &Callee) {
+        let target = match (callee.target)(self) {
             Ok(target) => target,
             Err(err) => return self.error(err),
         };
-        let interface = E::interface();
+        let interface = (callee.interface)();
         let mut inputs = Vec::new();
         for (name, variable) in interface.inputs.iter().flat_map(|v| v.variables.iter()) {
             if self.inputs.iter().any(|(n, _, _)| n == name) {
@@ -188,15 +196,15 @@ impl WorkflowBuilder {
                 self.error(format!(
                     "the failure task `{}` takes input `{name}`, which is not an input of the workflow; a failure task takes \
                      inputs of the workflow plus `err: Option<FlyteError>`",
-                    E::entity_name()
+                    (callee.entity_name)()
                 ));
             }
         }
         self.failure_node = Some(Node {
             id: "fn0".to_string(),
             metadata: Some(NodeMetadata {
-                name: E::node_name(),
-                ..E::node_metadata()
+                name: (callee.node_name)(),
+                ..(callee.node_metadata)()
             }),
             inputs,
             target: Some(target),
@@ -220,19 +228,47 @@ impl WorkflowBuilder {
 
     /// The promise of output `var` of node `node`.
     pub fn node_output<T>(&mut self, node: u32, var: &str) -> Promise<T> {
+        Promise::new(self.node_output_index(node, var))
+    }
+
+    /// The promise of the output at `position` (in declaration order) of node `node`: the
+    /// callee's output name when known, else `o<position>`.
+    pub fn nth_output<T>(&mut self, node: u32, position: usize) -> Promise<T> {
+        Promise::new(self.nth_output_index(node, position))
+    }
+
+    fn nth_output_index(&mut self, node: u32, position: usize) -> u32 {
+        let name = self
+            .output_names
+            .get(node as usize)
+            .and_then(|names| names.get(position))
+            .cloned()
+            .unwrap_or_else(|| format!("o{position}"));
+        self.node_output_index(node, &name)
+    }
+
+    fn node_output_index(&mut self, node: u32, var: &str) -> u32 {
         let node_id = self
             .node_ids
             .get(node as usize)
             .map(|(id, _)| id.clone())
             .unwrap_or_default();
-        self.push_promise(
+        let promise: Promise<()> = self.push_promise(
             OutputReference {
                 node_id,
                 var: var.to_string(),
                 attr_path: Vec::new(),
             },
             Some(node),
-        )
+        );
+        promise.index
+    }
+
+    /// Names the outputs of node `node`, in declaration order.
+    pub(crate) fn name_outputs(&mut self, node: u32, names: Vec<String>) {
+        if let Some(slot) = self.output_names.get_mut(node as usize) {
+            *slot = names;
+        }
     }
 
     /// A promise of field `field` of the struct promised by `promise` (an attribute path).
@@ -346,6 +382,7 @@ impl WorkflowBuilder {
         node.id = id.clone();
         scope.nodes.push(node);
         self.node_ids.push((id, depth));
+        self.output_names.push(Vec::new());
         (self.node_ids.len() - 1) as u32
     }
 
@@ -461,216 +498,4 @@ fn promise_binding(node_id: String, var: &str) -> BindingData {
         })),
         union: None,
     }
-}
-
-/// One call being assembled: inputs, overrides, ordering. Finish it with [`Call::finish`].
-#[must_use = "a call only becomes a node when `finish()` is called"]
-pub struct Call<'b, E: Entity> {
-    pub(crate) builder: &'b mut WorkflowBuilder,
-    pub(crate) inputs: BTreeMap<String, BindingData>,
-    pub(crate) upstream: BTreeSet<String>,
-    pub(crate) metadata: NodeMetadata,
-    pub(crate) overrides: TaskNodeOverrides,
-    _entity: PhantomData<E>,
-}
-
-impl<'b, E: Entity> Call<'b, E> {
-    fn new(builder: &'b mut WorkflowBuilder) -> Self {
-        Call {
-            builder,
-            inputs: BTreeMap::new(),
-            upstream: BTreeSet::new(),
-            metadata: NodeMetadata {
-                name: E::node_name(),
-                ..E::node_metadata()
-            },
-            overrides: TaskNodeOverrides::default(),
-            _entity: PhantomData,
-        }
-    }
-
-    /// Binds input number `N` to a promise or a value of its type.
-    pub fn bind<const N: usize, V>(mut self, value: V) -> Self
-    where
-        E: EntityInput<N>,
-        V: IntoBinding<<E as EntityInput<N>>::Type>,
-    {
-        let name = <E as EntityInput<N>>::NAME;
-        match self.builder.resolve(value.into_bound()) {
-            Ok((binding, upstream)) => {
-                self.inputs.insert(name.to_string(), binding);
-                self.upstream.extend(upstream);
-            }
-            Err(err) => self
-                .builder
-                .error(format!("input `{name}` of `{}`: {err}", E::entity_name())),
-        }
-        self
-    }
-
-    /// Binds every input from number `K` on to its declared default, as flytekit binds
-    /// defaults at call sites.
-    pub fn defaults_from<const K: usize>(mut self) -> Self
-    where
-        E: DefaultsFrom<K>,
-    {
-        let names: Vec<&str> = E::input_names().into_iter().skip(K).collect();
-        self.inputs.extend(bind_defaults::<E>(self.builder, &names));
-        self
-    }
-
-    /// Names the node (`NodeMetadata.name`).
-    pub fn name(mut self, name: &str) -> Self {
-        self.metadata.name = name.to_string();
-        self
-    }
-
-    /// Overrides how often the node is retried.
-    pub fn retries(mut self, retries: u32) -> Self {
-        self.metadata.retries = Some(RetryStrategy { retries });
-        self
-    }
-
-    /// Overrides the node's timeout.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.metadata.timeout = Some(prost_types::Duration {
-            seconds: timeout.as_secs() as i64,
-            nanos: timeout.subsec_nanos() as i32,
-        });
-        self
-    }
-
-    /// Overrides whether the node may run on interruptible machines.
-    pub fn interruptible(mut self, interruptible: bool) -> Self {
-        self.metadata.interruptible_value = Some(
-            flytekit_idl::core::node_metadata::InterruptibleValue::Interruptible(interruptible),
-        );
-        self
-    }
-
-    /// Overrides the container image of a task node.
-    pub fn container_image(mut self, image: &str) -> Self {
-        self.overrides.container_image = image.to_string();
-        self
-    }
-
-    /// Overrides resource requests (`("cpu", "1")`, `("mem", "1Gi")`, ...).
-    pub fn requests(mut self, entries: &[(&str, &str)]) -> Self {
-        let resources = self
-            .overrides
-            .resources
-            .get_or_insert_with(Resources::default);
-        resources.requests.extend(resource_entries(entries));
-        self
-    }
-
-    /// Overrides resource limits.
-    pub fn limits(mut self, entries: &[(&str, &str)]) -> Self {
-        let resources = self
-            .overrides
-            .resources
-            .get_or_insert_with(Resources::default);
-        resources.limits.extend(resource_entries(entries));
-        self
-    }
-
-    /// Runs this node only after `node` (flytekit's `a >> b`), without passing data.
-    pub fn after(mut self, node: impl Upstream) -> Self {
-        match self.builder.upstream_id(node.upstream()) {
-            Some(id) => {
-                self.upstream.insert(id);
-            }
-            None => self
-                .builder
-                .error("`.after(...)` needs a node's output or a node, not a workflow input"),
-        }
-        self
-    }
-
-    /// Adds the node and returns the promises of its outputs.
-    pub fn finish(self) -> E::Promises {
-        let Call {
-            builder,
-            inputs,
-            upstream,
-            metadata,
-            overrides,
-            ..
-        } = self;
-        let target = match E::target(builder) {
-            Ok(node::Target::TaskNode(mut task)) => {
-                task.overrides = Some(overrides);
-                Some(node::Target::TaskNode(task))
-            }
-            Ok(target) => Some(target),
-            Err(err) => {
-                builder.error(err);
-                None
-            }
-        };
-        let node = Node {
-            id: String::new(),
-            metadata: Some(metadata),
-            inputs: inputs
-                .into_iter()
-                .map(|(var, binding)| Binding {
-                    var,
-                    binding: Some(binding),
-                })
-                .collect(),
-            upstream_node_ids: upstream.into_iter().collect(),
-            output_aliases: Vec::new(),
-            target,
-        };
-        let handle = builder.add_node(node);
-        E::Promises::from_node(builder, handle, &E::output_names())
-    }
-}
-
-/// The default literals of `names`, as bindings; a missing default is a builder error.
-pub(crate) fn bind_defaults<E: Entity>(
-    builder: &mut WorkflowBuilder,
-    names: &[&str],
-) -> Vec<(String, BindingData)> {
-    let defaults = match E::defaults() {
-        Ok(defaults) => defaults,
-        Err(err) => {
-            builder.error(format!("a default of `{}`: {err}", E::entity_name()));
-            return Vec::new();
-        }
-    };
-    let mut bound = Vec::new();
-    for name in names {
-        match defaults.get(*name) {
-            Some(literal) => bound.push((
-                name.to_string(),
-                super::promise::literal_to_binding(literal),
-            )),
-            None => builder.error(format!(
-                "input `{name}` of `{}` has no default",
-                E::entity_name()
-            )),
-        }
-    }
-    bound
-}
-
-fn resource_entries(entries: &[(&str, &str)]) -> Vec<flytekit_idl::core::resources::ResourceEntry> {
-    use flytekit_idl::core::resources::{ResourceEntry, ResourceName};
-    entries
-        .iter()
-        .map(|(name, value)| {
-            let name = match *name {
-                "cpu" => ResourceName::Cpu,
-                "mem" | "memory" => ResourceName::Memory,
-                "gpu" => ResourceName::Gpu,
-                "ephemeral_storage" => ResourceName::EphemeralStorage,
-                _ => ResourceName::Unknown,
-            };
-            ResourceEntry {
-                name: name as i32,
-                value: value.to_string(),
-            }
-        })
-        .collect()
 }

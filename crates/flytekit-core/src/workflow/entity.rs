@@ -75,8 +75,9 @@ pub trait NodePromises: Sized {
     /// How many outputs this shape holds.
     const COUNT: usize;
 
-    /// Creates the promises of `node`'s outputs named `names`.
-    fn from_node(builder: &mut WorkflowBuilder, node: u32, names: &[String]) -> Self;
+    /// Creates the promises of `node`'s outputs, by position (names as the builder recorded
+    /// them for the node, else `o0`, `o1`, ...).
+    fn from_node(builder: &mut WorkflowBuilder, node: u32) -> Self;
 
     /// The promise-table indices held, in order.
     fn indices(&self) -> Vec<u32>;
@@ -88,7 +89,7 @@ pub trait NodePromises: Sized {
 impl NodePromises for NodeRef {
     const COUNT: usize = 0;
 
-    fn from_node(_: &mut WorkflowBuilder, node: u32, _: &[String]) -> Self {
+    fn from_node(_: &mut WorkflowBuilder, node: u32) -> Self {
         NodeRef { node }
     }
 
@@ -104,8 +105,8 @@ impl NodePromises for NodeRef {
 impl<T> NodePromises for Promise<T> {
     const COUNT: usize = 1;
 
-    fn from_node(builder: &mut WorkflowBuilder, node: u32, names: &[String]) -> Self {
-        builder.node_output(node, names.first().map(String::as_str).unwrap_or("o0"))
+    fn from_node(builder: &mut WorkflowBuilder, node: u32) -> Self {
+        builder.nth_output(node, 0)
     }
 
     fn indices(&self) -> Vec<u32> {
@@ -122,8 +123,8 @@ macro_rules! tuple_promises {
         impl<$($name),*> NodePromises for ($(Promise<$name>,)*) {
             const COUNT: usize = $count;
 
-            fn from_node(builder: &mut WorkflowBuilder, node: u32, names: &[String]) -> Self {
-                ($(builder.node_output::<$name>(node, names.get($i).map(String::as_str).unwrap_or(concat!("o", $i))),)*)
+            fn from_node(builder: &mut WorkflowBuilder, node: u32) -> Self {
+                ($(builder.nth_output::<$name>(node, $i),)*)
             }
 
             fn indices(&self) -> Vec<u32> {

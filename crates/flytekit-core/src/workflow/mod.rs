@@ -3,6 +3,7 @@
 
 mod branch;
 mod builder;
+mod call;
 mod entity;
 mod gate;
 pub mod graph;
@@ -11,7 +12,8 @@ mod promise;
 mod validate;
 
 pub use branch::{and, compare, is_true, never, or, Branch, Compare, Condition, Operand};
-pub use builder::{identifier, Call, FailurePolicy, WorkflowBuilder};
+pub use builder::{identifier, FailurePolicy, WorkflowBuilder};
+pub use call::Call;
 pub use entity::{DefaultsFrom, Entity, EntityInput, MapPromises, NodePromises};
 pub mod gates {
     //! Gate nodes: `sleep`, `approve`, `wait_for_input`.
