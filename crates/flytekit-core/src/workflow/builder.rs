@@ -113,24 +113,37 @@ impl WorkflowBuilder {
 
     /// Declares a workflow input and returns its promise.
     pub fn input<T: FlyteType>(&mut self, name: &str, description: &str) -> Promise<T> {
+        // The typed methods only forward: they are monomorphized in every workflow.
+        Promise::new(self.add_input(name, T::literal_type(), description))
+    }
+
+    fn add_input(&mut self, name: &str, literal_type: LiteralType, description: &str) -> u32 {
         self.inputs
-            .push((name.to_string(), T::literal_type(), description.to_string()));
-        self.push_promise(
+            .push((name.to_string(), literal_type, description.to_string()));
+        let promise: Promise<()> = self.push_promise(
             OutputReference {
                 node_id: String::new(),
                 var: name.to_string(),
                 attr_path: Vec::new(),
             },
             None,
-        )
+        );
+        promise.index
     }
 
     /// Declares workflow output `name`, bound to a promise or a literal value.
     pub fn output<T: FlyteType>(&mut self, name: &str, value: impl IntoBinding<T>) {
-        match self.resolve(value.into_bound()) {
-            Ok((binding, _)) => self
-                .outputs
-                .push((name.to_string(), T::literal_type(), binding)),
+        self.add_output(name, T::literal_type(), value.into_bound());
+    }
+
+    fn add_output(
+        &mut self,
+        name: &str,
+        literal_type: LiteralType,
+        bound: Result<Bound, crate::types::TypeError>,
+    ) {
+        match self.resolve(bound) {
+            Ok((binding, _)) => self.outputs.push((name.to_string(), literal_type, binding)),
             Err(err) => self.error(format!("output `{name}`: {err}")),
         }
     }
@@ -273,8 +286,12 @@ impl WorkflowBuilder {
 
     /// A promise of field `field` of the struct promised by `promise` (an attribute path).
     pub fn field<T, F>(&mut self, promise: Promise<T>, field: &str) -> Promise<F> {
-        let Some(entry) = self.promises.get(promise.index as usize).cloned() else {
-            return Promise::new(promise.index);
+        Promise::new(self.field_index(promise.index, field))
+    }
+
+    fn field_index(&mut self, index: u32, field: &str) -> u32 {
+        let Some(entry) = self.promises.get(index as usize).cloned() else {
+            return index;
         };
         let mut reference = entry.reference;
         reference.attr_path.push(PromiseAttribute {
@@ -282,7 +299,8 @@ impl WorkflowBuilder {
                 field.to_string(),
             )),
         });
-        self.push_promise(reference, entry.node)
+        let promise: Promise<()> = self.push_promise(reference, entry.node);
+        promise.index
     }
 
     /// The binding of a bound value, and the id of the node it comes from (if any). Records, in
