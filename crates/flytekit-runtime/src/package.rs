@@ -120,7 +120,8 @@ pub fn package_files(args: &PackageArgs) -> Result<PackageFiles, Vec<String>> {
     Ok(PackageFiles {
         files: names
             .into_iter()
-            .zip(specs.iter().map(Spec::encode))
+            // Each spec is dropped once encoded, so its memory serves the next encodings.
+            .zip(specs.into_iter().map(|spec| spec.encode()))
             .collect(),
         version,
     })
@@ -155,7 +156,7 @@ pub fn archive(files: &[(String, Vec<u8>)]) -> io::Result<Vec<u8>> {
     let gzip = flate2::GzBuilder::new()
         .mtime(0)
         .operating_system(255)
-        .write(Vec::new(), flate2::Compression::default());
+        .write(Vec::new(), flate2::Compression::fast());
     let mut tar = tar::Builder::new(gzip);
     let mut sorted: Vec<&(String, Vec<u8>)> = files.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
