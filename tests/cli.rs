@@ -31,6 +31,60 @@ fn run_a_workflow_with_inputs_and_defaults() {
 }
 
 #[test]
+fn list_shows_reference_entities_with_where_they_are_registered() {
+    let output = cli(&["list"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let line = |prefix: &str| {
+        text.lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no line starting with `{prefix}`:\n{text}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(
+        line("reference task"),
+        "reference task core.add in flytesnacks/development version v1; runs flytekit_test_tasks.add locally"
+    );
+    assert_eq!(
+        line("reference workflow"),
+        "reference workflow core.pipeline in flytesnacks/production version v4"
+    );
+    // What follows the name lines up with the tasks' descriptions.
+    let column = |prefix: &str, after: &str| {
+        let l = text.lines().find(|l| l.starts_with(prefix)).unwrap();
+        l.find(after).unwrap()
+    };
+    assert_eq!(
+        column("reference task", "in flytesnacks"),
+        column("task  flytekit_test_tasks.add ", "Adds two numbers.")
+    );
+
+    let output = cli(&["list", "--json"]);
+    let entries: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let task = entries
+        .iter()
+        .find(|e| e["kind"] == "reference_task")
+        .expect("a reference_task entry");
+    assert_eq!(task["name"], "core.add");
+    assert_eq!(task["project"], "flytesnacks");
+    assert_eq!(task["version"], "v1");
+    assert_eq!(task["local"], "flytekit_test_tasks.add");
+    let workflow = entries
+        .iter()
+        .find(|e| e["kind"] == "reference_workflow")
+        .expect("a reference_workflow entry");
+    assert_eq!(workflow["local"], serde_json::Value::Null);
+    assert!(workflow["location"]
+        .as_str()
+        .is_some_and(|l| l.contains("test_tasks.rs")));
+}
+
+#[test]
 fn help_lists_a_workflows_inputs() {
     let output = cli(&["run", "add_then_scale", "--help"]);
     let text = stdout(&output);

@@ -11,6 +11,25 @@ pub struct Point {
     label: String,
 }
 
+/// A task registered elsewhere (Python, say), run here by `add` (for `list`).
+#[reference_task(
+    project = "flytesnacks",
+    domain = "development",
+    name = "core.add",
+    version = "v1",
+    local = add
+)]
+fn remote_add(a: i64, b: i64) -> i64;
+
+/// A workflow registered elsewhere, without a local stand-in.
+#[reference_workflow(
+    project = "flytesnacks",
+    domain = "production",
+    name = "core.pipeline",
+    version = "v4"
+)]
+fn remote_pipeline(x: i64) -> i64;
+
 /// Adds two numbers.
 #[task]
 fn add(a: i64, #[default(3)] b: i64) -> i64 {

@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use clap::{Parser, Subcommand};
+use flytekit_core::reference::StandIn;
 use flytekit_core::registry;
 use flytekit_core::types::json::literal_map_to_json;
 
@@ -24,7 +25,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// List the tasks, workflows and launch plans in this binary.
+    /// List the tasks, workflows, launch plans and reference entities in this binary.
     List {
         /// One JSON object per line instead of a table.
         #[arg(long)]
@@ -360,6 +361,41 @@ fn list(json: bool) -> i32 {
                 .to_string()
         } else {
             format!("launch plan  {:<43} launches {workflow}", plan.name())
+        };
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    for reference in registry::references() {
+        let kind = reference.kind.noun();
+        let stand_in = reference.local.as_ref().map(|local| match local {
+            StandIn::Task(entry) => entry().name(),
+            StandIn::Workflow(entry) => entry().name(),
+        });
+        let line = if json {
+            serde_json::json!({
+                "kind": format!("reference_{}", kind.replace(' ', "_")),
+                "name": reference.name,
+                "project": reference.project,
+                "domain": reference.domain,
+                "version": reference.version,
+                "local": stand_in,
+                "location": reference.location(),
+            })
+            .to_string()
+        } else {
+            let local = match &stand_in {
+                Some(name) => format!("; runs {name} locally"),
+                None => String::new(),
+            };
+            let registered = format!(
+                "{}/{} version {}",
+                reference.project, reference.domain, reference.version
+            );
+            let head = format!("reference {kind}");
+            format!(
+                "{head}  {:<width$} in {registered}{local}",
+                reference.name,
+                width = 54usize.saturating_sub(head.len())
+            )
         };
         let _ = writeln!(out, "{}", line.trim_end());
     }

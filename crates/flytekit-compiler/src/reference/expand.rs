@@ -144,6 +144,9 @@ pub fn expand_reference(
             #p::glue::interface_of(&[#(#input_entries),*], &[#(#output_entries),*])
         }
 
+        // Only calls in workflows read the defaults: a reference nothing calls yet must not
+        // warn.
+        #[allow(dead_code)]
         fn defaults() -> ::core::result::Result<#p::BTreeMap<::std::string::String, #p::Literal>, #p::TypeError> {
             #[allow(unused_mut)]
             let mut defaults = #p::BTreeMap::new();
