@@ -218,6 +218,18 @@ fn element_attempts(x: i64) -> Result<String, TaskError> {
     Ok(format!("{x}:{index}:{}", context.attempt))
 }
 
+/// Fails its first attempt (recoverably); the second records its span like `span`.
+#[task(retries = 1)]
+fn second_try_span(label: String) -> Result<i64, TaskError> {
+    if current_context().attempt == 0 {
+        return Err(TaskError::recoverable("first attempts fail"));
+    }
+    let start = Instant::now();
+    std::thread::sleep(Duration::from_millis(20));
+    SPANS.lock().unwrap().push((label, start, Instant::now()));
+    Ok(1)
+}
+
 static ALWAYS_FAILS_RUNS: AtomicUsize = AtomicUsize::new(0);
 
 /// Fails for good (no retries).
@@ -525,6 +537,10 @@ const CASES: &[(&str, fn())] = &[
     (
         "map_elements_retry_and_know_their_index",
         maps::map_elements_retry_and_know_their_index,
+    ),
+    (
+        "map_retries_keep_the_concurrency",
+        maps::map_retries_keep_the_concurrency,
     ),
     (
         "map_element_panics_fail_the_node",

@@ -49,6 +49,35 @@ pub(crate) fn map_elements_retry_and_know_their_index() {
     );
 }
 
+/// Retried elements count against the map's concurrency like first attempts do: with
+/// `concurrency(1)` and four CPU permits, no two retries overlap.
+pub(crate) fn map_retries_keep_the_concurrency() {
+    let events = Arc::new(Events::default());
+    let labels = list((0..6).map(|i| value(format!("retry-{i}"))).collect());
+    let wf = workflow(
+        "retrying_one_at_a_time",
+        vec![map_node(
+            "n0",
+            "second_try_span",
+            vec![bind("label", labels)],
+            ArrayNode {
+                parallelism_option: Some(array_node::ParallelismOption::Parallelism(1)),
+                ..Default::default()
+            },
+        )],
+        vec![output("o0", "n0")],
+    );
+    let four = ExecutorOptions {
+        max_parallel_sync: 4,
+        ..options(&events)
+    };
+    let out = run_with(four, &wf, &[], LiteralMap::default()).unwrap();
+    assert_eq!(get::<Vec<i64>>(&out, "o0"), [1; 6]);
+    let spans = spans("retry-");
+    assert_eq!(spans.len(), 6);
+    assert_eq!(max_overlap(&spans), 1, "{spans:?}");
+}
+
 /// A panicking element is a `USER:Panic` failure of that element, with where it panicked.
 pub(crate) fn map_element_panics_fail_the_node() {
     let events = Arc::new(Events::default());

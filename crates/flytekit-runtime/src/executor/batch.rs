@@ -13,6 +13,7 @@
 //! give up on an element at its deadline), no cache lookup. Events are the same: `Started`,
 //! then `Succeeded` / `Retrying` / `Failed` per element, with the element's node path.
 
+use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -204,9 +205,18 @@ pub(crate) async fn run_elements(
 
     let mut results: Vec<Option<Result<LiteralMap, ExecutionError>>> = vec![None; len];
     let mut running: FuturesUnordered<BoxFuture<'_, Done>> = FuturesUnordered::new();
+    // Elements waiting for their retries: they count against the width like slices do, so
+    // `parallelism` holds for them too.
+    let mut to_retry: VecDeque<(usize, TaskError)> = VecDeque::new();
     loop {
-        while running.len() < width && shared.has_unclaimed() && !tally.is_exceeded() {
-            running.push(slice(cx, shared.clone()).boxed());
+        while running.len() < width {
+            if let Some((i, error)) = to_retry.pop_front() {
+                running.push(retry(cx, &batch, &shared, i, error).boxed());
+            } else if shared.has_unclaimed() && !tally.is_exceeded() {
+                running.push(slice(cx, shared.clone()).boxed());
+            } else {
+                break;
+            }
         }
         let Some(done) = running.next().await else {
             break;
@@ -216,9 +226,7 @@ pub(crate) async fn run_elements(
                 for (i, result) in finished {
                     match result {
                         Ok(outputs) => results[i] = Some(Ok(outputs)),
-                        Err(error) if shared.retried(&error) => {
-                            running.push(retry(cx, &batch, &shared, i, error).boxed());
-                        }
+                        Err(error) if shared.retried(&error) => to_retry.push_back((i, error)),
                         Err(error) => {
                             let path = format!("{}-{i}", batch.path);
                             let error = ExecutionError::task(&path, batch.entity.clone(), error);
