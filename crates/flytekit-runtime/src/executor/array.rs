@@ -30,17 +30,20 @@ use crate::entrypoint::mapped_inputs;
 /// A sync task's function.
 pub(crate) type SyncTaskFn = fn(&LiteralMap) -> Result<LiteralMap, flytekit_core::TaskError>;
 
+/// The sub-node's task, when it is a task node of a task of this binary.
+fn sub_task(sub: &flytekit_idl::core::Node) -> Option<&'static TaskEntry> {
+    let Some(node::Target::TaskNode(t)) = &sub.target else {
+        return None;
+    };
+    let Some(task_node::Reference::ReferenceId(id)) = &t.reference else {
+        return None;
+    };
+    registry::task(&id.name)
+}
+
 /// The interface of the sub-node, when it is a task of this binary.
 fn sub_interface(sub: &flytekit_idl::core::Node) -> Option<TypedInterface> {
-    match &sub.target {
-        Some(node::Target::TaskNode(t)) => match &t.reference {
-            Some(task_node::Reference::ReferenceId(id)) => {
-                registry::task(&id.name).map(|entry| (entry.interface)())
-            }
-            None => None,
-        },
-        _ => None,
-    }
+    sub_task(sub).map(|entry| (entry.interface)())
 }
 
 /// How many elements must succeed.
@@ -150,13 +153,7 @@ fn batchable(
     cx: &Inner,
     sub: &flytekit_idl::core::Node,
 ) -> Option<(&'static TaskEntry, SyncTaskFn)> {
-    let Some(node::Target::TaskNode(t)) = &sub.target else {
-        return None;
-    };
-    let Some(task_node::Reference::ReferenceId(id)) = &t.reference else {
-        return None;
-    };
-    let entry = registry::task(&id.name)?;
+    let entry = sub_task(sub)?;
     let TaskFn::Sync(run) = entry.run else {
         return None;
     };
@@ -166,15 +163,7 @@ fn batchable(
 }
 
 fn is_sync_task(sub: &flytekit_idl::core::Node) -> bool {
-    match &sub.target {
-        Some(node::Target::TaskNode(t)) => match &t.reference {
-            Some(task_node::Reference::ReferenceId(id)) => {
-                registry::task(&id.name).is_some_and(|e| matches!(e.run, TaskFn::Sync(_)))
-            }
-            None => false,
-        },
-        _ => false,
-    }
+    sub_task(sub).is_some_and(|entry| matches!(entry.run, TaskFn::Sync(_)))
 }
 
 /// Runs each element as a node of its own, at most `window` at once.

@@ -104,11 +104,11 @@ async fn attempts(
     inputs: LiteralMap,
     array_index: Option<usize>,
 ) -> Result<LiteralMap, ExecutionError> {
-    attempts_from(cx, path, entity, entry, metadata, inputs, array_index, 0).await
+    attempts_after(cx, path, entity, entry, metadata, inputs, array_index, None).await
 }
 
 /// After a first attempt that ran elsewhere (a batch of map elements) failed with `error`:
-/// retries it if the error and the retry budget allow, else fails the node with it.
+/// the attempts that follow, by the same rules as [`attempts`].
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn retry_after(
     cx: &Inner,
@@ -120,21 +120,24 @@ pub(crate) async fn retry_after(
     array_index: Option<usize>,
     error: TaskError,
 ) -> Result<LiteralMap, ExecutionError> {
-    if !will_retry(entry, metadata, &error) {
-        return Err(ExecutionError::task(path, entity, error));
-    }
-    tracing::info!(node = path, task = entity, attempt = 0, "retrying: {error}");
-    cx.emit(path, entity, NodePhase::Retrying { attempt: 1, error });
-    attempts_from(cx, path, entity, entry, metadata, inputs, array_index, 1).await
+    let first = Some(error);
+    attempts_after(
+        cx,
+        path,
+        entity,
+        entry,
+        metadata,
+        inputs,
+        array_index,
+        first,
+    )
+    .await
 }
 
-/// Whether a failed first attempt is tried again.
-fn will_retry(entry: &TaskEntry, metadata: Option<&NodeMetadata>, error: &TaskError) -> bool {
-    error.is_recoverable() && retries(entry, metadata) > 0
-}
-
+/// The attempts of a task node; `first`, when given, is the failure of attempt 0, which ran
+/// elsewhere.
 #[allow(clippy::too_many_arguments)]
-async fn attempts_from(
+async fn attempts_after(
     cx: &Inner,
     path: &str,
     entity: &str,
@@ -142,13 +145,16 @@ async fn attempts_from(
     metadata: Option<&NodeMetadata>,
     inputs: LiteralMap,
     array_index: Option<usize>,
-    first_attempt: u32,
+    mut first: Option<TaskError>,
 ) -> Result<LiteralMap, ExecutionError> {
     let retries = retries(entry, metadata);
     let timeout = timeout(entry, metadata);
-    let mut attempt = first_attempt;
+    let mut attempt = 0;
     loop {
-        let result = one_attempt(cx, path, entry, &inputs, attempt, timeout, array_index).await;
+        let result = match first.take() {
+            Some(error) => Err(error),
+            None => one_attempt(cx, path, entry, &inputs, attempt, timeout, array_index).await,
+        };
         match result {
             Ok(outputs) => return Ok(outputs),
             Err(error) if error.is_recoverable() && attempt < retries => {
