@@ -295,7 +295,7 @@ fn launch_plans_match_what_pyflyte_writes() {
     let entry = registry::workflow("mirrored").unwrap();
     let compiled = build_workflow(entry).unwrap();
     let inputs = compiled.template.interface.unwrap().inputs.unwrap();
-    let defaults = (entry.defaults)().unwrap();
+    let defaults = entry.defaults().unwrap();
 
     let ours = default_launch_plan(&entry.name(), &inputs, &defaults);
     let theirs = pyflyte_plan(&files, "_lp_sample.workflows.mirrored_3.pb");

@@ -187,7 +187,7 @@ fn a_workflow_references_entities_by_their_full_identifiers() {
         "references embed nothing"
     );
     // Interfaces come from the signatures.
-    let interface = <py_add as flytekit::core::workflow::Entity>::interface();
+    let interface = <py_add as flytekit::core::workflow::Entity>::CALLEE.interface();
     let inputs: Vec<&String> = interface
         .inputs
         .as_ref()

@@ -43,6 +43,33 @@ fn flaky() -> Result<i64, TaskError> {
     Err(TaskError::recoverable("try again"))
 }
 
+/// The most inputs a task takes, and named tuple outputs.
+#[task(outputs(total, first, last))]
+#[allow(clippy::too_many_arguments)]
+fn wide(
+    a0: i64,
+    a1: i64,
+    a2: i64,
+    a3: i64,
+    a4: i64,
+    a5: i64,
+    a6: i64,
+    a7: i64,
+    a8: i64,
+    a9: i64,
+    a10: i64,
+    a11: i64,
+    a12: i64,
+    a13: i64,
+    a14: i64,
+    a15: i64,
+) -> (i64, i64, String) {
+    let all = [
+        a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15,
+    ];
+    (all.iter().sum(), a0, a15.to_string())
+}
+
 #[task]
 async fn slow_echo(text: String) -> String {
     text
@@ -76,10 +103,9 @@ fn entry(name: &str) -> &'static flytekit::core::TaskEntry {
 }
 
 fn run_sync(name: &str, inputs: LiteralMap) -> Result<LiteralMap, TaskError> {
-    match entry(name).run {
-        TaskFn::Sync(run) => run(&inputs),
-        TaskFn::Async(_) => panic!("{name} is async"),
-    }
+    entry(name)
+        .run_sync(&inputs)
+        .unwrap_or_else(|| panic!("{name} is async"))
 }
 
 fn inputs<const N: usize>(pairs: [(&str, flytekit::idl::core::Literal); N]) -> LiteralMap {
@@ -112,7 +138,7 @@ fn tasks_register_under_flytekits_names() {
 
 #[test]
 fn interface_comes_from_the_signature_and_docs() {
-    let interface = (entry("task_macro.add").interface)();
+    let interface = entry("task_macro.add").interface();
     let inputs = interface.inputs.unwrap().variables;
     assert_eq!(inputs["a"].description, "the first number");
     assert_eq!(inputs["b"].description, "the second number");
@@ -126,19 +152,20 @@ fn interface_comes_from_the_signature_and_docs() {
         ["o0"]
     );
 
-    let split = (entry("split").interface)().outputs.unwrap().variables;
+    let split = entry("split").interface().outputs.unwrap().variables;
     assert_eq!(split.keys().collect::<Vec<_>>(), ["o0", "o1"]);
     assert!(matches!(
         split["o1"].r#type.as_ref().unwrap().r#type,
         Some(literal_type::Type::Simple(3))
     ));
-    assert!((entry("nothing").interface)()
+    assert!(entry("nothing")
+        .interface()
         .outputs
         .unwrap()
         .variables
         .is_empty());
 
-    let defaults = (entry("add").defaults)().unwrap();
+    let defaults = entry("add").defaults().unwrap();
     assert_eq!(i64::from_literal(&defaults["b"]).unwrap(), 3);
     assert_eq!(entry("add").short_description, "Adds two numbers.");
 }
@@ -159,6 +186,23 @@ fn running_converts_inputs_and_outputs() {
     assert_eq!(i64::from_literal(&out.literals["o0"]).unwrap(), 4);
     let out = run_sync("split", inputs([("x", 9.to_literal().unwrap())])).unwrap();
     assert_eq!(String::from_literal(&out.literals["o1"]).unwrap(), "9");
+}
+
+#[test]
+fn sixteen_inputs_read_in_order_and_outputs_take_their_names() {
+    let mut given = LiteralMap::default();
+    for i in 0..16i64 {
+        given
+            .literals
+            .insert(format!("a{i}"), (i * 10).to_literal().unwrap());
+    }
+    let out = run_sync("wide", given.clone()).unwrap();
+    assert_eq!(i64::from_literal(&out.literals["total"]).unwrap(), 1200);
+    assert_eq!(i64::from_literal(&out.literals["first"]).unwrap(), 0);
+    assert_eq!(String::from_literal(&out.literals["last"]).unwrap(), "150");
+    given.literals.remove("a7");
+    let err = run_sync("wide", given).unwrap_err();
+    assert_eq!(err.message(), "missing input `a7`");
 }
 
 #[test]

@@ -263,7 +263,9 @@ fn named(a: i64) -> (i64, i64) {
 
 #[test]
 fn named_outputs_name_the_variables() {
-    let outputs = (registry::task("divide").unwrap().interface)()
+    let outputs = registry::task("divide")
+        .unwrap()
+        .interface()
         .outputs
         .unwrap()
         .variables;

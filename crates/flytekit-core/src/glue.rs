@@ -102,10 +102,8 @@ pub fn input<T>(
     name: &str,
     read: fn(&Literal) -> Result<T, TypeError>,
 ) -> Result<T, TaskError> {
-    match inputs.literals.get(name) {
-        Some(literal) => read(literal).map_err(|err| input_error(name, err)),
-        None => Err(TaskError::conversion(format!("missing input `{name}`"))),
-    }
+    let literal = find_input(inputs, name)?;
+    read(literal).map_err(|err| input_error(name, err))
 }
 
 /// Reads input `name` with `read` (see [`input`]), or takes `default()` when it is absent.
@@ -122,9 +120,26 @@ pub fn input_or<T>(
     }
 }
 
-fn input_error(name: &str, err: TypeError) -> TaskError {
+/// Input `name`, or the error saying it is missing.
+fn find_input<'a>(inputs: &'a LiteralMap, name: &str) -> Result<&'a Literal, TaskError> {
+    inputs
+        .literals
+        .get(name)
+        .ok_or_else(|| TaskError::conversion(format!("missing input `{name}`")))
+}
+
+/// The error of an input that does not convert, naming the input and the path inside it.
+pub(crate) fn input_error(name: &str, err: TypeError) -> TaskError {
     TaskError::conversion(format!(
         "input `{name}`: {}",
+        err.at_field(name).message_with_inner_path(name)
+    ))
+}
+
+/// The error of an output that does not convert.
+fn output_error(name: &str, err: TypeError) -> TaskError {
+    TaskError::conversion(format!(
+        "output `{name}`: {}",
         err.at_field(name).message_with_inner_path(name)
     ))
 }
@@ -138,12 +153,16 @@ pub fn output<T>(
     value: &T,
     write: fn(&T) -> Result<Literal, TypeError>,
 ) -> Result<(), TaskError> {
-    let literal = write(value).map_err(|err| {
-        TaskError::conversion(format!(
-            "output `{name}`: {}",
-            err.at_field(name).message_with_inner_path(name)
-        ))
-    })?;
+    put_output(outputs, name, write(value))
+}
+
+/// Adds output `name`, converted (or not) by the caller.
+fn put_output(
+    outputs: &mut LiteralMap,
+    name: &str,
+    literal: Result<Literal, TypeError>,
+) -> Result<(), TaskError> {
+    let literal = literal.map_err(|err| output_error(name, err))?;
     outputs.literals.insert(name.to_string(), literal);
     Ok(())
 }
@@ -168,8 +187,7 @@ pub fn single_output<T>(
     write: fn(&T) -> Result<Literal, TypeError>,
 ) -> Result<LiteralMap, TaskError> {
     let mut outputs = LiteralMap::default();
-    output(&mut outputs, name, value, write)?;
-    Ok(outputs)
+    put_output(&mut outputs, name, write(value)).map(|()| outputs)
 }
 
 /// Adds the literal of a default value, converted with `write` (see [`output`]), to `defaults`,
@@ -181,11 +199,77 @@ pub fn default_value<T>(
     value: T,
     write: fn(&T) -> Result<Literal, TypeError>,
 ) -> Result<(), TypeError> {
-    defaults.insert(
-        name.to_string(),
-        write(&value).map_err(|e| e.at_field(name))?,
-    );
+    put_default(defaults, name, write(&value))
+}
+
+/// Default literals by input name.
+pub type DefaultLiterals = BTreeMap<String, Literal>;
+
+/// The default literals `add` puts in the map (the generated `defaults` functions: the map
+/// lives here, so its code is compiled once).
+#[inline(never)]
+pub fn collect_defaults(
+    add: &mut dyn FnMut(&mut DefaultLiterals) -> Result<(), TypeError>,
+) -> Result<DefaultLiterals, TypeError> {
+    let mut defaults = BTreeMap::new();
+    add(&mut defaults)?;
+    Ok(defaults)
+}
+
+/// Adds the literal of the default of `name`.
+fn put_default(
+    defaults: &mut BTreeMap<String, Literal>,
+    name: &str,
+    literal: Result<Literal, TypeError>,
+) -> Result<(), TypeError> {
+    defaults.insert(name.to_string(), literal.map_err(|e| e.at_field(name))?);
     Ok(())
+}
+
+/// Passes input number `index` of `entry` to `read`: the literal given in `inputs`, else the
+/// input's declared default. `Ok` only when `read` was called and succeeded; every error names
+/// the input. Non-generic, so that generic readers (`run_sync`) own no literal.
+#[inline(never)]
+pub fn read_input_with(
+    entry: &TaskEntry,
+    inputs: &LiteralMap,
+    index: usize,
+    read: &mut dyn FnMut(&Literal) -> Result<(), TypeError>,
+) -> Result<(), TaskError> {
+    let name = entry.inputs.get(index).map_or("", |spec| spec.name);
+    if let Some(literal) = inputs.literals.get(name) {
+        return read(literal).map_err(|err| input_error(name, err));
+    }
+    let defaults = entry.defaults().map_err(|err| {
+        TaskError::conversion(format!(
+            "input `{name}`: its default: {}",
+            err.message_with_inner_path(name)
+        ))
+    })?;
+    let literal = defaults
+        .get(name)
+        .ok_or_else(|| TaskError::conversion(format!("missing input `{name}`")))?;
+    read(literal).map_err(|err| input_error(name, err))
+}
+
+/// The error of a reader that [`read_input_with`] did not call (it always does on success).
+pub fn input_not_read(entry: &TaskEntry, index: usize) -> TaskError {
+    let name = entry.inputs.get(index).map_or("", |spec| spec.name);
+    TaskError::system(format!("input `{name}` was not read"))
+}
+
+/// The outputs of `entry`: `write(i)` converts output number `i`. Non-generic, so that generic
+/// writers (`run_sync`) own no literal.
+#[inline(never)]
+pub fn collect_outputs(
+    entry: &TaskEntry,
+    write: &mut dyn FnMut(usize) -> Result<Literal, TypeError>,
+) -> Result<LiteralMap, TaskError> {
+    let mut outputs = LiteralMap::default();
+    for (index, spec) in entry.outputs.iter().enumerate() {
+        put_output(&mut outputs, spec.name, write(index))?;
+    }
+    Ok(outputs)
 }
 
 /// The node target of a call of a task.

@@ -14,6 +14,7 @@ pub mod glue;
 pub mod launch_plan;
 pub mod reference;
 pub mod registry;
+pub mod run_sync;
 pub mod spec;
 pub mod task;
 pub mod types;

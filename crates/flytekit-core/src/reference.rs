@@ -17,7 +17,12 @@ use flytekit_idl::core::{
     RetryStrategy, TaskNode, TaskNodeOverrides, TypedInterface, WorkflowNode,
 };
 
+use std::collections::BTreeMap;
+
+use flytekit_idl::core::Literal;
+
 use crate::task::TaskEntry;
+use crate::types::TypeError;
 use crate::workflow::WorkflowEntry;
 
 /// What a reference refers to.
@@ -83,11 +88,21 @@ pub struct ReferenceEntry {
     pub line: u32,
     /// The interface the declaration gives it.
     pub interface: fn() -> TypedInterface,
+    /// Literals of the inputs the declaration gives a default; `None` when none has.
+    pub defaults: Option<crate::task::DefaultsFn>,
     /// What runs in its place locally.
     pub local: Option<StandIn>,
 }
 
 impl ReferenceEntry {
+    /// Literals of the inputs that have a default.
+    pub fn defaults(&self) -> Result<BTreeMap<String, Literal>, TypeError> {
+        match self.defaults {
+            Some(defaults) => defaults(),
+            None => Ok(BTreeMap::new()),
+        }
+    }
+
     /// The full identifier a call references (see [`ReferenceKind::resource_type`]).
     pub fn identifier(&self) -> Identifier {
         Identifier {
@@ -229,6 +244,7 @@ mod tests {
         file: "f.rs",
         line: 1,
         interface: no_interface,
+        defaults: None,
         local: None,
     };
 

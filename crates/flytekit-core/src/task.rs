@@ -13,18 +13,44 @@ use std::time::Duration;
 use flytekit_idl::core::{Literal, LiteralMap, TypedInterface};
 
 use crate::error::TaskError;
+use crate::glue::VariableSpec;
+use crate::run_sync::RunSync;
 use crate::types::TypeError;
+
+/// The default literals of an entity's inputs (those declared with `#[default(...)]`).
+pub type DefaultsFn = fn() -> Result<BTreeMap<String, Literal>, TypeError>;
 
 /// A boxed future returning a task's outputs.
 pub type TaskFuture = Pin<Box<dyn Future<Output = Result<LiteralMap, TaskError>> + Send>>;
+
+/// A task's code on a map of input literals, as written by hand (tests, container tasks):
+/// see [`TaskFn::Sync`].
+pub type LiteralFn = fn(&LiteralMap) -> Result<LiteralMap, TaskError>;
 
 /// How to run a task's code on a map of input literals.
 #[derive(Clone, Copy)]
 pub enum TaskFn {
     /// A plain `fn`: the runtime runs it on a blocking thread (it may be CPU-bound).
-    Sync(fn(&LiteralMap) -> Result<LiteralMap, TaskError>),
+    /// `#[task]` gives a [`SyncTask`](crate::run_sync::SyncTask), whose code is shared by every
+    /// task of the same signature; a hand-written [`LiteralFn`] works too
+    /// (`TaskFn::Sync(&(run as LiteralFn))`).
+    Sync(&'static dyn RunSync),
     /// An `async fn`: the runtime awaits it (and can cancel it at its timeout).
     Async(fn(LiteralMap) -> TaskFuture),
+}
+
+impl TaskFn {
+    /// Runs a sync task's code on `inputs`; `None` for an async task.
+    pub fn run_sync(
+        &self,
+        entry: &TaskEntry,
+        inputs: &LiteralMap,
+    ) -> Option<Result<LiteralMap, TaskError>> {
+        match self {
+            TaskFn::Sync(run) => Some(run.run(entry, inputs)),
+            TaskFn::Async(_) => None,
+        }
+    }
 }
 
 impl std::fmt::Debug for TaskFn {
@@ -174,10 +200,12 @@ pub struct TaskEntry {
     pub short_description: &'static str,
     /// The whole doc comment.
     pub long_description: &'static str,
-    /// The typed interface (inputs with descriptions, outputs).
-    pub interface: fn() -> TypedInterface,
-    /// Literals of the inputs that have a default (`#[default(...)]`).
-    pub defaults: fn() -> Result<BTreeMap<String, Literal>, TypeError>,
+    /// The inputs, in parameter order (their types are built when asked for).
+    pub inputs: &'static [VariableSpec],
+    /// The outputs, in order.
+    pub outputs: &'static [VariableSpec],
+    /// Literals of the inputs that have a default (`#[default(...)]`); `None` when none has.
+    pub defaults: Option<DefaultsFn>,
     /// The task's code.
     pub run: TaskFn,
 }
@@ -195,6 +223,24 @@ impl TaskEntry {
     /// Where the task is defined, as `file:line`.
     pub fn location(&self) -> String {
         format!("{}:{}", self.file, self.line)
+    }
+
+    /// The typed interface (inputs with descriptions, outputs).
+    pub fn interface(&self) -> TypedInterface {
+        crate::glue::interface_of(self.inputs, self.outputs)
+    }
+
+    /// Literals of the inputs that have a default.
+    pub fn defaults(&self) -> Result<BTreeMap<String, Literal>, TypeError> {
+        match self.defaults {
+            Some(defaults) => defaults(),
+            None => Ok(BTreeMap::new()),
+        }
+    }
+
+    /// Runs the task's code on `inputs` if it is sync; `None` for an async task.
+    pub fn run_sync(&self, inputs: &LiteralMap) -> Option<Result<LiteralMap, TaskError>> {
+        self.run.run_sync(self, inputs)
     }
 }
 

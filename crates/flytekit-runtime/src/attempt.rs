@@ -102,7 +102,9 @@ pub async fn run_attempt(
     match entry.run {
         TaskFn::Sync(run) => {
             let handle = tokio::task::spawn_blocking(move || {
-                with_context(context, || catch_unwind(AssertUnwindSafe(|| run(&inputs))))
+                with_context(context, || {
+                    catch_unwind(AssertUnwindSafe(|| run.run(entry, &inputs)))
+                })
             });
             let joined = match timeout {
                 Some(limit) => match tokio::time::timeout(limit, handle).await {

@@ -574,10 +574,10 @@ impl Runnable {
         String,
     > {
         let (interface, defaults, name) = match self {
-            Runnable::Task(t) => ((t.interface)(), (t.defaults)(), t.name()),
+            Runnable::Task(t) => (t.interface(), t.defaults(), t.name()),
             Runnable::Workflow(w, compiled, _) => (
                 compiled.template.interface.clone().unwrap_or_default(),
-                (w.defaults)(),
+                w.defaults(),
                 w.name(),
             ),
         };

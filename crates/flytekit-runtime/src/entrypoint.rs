@@ -119,7 +119,7 @@ async fn run(args: &ExecuteArgs, storage: &Storage) -> Result<LiteralMap, TaskEr
 
     let array_index = array_index()?;
     if let Some(index) = array_index {
-        inputs = select_element(inputs, &(entry.interface)(), index)?;
+        inputs = select_element(inputs, &entry.interface(), index)?;
     }
 
     let context = Arc::new(context_from_env(args, array_index));

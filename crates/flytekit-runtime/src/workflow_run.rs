@@ -41,7 +41,8 @@ pub async fn run_workflow(
 
 /// Fills the inputs not given with the workflow's declared defaults.
 pub fn with_defaults(entry: &WorkflowEntry, mut inputs: LiteralMap) -> Result<LiteralMap, String> {
-    let defaults = (entry.defaults)()
+    let defaults = entry
+        .defaults()
         .map_err(|err| format!("a default of workflow `{}`: {err}", entry.name()))?;
     for (name, literal) in defaults {
         inputs.literals.entry(name).or_insert(literal);

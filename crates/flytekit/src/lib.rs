@@ -64,16 +64,17 @@ pub mod __private {
     pub use flytekit_core::reference;
     pub use flytekit_core::rmp;
     pub use flytekit_core::rmpv;
+    pub use flytekit_core::run_sync;
     pub use flytekit_core::task::{
-        Accelerator, CacheConfig, Resource, SecretMount, SecretRequest, Task, TaskConfig,
-        TaskEntry, TaskFn, TaskFuture, TaskRegistration,
+        Accelerator, CacheConfig, DefaultsFn, LiteralFn, Resource, SecretMount, SecretRequest,
+        Task, TaskConfig, TaskEntry, TaskFn, TaskFuture, TaskRegistration,
     };
     pub use flytekit_core::types;
     pub use flytekit_core::types::{FlyteType, TypeError};
     pub use flytekit_core::workflow::{
-        and, compare, fields, gates, is_true, never, or, Branch, Compare, CompiledWorkflow,
-        DefaultsFrom, Entity, EntityInput, FailurePolicy, HasFields, MapCall, NodeRef, Promise,
-        Workflow, WorkflowBuilder, WorkflowEntry, WorkflowRegistration,
+        and, compare, fields, gates, is_true, never, or, Branch, Callee, CalleeKind, Compare,
+        CompiledWorkflow, DefaultsFrom, Entity, EntityInput, FailurePolicy, HasFields, MapCall,
+        NodeRef, Promise, Workflow, WorkflowBuilder, WorkflowEntry, WorkflowRegistration,
     };
     pub use flytekit_core::TaskError;
 

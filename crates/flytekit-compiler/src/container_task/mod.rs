@@ -93,7 +93,7 @@ fn raw_container_code(options: &ContainerOptions, p: &TokenStream) -> RawContain
             fn run(_inputs: &#p::LiteralMap) -> ::core::result::Result<#p::LiteralMap, #p::TaskError> {
                 ::core::result::Result::Err(#p::container::local_run_error(&ENTRY.name(), #image))
             }
-            #p::TaskFn::Sync(run)
+            #p::TaskFn::Sync(&(run as #p::LiteralFn))
         },
     }
 }

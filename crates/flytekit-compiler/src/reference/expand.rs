@@ -14,7 +14,7 @@ use syn::ItemFn;
 
 use super::{ReferenceKind, ReferenceOptions};
 use crate::ctxt::Ctxt;
-use crate::task::expand::defaults_from_impls;
+use crate::task::expand::{defaults_fn, defaults_from_impls};
 use crate::task::signature::{parse_task_signature, OutputValues};
 
 /// Expands a reference: with signature errors, only the marker struct and the errors; with
@@ -75,14 +75,7 @@ pub fn expand_reference(
     let output_entries = output_types.iter().zip(&output_names).map(|(ty, name)| {
         quote_spanned!(ty.span()=> #p::glue::VariableSpec { name: #name, literal_type: <#ty as #p::FlyteType>::literal_type, description: "" })
     });
-    let defaults = signature.inputs.iter().filter_map(|input| {
-        let expr = input.default.as_ref()?;
-        let (name, ty) = (input.name(), &input.ty);
-        let write = quote_spanned!(ty.span()=> <#ty as #p::FlyteType>::to_literal);
-        Some(quote_spanned! {expr.span()=>
-            #p::glue::default_value(&mut defaults, #name, { let value: #ty = #expr; value }, #write)?;
-        })
-    });
+    let defaults = defaults_fn(&signature.inputs, &p);
     let promises = match &signature.output.values {
         OutputValues::Unit => quote!(#p::NodeRef),
         OutputValues::Single(ty) => quote!(#p::Promise<#ty>),
@@ -144,16 +137,6 @@ pub fn expand_reference(
             #p::glue::interface_of(&[#(#input_entries),*], &[#(#output_entries),*])
         }
 
-        // Only calls in workflows read the defaults: a reference nothing calls yet must not
-        // warn.
-        #[allow(dead_code)]
-        fn defaults() -> ::core::result::Result<#p::BTreeMap<::std::string::String, #p::Literal>, #p::TypeError> {
-            #[allow(unused_mut)]
-            let mut defaults = #p::BTreeMap::new();
-            #(#defaults)*
-            ::core::result::Result::Ok(defaults)
-        }
-
         static REFERENCE: #p::reference::ReferenceEntry = #p::reference::ReferenceEntry {
             kind: #kind_tokens,
             project: #project,
@@ -165,35 +148,17 @@ pub fn expand_reference(
             file: ::core::file!(),
             line: ::core::line!(),
             interface,
+            defaults: #defaults,
             local: #local,
         };
 
         impl #p::Entity for #ident {
             type Promises = #promises;
-            fn entity_name() -> ::std::string::String {
-                ::std::string::ToString::to_string(REFERENCE.name)
-            }
-            fn node_name() -> ::std::string::String {
-                #p::glue::owned(#fn_name)
-            }
-            fn interface() -> #p::TypedInterface {
-                interface()
-            }
-            fn input_names() -> ::std::vec::Vec<&'static str> {
-                #p::glue::str_list(&[#(#input_names),*])
-            }
-            fn output_names() -> ::std::vec::Vec<::std::string::String> {
-                #p::glue::string_list(&[#(#output_names),*])
-            }
-            fn defaults() -> ::core::result::Result<#p::BTreeMap<::std::string::String, #p::Literal>, #p::TypeError> {
-                defaults()
-            }
-            fn target(_builder: &mut #p::WorkflowBuilder) -> ::core::result::Result<#p::NodeTarget, ::std::string::String> {
-                ::core::result::Result::Ok(#p::reference::target(&REFERENCE))
-            }
-            fn node_metadata() -> #p::NodeMetadata {
-                #p::reference::node_metadata(&REFERENCE)
-            }
+            const CALLEE: &'static #p::Callee = &#p::Callee {
+                input_names: &[#(#input_names),*],
+                output_names: &[#(#output_names),*],
+                kind: #p::CalleeKind::Reference(&REFERENCE),
+            };
         }
 
         #(#entity_inputs)*

@@ -14,7 +14,7 @@ use syn::spanned::Spanned as _;
 use super::options::{
     AcceleratorPartition, MountRequirement, ResourceKind, ResourceSet, TaskOptions,
 };
-use super::signature::OutputValues;
+use super::signature::{OutputValues, TaskSignature};
 use super::{AnalyzedTask, TaskDefinition};
 
 /// Expands an analysed task. With errors, emits the function, the marker struct and the errors,
@@ -128,16 +128,180 @@ pub(crate) fn registration(
         quote_spanned!(ty.span()=> #p::glue::VariableSpec { name: #name, literal_type: <#ty as #p::FlyteType>::literal_type, description: #description })
     });
 
-    // Defaults: the user's expression, typed as the input, at the expression's span.
-    let defaults = signature.inputs.iter().filter_map(|input| {
-        let expr = input.default.as_ref()?;
-        let (name, ty) = (input.name(), &input.ty);
-        let write = quote_spanned!(ty.span()=> <#ty as #p::FlyteType>::to_literal);
-        Some(quote_spanned! {expr.span()=>
-            #p::glue::default_value(&mut defaults, #name, { let value: #ty = #expr; value }, #write)?;
-        })
-    });
+    let defaults = defaults_fn(&signature.inputs, &p);
 
+    let run = match raw {
+        Some(raw) => {
+            let run = &raw.run;
+            quote!({ #run })
+        }
+        None if signature.is_async => {
+            async_run(signature, &output_names, &single_name, sig_span, &p)
+        }
+        None => sync_run(signature, sig_span, &p),
+    };
+
+    let input_types = signature.inputs.iter().map(|input| &input.ty);
+    let input_names = signature.inputs.iter().map(|input| input.name());
+    let output_type = match &signature.output.values {
+        OutputValues::Unit => quote!(()),
+        OutputValues::Single(ty) => quote!(#ty),
+        OutputValues::Tuple(types) => quote!((#(#types,)*)),
+    };
+    let sig_span = item.sig.span();
+    let promises = match &signature.output.values {
+        OutputValues::Unit => quote!(#p::NodeRef),
+        OutputValues::Single(ty) => quote!(#p::Promise<#ty>),
+        OutputValues::Tuple(types) => quote!((#(#p::Promise<#types>,)*)),
+    };
+    let entity_inputs = signature.inputs.iter().enumerate().map(|(i, input)| {
+        let (name, ty) = (input.name(), &input.ty);
+        quote! {
+            impl #p::EntityInput<#i> for #ident {
+                type Type = #ty;
+                const NAME: &'static str = #name;
+            }
+        }
+    });
+    let defaults_from = defaults_from_impls(&signature.inputs, ident, &p);
+    let input_name_list: Vec<String> = signature.inputs.iter().map(|i| i.name()).collect();
+
+    quote_spanned! {sig_span=>
+        static ENTRY: #p::TaskEntry = #p::TaskEntry {
+            module_path: ::core::module_path!(),
+            fn_name: #fn_name,
+            file: ::core::file!(),
+            line: ::core::line!(),
+            config: #config,
+            short_description: #short,
+            long_description: #long,
+            inputs: &[#(#input_entries),*],
+            outputs: &[#(#output_entries),*],
+            defaults: #defaults,
+            run: #run,
+        };
+
+        impl #p::Task for #ident {
+            type Inputs = (#(#input_types,)*);
+            type Outputs = #output_type;
+            const INPUT_NAMES: &'static [&'static str] = &[#(#input_names),*];
+            fn entry() -> &'static #p::TaskEntry {
+                &ENTRY
+            }
+        }
+
+        impl #p::Entity for #ident {
+            type Promises = #promises;
+            const CALLEE: &'static #p::Callee = &#p::Callee {
+                input_names: &[#(#input_name_list),*],
+                output_names: &[#(#output_names),*],
+                kind: #p::CalleeKind::Task(&ENTRY),
+            };
+        }
+
+        #(#entity_inputs)*
+        #defaults_from
+
+        #p::inventory::submit! { #p::TaskRegistration(&ENTRY) }
+    }
+}
+
+/// The `Option<DefaultsFn>` of an entity's inputs: `None` without defaults, else a function
+/// building their literals from the user's expressions (typed as the input, at the
+/// expression's span).
+pub(crate) fn defaults_fn(inputs: &[super::signature::TaskInput], p: &TokenStream) -> TokenStream {
+    let defaults: Vec<TokenStream> = inputs
+        .iter()
+        .filter_map(|input| {
+            let expr = input.default.as_ref()?;
+            let (name, ty) = (input.name(), &input.ty);
+            let write = quote_spanned!(ty.span()=> <#ty as #p::FlyteType>::to_literal);
+            Some(quote_spanned! {expr.span()=>
+                #p::glue::default_value(defaults, #name, { let value: #ty = #expr; value }, #write)?;
+            })
+        })
+        .collect();
+    if defaults.is_empty() {
+        return quote!(::core::option::Option::None);
+    }
+    // The map is owned by `collect_defaults`, so its code is not compiled in the user's crate.
+    quote! {
+        ::core::option::Option::Some({
+            fn defaults() -> ::core::result::Result<#p::BTreeMap<::std::string::String, #p::Literal>, #p::TypeError> {
+                #p::glue::collect_defaults(&mut |defaults| {
+                    #(#defaults)*
+                    ::core::result::Result::Ok(())
+                })
+            }
+            defaults
+        })
+    }
+}
+
+/// The `TaskFn` of a sync task: a `SyncTask` holding the function and, as function pointers
+/// named at the user's types, the readers of its inputs and writers of its outputs. Tasks of
+/// the same signature share its compiled code (see `flytekit_core::run_sync`).
+fn sync_run(signature: &TaskSignature, sig_span: Span, p: &TokenStream) -> TokenStream {
+    let ident = &signature.ident;
+    let input_types: Vec<&syn::Type> = signature.inputs.iter().map(|input| &input.ty).collect();
+    let returns = match &signature.output.declared {
+        Some(ty) => quote!(#ty),
+        None => quote!(()),
+    };
+    let readers = input_types.iter().map(|ty| {
+        quote_spanned!(ty.span()=> <#ty as #p::FlyteType>::from_literal as #p::run_sync::Reader<#ty>)
+    });
+    let writers = |values: &OutputValues| -> TokenStream {
+        let writer = |ty: &syn::Type| quote_spanned!(ty.span()=> <#ty as #p::FlyteType>::to_literal as #p::run_sync::Writer<#ty>);
+        match values {
+            OutputValues::Unit => quote!(()),
+            OutputValues::Single(ty) => writer(ty),
+            OutputValues::Tuple(types) => {
+                let writers = types.iter().map(writer);
+                quote!((#(#writers,)*))
+            }
+        }
+    };
+    let ok = writers(&signature.output.values);
+    let write = match &signature.output.result {
+        Some(result) => {
+            // `Display` is named at the user's error type (or the return type, for aliases such
+            // as `anyhow::Result<T>`), so an error type without it is an error there.
+            let display = match &result.err {
+                Some(err) => quote_spanned!(err.span()=> <#err as ::core::fmt::Display>::fmt),
+                None => {
+                    let span = signature
+                        .output
+                        .declared
+                        .as_ref()
+                        .map_or(sig_span, |ty| ty.span());
+                    quote_spanned!(span=> <<#returns as #p::run_sync::ResultParts>::Err as ::core::fmt::Display>::fmt)
+                }
+            };
+            quote!(#p::run_sync::Fallible { ok: #ok, display: #display })
+        }
+        None => ok,
+    };
+    quote! {
+        #p::TaskFn::Sync(&#p::run_sync::SyncTask {
+            call: #ident as fn(#(#input_types),*) -> #returns,
+            read: (#(#readers,)*),
+            write: #write,
+        })
+    }
+}
+
+/// The `TaskFn` of an async task: a function reading the inputs into the future of the user's
+/// function and writing its outputs (a future's type is the function's own, so this code is
+/// per task).
+fn async_run(
+    signature: &TaskSignature,
+    output_names: &[String],
+    single_name: &str,
+    sig_span: Span,
+    p: &TokenStream,
+) -> TokenStream {
+    let ident = &signature.ident;
     // Reading inputs: a missing input with a default takes the default.
     let reads = signature.inputs.iter().enumerate().map(|(i, input)| {
         let (name, ty) = (input.name(), &input.ty);
@@ -151,12 +315,9 @@ pub(crate) fn registration(
         }
     });
     let args = (0..signature.inputs.len()).map(|i| format_ident!("__input{}", i));
-    let await_call = signature.is_async.then(|| quote!(.await));
-    let call = quote!(#ident(#(#args),*) #await_call);
+    let call = quote!(#ident(#(#args),*).await);
     let value = match &signature.output.result {
         Some(result) => {
-            // `Display` is named at the user's error type (or the return type, for aliases such
-            // as `anyhow::Result<T>`), so an error type without it is an error there.
             let display = match &result.err {
                 Some(err) => quote_spanned!(err.span()=> <#err as ::core::fmt::Display>::fmt),
                 None => {
@@ -207,122 +368,16 @@ pub(crate) fn registration(
             }
         }
     };
-    let body = quote! {
-        #(#reads)*
-        #writes
-    };
-    let run = if let Some(raw) = raw {
-        raw.run.clone()
-    } else if signature.is_async {
-        quote! {
+    quote! {
+        {
             fn run(inputs: #p::LiteralMap) -> #p::TaskFuture {
-                ::std::boxed::Box::pin(async move { #body })
+                ::std::boxed::Box::pin(async move {
+                    #(#reads)*
+                    #writes
+                })
             }
             #p::TaskFn::Async(run)
         }
-    } else {
-        quote! {
-            fn run(inputs: &#p::LiteralMap) -> ::core::result::Result<#p::LiteralMap, #p::TaskError> {
-                let inputs = inputs;
-                #body
-            }
-            #p::TaskFn::Sync(run)
-        }
-    };
-
-    let input_types = signature.inputs.iter().map(|input| &input.ty);
-    let input_names = signature.inputs.iter().map(|input| input.name());
-    let output_type = match &signature.output.values {
-        OutputValues::Unit => quote!(()),
-        OutputValues::Single(ty) => quote!(#ty),
-        OutputValues::Tuple(types) => quote!((#(#types,)*)),
-    };
-    let sig_span = item.sig.span();
-    let promises = match &signature.output.values {
-        OutputValues::Unit => quote!(#p::NodeRef),
-        OutputValues::Single(ty) => quote!(#p::Promise<#ty>),
-        OutputValues::Tuple(types) => quote!((#(#p::Promise<#types>,)*)),
-    };
-    let entity_inputs = signature.inputs.iter().enumerate().map(|(i, input)| {
-        let (name, ty) = (input.name(), &input.ty);
-        quote! {
-            impl #p::EntityInput<#i> for #ident {
-                type Type = #ty;
-                const NAME: &'static str = #name;
-            }
-        }
-    });
-    let defaults_from = defaults_from_impls(&signature.inputs, ident, &p);
-    let input_name_list: Vec<String> = signature.inputs.iter().map(|i| i.name()).collect();
-
-    quote_spanned! {sig_span=>
-        static ENTRY: #p::TaskEntry = #p::TaskEntry {
-            module_path: ::core::module_path!(),
-            fn_name: #fn_name,
-            file: ::core::file!(),
-            line: ::core::line!(),
-            config: #config,
-            short_description: #short,
-            long_description: #long,
-            interface: {
-                fn interface() -> #p::TypedInterface {
-                    #p::glue::interface_of(&[#(#input_entries),*], &[#(#output_entries),*])
-                }
-                interface
-            },
-            defaults: {
-                fn defaults() -> ::core::result::Result<#p::BTreeMap<::std::string::String, #p::Literal>, #p::TypeError> {
-                    #[allow(unused_mut)]
-                    let mut defaults = #p::BTreeMap::new();
-                    #(#defaults)*
-                    ::core::result::Result::Ok(defaults)
-                }
-                defaults
-            },
-            run: { #run },
-        };
-
-        impl #p::Task for #ident {
-            type Inputs = (#(#input_types,)*);
-            type Outputs = #output_type;
-            const INPUT_NAMES: &'static [&'static str] = &[#(#input_names),*];
-            fn entry() -> &'static #p::TaskEntry {
-                &ENTRY
-            }
-        }
-
-        impl #p::Entity for #ident {
-            type Promises = #promises;
-            fn entity_name() -> ::std::string::String {
-                ENTRY.name()
-            }
-            fn node_name() -> ::std::string::String {
-                #p::glue::owned(#fn_name)
-            }
-            fn interface() -> #p::TypedInterface {
-                (ENTRY.interface)()
-            }
-            fn input_names() -> ::std::vec::Vec<&'static str> {
-                #p::glue::str_list(&[#(#input_name_list),*])
-            }
-            fn output_names() -> ::std::vec::Vec<::std::string::String> {
-                #p::glue::string_list(&[#(#output_names),*])
-            }
-            fn defaults() -> ::core::result::Result<#p::BTreeMap<::std::string::String, #p::Literal>, #p::TypeError> {
-                (ENTRY.defaults)()
-            }
-            fn target(_builder: &mut #p::WorkflowBuilder) -> ::core::result::Result<#p::NodeTarget, ::std::string::String> {
-                ::core::result::Result::Ok(#p::glue::task_target(&ENTRY))
-            }
-            fn node_metadata() -> #p::NodeMetadata {
-                #p::glue::task_node_metadata(&ENTRY)
-            }
-        }
-
-        #(#entity_inputs)*
-        #defaults_from
-
-        #p::inventory::submit! { #p::TaskRegistration(&ENTRY) }
     }
 }
 
@@ -423,25 +478,37 @@ fn task_config(
         Some(raw) => quote!(::core::option::Option::Some(#raw)),
         None => quote!(::core::option::Option::None),
     };
+    let fields = [
+        ("name", name),
+        ("task_type", task_type),
+        ("retries", quote!(#retries)),
+        ("timeout", timeout),
+        ("interruptible", interruptible),
+        ("deprecated", deprecated),
+        ("cache", cache),
+        ("container_image", image),
+        ("environment", quote!(&[#(#environment),*])),
+        ("requests", quote!(&[#(#requests),*])),
+        ("limits", quote!(&[#(#limits),*])),
+        ("secrets", quote!(&[#(#secrets),*])),
+        ("accelerator", accelerator),
+        ("shared_memory", shared_memory),
+        ("pod_template_name", pod_template),
+        ("raw_container", raw_container),
+    ];
+    // Only the options given: the rest comes from `TaskConfig::DEFAULT`, which keeps the
+    // generated code (and the compiler's work on it) small for the usual bare `#[task]`.
+    let unset = [
+        quote!(::core::option::Option::None).to_string(),
+        quote!(&[]).to_string(),
+        quote!(0u32).to_string(),
+    ];
+    let given = fields.iter().filter_map(|(field, value)| {
+        let field = format_ident!("{}", field);
+        (!unset.contains(&value.to_string())).then(|| quote!(#field: #value,))
+    });
     quote! {
-        #p::TaskConfig {
-            name: #name,
-            task_type: #task_type,
-            retries: #retries,
-            timeout: #timeout,
-            interruptible: #interruptible,
-            deprecated: #deprecated,
-            cache: #cache,
-            container_image: #image,
-            environment: &[#(#environment),*],
-            requests: &[#(#requests),*],
-            limits: &[#(#limits),*],
-            secrets: &[#(#secrets),*],
-            accelerator: #accelerator,
-            shared_memory: #shared_memory,
-            pod_template_name: #pod_template,
-            raw_container: #raw_container,
-        }
+        #p::TaskConfig { #(#given)* ..#p::TaskConfig::DEFAULT }
     }
 }
 

@@ -138,13 +138,40 @@ pub fn parse_task_signature(ctxt: &Ctxt, item: &ItemFn) -> TaskSignature {
             description: None,
         });
     }
+    if let Some(extra) = signature.inputs.iter().nth(MAX_ARITY) {
+        ctxt.error_spanned_by(
+            extra,
+            format!(
+                "a task takes at most {MAX_ARITY} inputs: group related inputs in a struct with \
+                 `#[derive(FlyteType)]`"
+            ),
+        );
+    }
+    let output = parse_output(ctxt, &signature.output);
+    if let (OutputValues::Tuple(types), ReturnType::Type(_, ty)) =
+        (&output.values, &signature.output)
+    {
+        if types.len() > MAX_ARITY {
+            ctxt.error_spanned_by(
+                ty,
+                format!(
+                    "a task returns at most {MAX_ARITY} outputs: group related outputs in a \
+                     struct with `#[derive(FlyteType)]`"
+                ),
+            );
+        }
+    }
     TaskSignature {
         ident: signature.ident.clone(),
         is_async: signature.asyncness.is_some(),
         inputs,
-        output: parse_output(ctxt, &signature.output),
+        output,
     }
 }
+
+/// The most inputs, and outputs, of a task: the sync runner (`flytekit_core::run_sync`) reads
+/// arguments and writes outputs through tuples up to this size.
+const MAX_ARITY: usize = 16;
 
 /// Reports `const`, `unsafe`, `extern`, generics, where clauses and variadics.
 fn check_function_kind(ctxt: &Ctxt, signature: &Signature) {

@@ -414,3 +414,29 @@ fn reports_every_problem_of_one_signature_together() {
     // unsafe, generic, self, pattern, reference, impl Trait
     assert_eq!(ctxt.error_count(), 6);
 }
+
+#[test]
+fn sixteen_inputs_and_outputs_are_the_most() {
+    let params = |n: usize| {
+        (0..n)
+            .map(|i| format!("a{i}: i64"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let tuple = |n: usize| format!("({})", vec!["i64"; n].join(", "));
+    model_ok(&format!(
+        "fn f({}) -> {} {{ todo!() }}",
+        params(16),
+        tuple(16)
+    ));
+    let (_, ctxt) = model(&format!("fn f({}) -> i64 {{ 0 }}", params(17)));
+    assert_eq!(
+        error_messages(ctxt),
+        ["a task takes at most 16 inputs: group related inputs in a struct with `#[derive(FlyteType)]`"]
+    );
+    let (_, ctxt) = model(&format!("fn f() -> {} {{ todo!() }}", tuple(17)));
+    assert_eq!(
+        error_messages(ctxt),
+        ["a task returns at most 16 outputs: group related outputs in a struct with `#[derive(FlyteType)]`"]
+    );
+}

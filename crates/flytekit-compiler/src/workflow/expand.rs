@@ -16,7 +16,7 @@ use super::lower::Lowerer;
 use super::options::{parse_workflow_options, FailurePolicy};
 use crate::ctxt::Ctxt;
 use crate::docs::{docs_from_attributes, parse_docstring};
-use crate::task::expand::defaults_from_impls;
+use crate::task::expand::{defaults_fn, defaults_from_impls};
 use crate::task::signature::{parse_task_signature, without_default_attributes, OutputValues};
 
 /// Expands one workflow.
@@ -149,14 +149,7 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
             .map(|task| quote_spanned!(task.span()=> __b.on_failure::<#task>();));
         quote!(#policy #interruptible #on_failure)
     };
-    let defaults = signature.inputs.iter().filter_map(|input| {
-        let expr = input.default.as_ref()?;
-        let (name, ty) = (input.name(), &input.ty);
-        let write = quote_spanned!(ty.span()=> <#ty as #p::FlyteType>::to_literal);
-        Some(quote_spanned! {expr.span()=>
-            #p::glue::default_value(&mut defaults, #name, { let value: #ty = #expr; value }, #write)?;
-        })
-    });
+    let defaults = defaults_fn(&signature.inputs, &p);
     let promises = match &signature.output.values {
         OutputValues::Unit => quote!(#p::NodeRef),
         OutputValues::Single(ty) => quote!(#p::Promise<#ty>),
@@ -207,7 +200,7 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
                 short_description: #short,
                 long_description: #long,
                 build,
-                defaults,
+                defaults: #defaults,
             };
 
             #[allow(unused_variables, clippy::let_unit_value, clippy::unit_arg)]
@@ -220,39 +213,13 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
                 })
             }
 
-            fn defaults() -> ::core::result::Result<#p::BTreeMap<::std::string::String, #p::Literal>, #p::TypeError> {
-                #[allow(unused_mut)]
-                let mut defaults = #p::BTreeMap::new();
-                #(#defaults)*
-                ::core::result::Result::Ok(defaults)
-            }
-
             impl #p::Entity for #ident {
                 type Promises = #promises;
-                fn entity_name() -> ::std::string::String {
-                    ENTRY.name()
-                }
-                fn node_name() -> ::std::string::String {
-                    #p::glue::owned(#fn_name)
-                }
-                fn interface() -> #p::TypedInterface {
-                    #p::glue::workflow_interface(&ENTRY)
-                }
-                fn input_names() -> ::std::vec::Vec<&'static str> {
-                    #p::glue::str_list(&[#(#input_names),*])
-                }
-                fn output_names() -> ::std::vec::Vec<::std::string::String> {
-                    #p::glue::string_list(&[#(#output_names),*])
-                }
-                fn defaults() -> ::core::result::Result<#p::BTreeMap<::std::string::String, #p::Literal>, #p::TypeError> {
-                    (ENTRY.defaults)()
-                }
-                fn target(builder: &mut #p::WorkflowBuilder) -> ::core::result::Result<#p::NodeTarget, ::std::string::String> {
-                    #p::glue::workflow_target(&ENTRY, builder)
-                }
-                fn node_metadata() -> #p::NodeMetadata {
-                    #p::glue::workflow_node_metadata(&ENTRY)
-                }
+                const CALLEE: &'static #p::Callee = &#p::Callee {
+                    input_names: &[#(#input_names),*],
+                    output_names: &[#(#output_names),*],
+                    kind: #p::CalleeKind::Workflow(&ENTRY),
+                };
             }
 
             impl #p::Workflow for #ident {

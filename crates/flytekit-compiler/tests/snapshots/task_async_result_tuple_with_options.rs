@@ -12,74 +12,43 @@ const _: () = {
         file: ::core::file!(),
         line: ::core::line!(),
         config: ::flytekit::__private::TaskConfig {
-            name: ::core::option::Option::None,
-            task_type: ::core::option::Option::None,
             retries: 2u32,
             timeout: ::core::option::Option::Some(
                 ::core::time::Duration::new(300u64, 0u32),
             ),
-            interruptible: ::core::option::Option::None,
-            deprecated: ::core::option::Option::None,
             cache: ::core::option::Option::Some(::flytekit::__private::CacheConfig {
                 version: "1",
                 serialize: false,
                 ignored_inputs: &[],
             }),
-            container_image: ::core::option::Option::None,
-            environment: &[],
             requests: &[
                 (::flytekit::__private::Resource::Cpu, "1"),
                 (::flytekit::__private::Resource::Memory, "1Gi"),
             ],
-            limits: &[],
-            secrets: &[],
-            accelerator: ::core::option::Option::None,
-            shared_memory: ::core::option::Option::None,
-            pod_template_name: ::core::option::Option::None,
-            raw_container: ::core::option::Option::None,
+            ..::flytekit::__private::TaskConfig::DEFAULT
         },
         short_description: "Splits a number.",
         long_description: "Splits a number.",
-        interface: {
-            fn interface() -> ::flytekit::__private::TypedInterface {
-                ::flytekit::__private::glue::interface_of(
-                    &[
-                        ::flytekit::__private::glue::VariableSpec {
-                            name: "x",
-                            literal_type: <i64 as ::flytekit::__private::FlyteType>::literal_type,
-                            description: "",
-                        },
-                    ],
-                    &[
-                        ::flytekit::__private::glue::VariableSpec {
-                            name: "o0",
-                            literal_type: <i64 as ::flytekit::__private::FlyteType>::literal_type,
-                            description: "",
-                        },
-                        ::flytekit::__private::glue::VariableSpec {
-                            name: "o1",
-                            literal_type: <String as ::flytekit::__private::FlyteType>::literal_type,
-                            description: "",
-                        },
-                    ],
-                )
-            }
-            interface
-        },
-        defaults: {
-            fn defaults() -> ::core::result::Result<
-                ::flytekit::__private::BTreeMap<
-                    ::std::string::String,
-                    ::flytekit::__private::Literal,
-                >,
-                ::flytekit::__private::TypeError,
-            > {
-                #[allow(unused_mut)]
-                let mut defaults = ::flytekit::__private::BTreeMap::new();
-                ::core::result::Result::Ok(defaults)
-            }
-            defaults
-        },
+        inputs: &[
+            ::flytekit::__private::glue::VariableSpec {
+                name: "x",
+                literal_type: <i64 as ::flytekit::__private::FlyteType>::literal_type,
+                description: "",
+            },
+        ],
+        outputs: &[
+            ::flytekit::__private::glue::VariableSpec {
+                name: "o0",
+                literal_type: <i64 as ::flytekit::__private::FlyteType>::literal_type,
+                description: "",
+            },
+            ::flytekit::__private::glue::VariableSpec {
+                name: "o1",
+                literal_type: <String as ::flytekit::__private::FlyteType>::literal_type,
+                description: "",
+            },
+        ],
+        defaults: ::core::option::Option::None,
         run: {
             fn run(
                 inputs: ::flytekit::__private::LiteralMap,
@@ -133,41 +102,11 @@ const _: () = {
             ::flytekit::__private::Promise<i64>,
             ::flytekit::__private::Promise<String>,
         );
-        fn entity_name() -> ::std::string::String {
-            ENTRY.name()
-        }
-        fn node_name() -> ::std::string::String {
-            ::flytekit::__private::glue::owned("split")
-        }
-        fn interface() -> ::flytekit::__private::TypedInterface {
-            (ENTRY.interface)()
-        }
-        fn input_names() -> ::std::vec::Vec<&'static str> {
-            ::flytekit::__private::glue::str_list(&["x"])
-        }
-        fn output_names() -> ::std::vec::Vec<::std::string::String> {
-            ::flytekit::__private::glue::string_list(&["o0", "o1"])
-        }
-        fn defaults() -> ::core::result::Result<
-            ::flytekit::__private::BTreeMap<
-                ::std::string::String,
-                ::flytekit::__private::Literal,
-            >,
-            ::flytekit::__private::TypeError,
-        > {
-            (ENTRY.defaults)()
-        }
-        fn target(
-            _builder: &mut ::flytekit::__private::WorkflowBuilder,
-        ) -> ::core::result::Result<
-            ::flytekit::__private::NodeTarget,
-            ::std::string::String,
-        > {
-            ::core::result::Result::Ok(::flytekit::__private::glue::task_target(&ENTRY))
-        }
-        fn node_metadata() -> ::flytekit::__private::NodeMetadata {
-            ::flytekit::__private::glue::task_node_metadata(&ENTRY)
-        }
+        const CALLEE: &'static ::flytekit::__private::Callee = &::flytekit::__private::Callee {
+            input_names: &["x"],
+            output_names: &["o0", "o1"],
+            kind: ::flytekit::__private::CalleeKind::Task(&ENTRY),
+        };
     }
     impl ::flytekit::__private::EntityInput<0usize> for split {
         type Type = i64;

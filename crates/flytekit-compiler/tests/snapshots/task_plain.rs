@@ -11,52 +11,30 @@ const _: () = {
         file: ::core::file!(),
         line: ::core::line!(),
         config: ::flytekit::__private::TaskConfig {
-            name: ::core::option::Option::None,
-            task_type: ::core::option::Option::None,
-            retries: 0u32,
-            timeout: ::core::option::Option::None,
-            interruptible: ::core::option::Option::None,
-            deprecated: ::core::option::Option::None,
-            cache: ::core::option::Option::None,
-            container_image: ::core::option::Option::None,
-            environment: &[],
-            requests: &[],
-            limits: &[],
-            secrets: &[],
-            accelerator: ::core::option::Option::None,
-            shared_memory: ::core::option::Option::None,
-            pod_template_name: ::core::option::Option::None,
-            raw_container: ::core::option::Option::None,
+            ..::flytekit::__private::TaskConfig::DEFAULT
         },
         short_description: "",
         long_description: "",
-        interface: {
-            fn interface() -> ::flytekit::__private::TypedInterface {
-                ::flytekit::__private::glue::interface_of(
-                    &[
-                        ::flytekit::__private::glue::VariableSpec {
-                            name: "a",
-                            literal_type: <i64 as ::flytekit::__private::FlyteType>::literal_type,
-                            description: "",
-                        },
-                        ::flytekit::__private::glue::VariableSpec {
-                            name: "b",
-                            literal_type: <i64 as ::flytekit::__private::FlyteType>::literal_type,
-                            description: "",
-                        },
-                    ],
-                    &[
-                        ::flytekit::__private::glue::VariableSpec {
-                            name: "o0",
-                            literal_type: <i64 as ::flytekit::__private::FlyteType>::literal_type,
-                            description: "",
-                        },
-                    ],
-                )
-            }
-            interface
-        },
-        defaults: {
+        inputs: &[
+            ::flytekit::__private::glue::VariableSpec {
+                name: "a",
+                literal_type: <i64 as ::flytekit::__private::FlyteType>::literal_type,
+                description: "",
+            },
+            ::flytekit::__private::glue::VariableSpec {
+                name: "b",
+                literal_type: <i64 as ::flytekit::__private::FlyteType>::literal_type,
+                description: "",
+            },
+        ],
+        outputs: &[
+            ::flytekit::__private::glue::VariableSpec {
+                name: "o0",
+                literal_type: <i64 as ::flytekit::__private::FlyteType>::literal_type,
+                description: "",
+            },
+        ],
+        defaults: ::core::option::Option::Some({
             fn defaults() -> ::core::result::Result<
                 ::flytekit::__private::BTreeMap<
                     ::std::string::String,
@@ -64,52 +42,36 @@ const _: () = {
                 >,
                 ::flytekit::__private::TypeError,
             > {
-                #[allow(unused_mut)]
-                let mut defaults = ::flytekit::__private::BTreeMap::new();
-                ::flytekit::__private::glue::default_value(
-                    &mut defaults,
-                    "b",
-                    {
-                        let value: i64 = 3;
-                        value
+                ::flytekit::__private::glue::collect_defaults(
+                    &mut |defaults| {
+                        ::flytekit::__private::glue::default_value(
+                            defaults,
+                            "b",
+                            {
+                                let value: i64 = 3;
+                                value
+                            },
+                            <i64 as ::flytekit::__private::FlyteType>::to_literal,
+                        )?;
+                        ::core::result::Result::Ok(())
                     },
-                    <i64 as ::flytekit::__private::FlyteType>::to_literal,
-                )?;
-                ::core::result::Result::Ok(defaults)
-            }
-            defaults
-        },
-        run: {
-            fn run(
-                inputs: &::flytekit::__private::LiteralMap,
-            ) -> ::core::result::Result<
-                ::flytekit::__private::LiteralMap,
-                ::flytekit::__private::TaskError,
-            > {
-                let inputs = inputs;
-                let __input0: i64 = ::flytekit::__private::glue::input(
-                    &inputs,
-                    "a",
-                    <i64 as ::flytekit::__private::FlyteType>::from_literal,
-                )?;
-                let __input1: i64 = ::flytekit::__private::glue::input_or(
-                    &inputs,
-                    "b",
-                    <i64 as ::flytekit::__private::FlyteType>::from_literal,
-                    || {
-                        let value: i64 = 3;
-                        value
-                    },
-                )?;
-                let value = add(__input0, __input1);
-                ::flytekit::__private::glue::single_output(
-                    "o0",
-                    &value,
-                    <i64 as ::flytekit::__private::FlyteType>::to_literal,
                 )
             }
-            ::flytekit::__private::TaskFn::Sync(run)
-        },
+            defaults
+        }),
+        run: ::flytekit::__private::TaskFn::Sync(
+            &::flytekit::__private::run_sync::SyncTask {
+                call: add as fn(i64, i64) -> i64,
+                read: (
+                    <i64 as ::flytekit::__private::FlyteType>::from_literal
+                        as ::flytekit::__private::run_sync::Reader<i64>,
+                    <i64 as ::flytekit::__private::FlyteType>::from_literal
+                        as ::flytekit::__private::run_sync::Reader<i64>,
+                ),
+                write: <i64 as ::flytekit::__private::FlyteType>::to_literal
+                    as ::flytekit::__private::run_sync::Writer<i64>,
+            },
+        ),
     };
     impl ::flytekit::__private::Task for add {
         type Inputs = (i64, i64);
@@ -121,41 +83,11 @@ const _: () = {
     }
     impl ::flytekit::__private::Entity for add {
         type Promises = ::flytekit::__private::Promise<i64>;
-        fn entity_name() -> ::std::string::String {
-            ENTRY.name()
-        }
-        fn node_name() -> ::std::string::String {
-            ::flytekit::__private::glue::owned("add")
-        }
-        fn interface() -> ::flytekit::__private::TypedInterface {
-            (ENTRY.interface)()
-        }
-        fn input_names() -> ::std::vec::Vec<&'static str> {
-            ::flytekit::__private::glue::str_list(&["a", "b"])
-        }
-        fn output_names() -> ::std::vec::Vec<::std::string::String> {
-            ::flytekit::__private::glue::string_list(&["o0"])
-        }
-        fn defaults() -> ::core::result::Result<
-            ::flytekit::__private::BTreeMap<
-                ::std::string::String,
-                ::flytekit::__private::Literal,
-            >,
-            ::flytekit::__private::TypeError,
-        > {
-            (ENTRY.defaults)()
-        }
-        fn target(
-            _builder: &mut ::flytekit::__private::WorkflowBuilder,
-        ) -> ::core::result::Result<
-            ::flytekit::__private::NodeTarget,
-            ::std::string::String,
-        > {
-            ::core::result::Result::Ok(::flytekit::__private::glue::task_target(&ENTRY))
-        }
-        fn node_metadata() -> ::flytekit::__private::NodeMetadata {
-            ::flytekit::__private::glue::task_node_metadata(&ENTRY)
-        }
+        const CALLEE: &'static ::flytekit::__private::Callee = &::flytekit::__private::Callee {
+            input_names: &["a", "b"],
+            output_names: &["o0"],
+            kind: ::flytekit::__private::CalleeKind::Task(&ENTRY),
+        };
     }
     impl ::flytekit::__private::EntityInput<0usize> for add {
         type Type = i64;

@@ -24,7 +24,7 @@ const _: () = {
         short_description: "",
         long_description: "",
         build,
-        defaults,
+        defaults: ::core::option::Option::None,
     };
     #[allow(unused_variables, clippy::let_unit_value, clippy::unit_arg)]
     fn build() -> ::core::result::Result<
@@ -87,57 +87,16 @@ const _: () = {
             },
         )
     }
-    fn defaults() -> ::core::result::Result<
-        ::flytekit::__private::BTreeMap<
-            ::std::string::String,
-            ::flytekit::__private::Literal,
-        >,
-        ::flytekit::__private::TypeError,
-    > {
-        #[allow(unused_mut)]
-        let mut defaults = ::flytekit::__private::BTreeMap::new();
-        ::core::result::Result::Ok(defaults)
-    }
     impl ::flytekit::__private::Entity for pipeline {
         type Promises = (
             ::flytekit::__private::Promise<i64>,
             ::flytekit::__private::Promise<Vec<i64>>,
         );
-        fn entity_name() -> ::std::string::String {
-            ENTRY.name()
-        }
-        fn node_name() -> ::std::string::String {
-            ::flytekit::__private::glue::owned("pipeline")
-        }
-        fn interface() -> ::flytekit::__private::TypedInterface {
-            ::flytekit::__private::glue::workflow_interface(&ENTRY)
-        }
-        fn input_names() -> ::std::vec::Vec<&'static str> {
-            ::flytekit::__private::glue::str_list(&["x", "xs"])
-        }
-        fn output_names() -> ::std::vec::Vec<::std::string::String> {
-            ::flytekit::__private::glue::string_list(&["o0", "o1"])
-        }
-        fn defaults() -> ::core::result::Result<
-            ::flytekit::__private::BTreeMap<
-                ::std::string::String,
-                ::flytekit::__private::Literal,
-            >,
-            ::flytekit::__private::TypeError,
-        > {
-            (ENTRY.defaults)()
-        }
-        fn target(
-            builder: &mut ::flytekit::__private::WorkflowBuilder,
-        ) -> ::core::result::Result<
-            ::flytekit::__private::NodeTarget,
-            ::std::string::String,
-        > {
-            ::flytekit::__private::glue::workflow_target(&ENTRY, builder)
-        }
-        fn node_metadata() -> ::flytekit::__private::NodeMetadata {
-            ::flytekit::__private::glue::workflow_node_metadata(&ENTRY)
-        }
+        const CALLEE: &'static ::flytekit::__private::Callee = &::flytekit::__private::Callee {
+            input_names: &["x", "xs"],
+            output_names: &["o0", "o1"],
+            kind: ::flytekit::__private::CalleeKind::Workflow(&ENTRY),
+        };
     }
     impl ::flytekit::__private::Workflow for pipeline {
         fn entry() -> &'static ::flytekit::__private::WorkflowEntry {

@@ -229,7 +229,7 @@ pub fn build_package(settings: &SerializationSettings) -> Result<Vec<Spec>, Vec<
             .as_ref()
             .and_then(|i| i.inputs.clone())
             .unwrap_or_default();
-        let defaults = match (entry.defaults)() {
+        let defaults = match entry.defaults() {
             Ok(defaults) => defaults,
             Err(err) => {
                 problems.push(format!("workflow `{name}`: the default of input {err}"));

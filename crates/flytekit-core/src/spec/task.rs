@@ -205,7 +205,7 @@ pub fn task_template(entry: &TaskEntry, settings: &SerializationSettings) -> Tas
         id: Some(settings.identifier(ResourceType::Task, &name)),
         r#type: config.task_type.unwrap_or(DEFAULT_TASK_TYPE).to_string(),
         metadata: Some(metadata),
-        interface: Some((entry.interface)()),
+        interface: Some(entry.interface()),
         target: Some(task_template::Target::Container(container)),
         security_context,
         extended_resources,

@@ -27,7 +27,8 @@ use flytekit_idl::core::{
     VariableMap, WorkflowMetadata, WorkflowMetadataDefaults, WorkflowTemplate,
 };
 
-use super::call::{Call, Callee, PendingCall};
+use super::call::{Call, PendingCall};
+use super::entity::Callee;
 use super::entity::Entity;
 use super::promise::{Bound, IntoBinding, Promise, UpstreamRef, PLACEHOLDER_NODE};
 use super::CompiledWorkflow;
@@ -180,11 +181,11 @@ impl WorkflowBuilder {
     }
 
     fn set_failure_node(&mut self, callee: &Callee) {
-        let target = match (callee.target)(self) {
+        let target = match callee.target(self) {
             Ok(target) => target,
             Err(err) => return self.error(err),
         };
-        let interface = (callee.interface)();
+        let interface = callee.interface();
         let mut inputs = Vec::new();
         for (name, variable) in interface.inputs.iter().flat_map(|v| v.variables.iter()) {
             if self.inputs.iter().any(|(n, _, _)| n == name) {
@@ -209,15 +210,15 @@ impl WorkflowBuilder {
                 self.error(format!(
                     "the failure task `{}` takes input `{name}`, which is not an input of the workflow; a failure task takes \
                      inputs of the workflow plus `err: Option<FlyteError>`",
-                    (callee.entity_name)()
+                    callee.entity_name()
                 ));
             }
         }
         self.failure_node = Some(Node {
             id: "fn0".to_string(),
             metadata: Some(NodeMetadata {
-                name: (callee.node_name)(),
-                ..(callee.node_metadata)()
+                name: callee.node_name(),
+                ..callee.node_metadata()
             }),
             inputs,
             target: Some(target),

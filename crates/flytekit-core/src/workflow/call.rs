@@ -3,7 +3,7 @@
 //!
 //! Every call site of every workflow monomorphizes the handle's methods, so they do nothing but
 //! type-check and forward: the call being assembled ([`PendingCall`]) lives in the builder, the
-//! callee is reached through a table of its functions ([`Callee`]), and the work (resolving
+//! callee is described by data ([`Callee`]), and the work (resolving
 //! bindings, defaults, overrides, the node itself) is ordinary code compiled once in this
 //! crate. Generic methods that did the work themselves made a chain of 4 calls about 5,000
 //! lines of LLVM IR in the user's crate, most of a release build's time.
@@ -18,46 +18,81 @@ use flytekit_idl::core::{
 };
 
 use super::builder::WorkflowBuilder;
-use super::entity::{DefaultsFrom, Entity, EntityInput, NodePromises};
+use super::entity::{Callee, CalleeKind, DefaultsFrom, Entity, EntityInput, NodePromises};
 use super::promise::{Bound, IntoBinding, Upstream};
+use crate::glue;
 use crate::types::TypeError;
 
-#[derive(Debug)]
-/// What the builder needs of a callee, as plain function pointers: one table per entity type,
-/// built at compile time by [`Callee::of`].
-pub(crate) struct Callee {
-    pub(crate) entity_name: fn() -> String,
-    pub(crate) node_name: fn() -> String,
-    pub(crate) interface: fn() -> TypedInterface,
-    pub(crate) input_names: fn() -> Vec<&'static str>,
-    pub(crate) output_names: fn() -> Vec<String>,
-    pub(crate) defaults: fn() -> Result<BTreeMap<String, Literal>, TypeError>,
-    pub(crate) target: fn(&mut WorkflowBuilder) -> Result<node::Target, String>,
-    pub(crate) node_metadata: fn() -> NodeMetadata,
-}
-
-/// The callee table of `E`, a constant.
-trait HasCallee: Entity {
-    const CALLEE: &'static Callee;
-}
-
-impl<E: Entity> HasCallee for E {
-    const CALLEE: &'static Callee = &Callee {
-        entity_name: E::entity_name,
-        node_name: E::node_name,
-        interface: E::interface,
-        input_names: E::input_names,
-        output_names: E::output_names,
-        defaults: E::defaults,
-        target: E::target,
-        node_metadata: E::node_metadata,
-    };
-}
-
+/// What the builder reads of a callee, whatever its kind: one copy of this code serves every
+/// call of every workflow.
 impl Callee {
-    /// The table of entity `E`.
+    /// The callee of entity `E`.
     pub(crate) fn of<E: Entity>() -> &'static Callee {
-        <E as HasCallee>::CALLEE
+        E::CALLEE
+    }
+
+    /// The registered name.
+    pub fn entity_name(&self) -> String {
+        match self.kind {
+            CalleeKind::Task(entry) => entry.name(),
+            CalleeKind::Workflow(entry) => entry.name(),
+            CalleeKind::Reference(entry) => entry.name.to_string(),
+        }
+    }
+
+    /// The short name flytekit puts in `NodeMetadata.name` (the function name).
+    pub fn node_name(&self) -> String {
+        match self.kind {
+            CalleeKind::Task(entry) => entry.fn_name.to_string(),
+            CalleeKind::Workflow(entry) => entry.fn_name.to_string(),
+            CalleeKind::Reference(entry) => entry.fn_name.to_string(),
+        }
+    }
+
+    /// The typed interface.
+    pub fn interface(&self) -> TypedInterface {
+        match self.kind {
+            CalleeKind::Task(entry) => entry.interface(),
+            CalleeKind::Workflow(entry) => glue::workflow_interface(entry),
+            CalleeKind::Reference(entry) => (entry.interface)(),
+        }
+    }
+
+    /// The output names, owned.
+    pub fn output_names(&self) -> Vec<String> {
+        self.output_names
+            .iter()
+            .map(|name| name.to_string())
+            .collect()
+    }
+
+    /// Literals of the inputs that have a default.
+    pub fn defaults(&self) -> Result<BTreeMap<String, Literal>, TypeError> {
+        match self.kind {
+            CalleeKind::Task(entry) => entry.defaults(),
+            CalleeKind::Workflow(entry) => entry.defaults(),
+            CalleeKind::Reference(entry) => entry.defaults(),
+        }
+    }
+
+    /// The node target; a workflow registers its template (and its sub-workflows') with
+    /// `builder`.
+    pub(crate) fn target(&self, builder: &mut WorkflowBuilder) -> Result<node::Target, String> {
+        match self.kind {
+            CalleeKind::Task(entry) => Ok(glue::task_target(entry)),
+            CalleeKind::Workflow(entry) => glue::workflow_target(entry, builder),
+            CalleeKind::Reference(entry) => Ok(crate::reference::target(entry)),
+        }
+    }
+
+    /// The node metadata a call starts from (flytekit copies a task's retries, timeout and
+    /// interruptible into the node).
+    pub fn node_metadata(&self) -> NodeMetadata {
+        match self.kind {
+            CalleeKind::Task(entry) => glue::task_node_metadata(entry),
+            CalleeKind::Workflow(entry) => glue::workflow_node_metadata(entry),
+            CalleeKind::Reference(entry) => crate::reference::node_metadata(entry),
+        }
     }
 }
 
@@ -86,8 +121,8 @@ impl PendingCall {
             inputs: BTreeMap::new(),
             upstream: BTreeSet::new(),
             metadata: NodeMetadata {
-                name: (callee.node_name)(),
-                ..(callee.node_metadata)()
+                name: callee.node_name(),
+                ..callee.node_metadata()
             },
             overrides: TaskNodeOverrides::default(),
             bound: Vec::new(),
@@ -135,9 +170,9 @@ impl WorkflowBuilder {
             }
             Err(err) => {
                 let what = if call.bound.is_empty() && call.mapped == 0 {
-                    format!("`{}`", (call.callee.entity_name)())
+                    format!("`{}`", call.callee.entity_name())
                 } else {
-                    format!("the map over `{}`", (call.callee.entity_name)())
+                    format!("the map over `{}`", call.callee.entity_name())
                 };
                 self.error(format!("input `{name}` of {what}: {err}"));
             }
@@ -149,7 +184,7 @@ impl WorkflowBuilder {
         let Some(callee) = self.pending.as_ref().map(|c| c.callee) else {
             return Vec::new();
         };
-        let names: Vec<&str> = (callee.input_names)().into_iter().skip(from).collect();
+        let names: Vec<&str> = callee.input_names.iter().copied().skip(from).collect();
         let bound = bind_defaults(self, callee, &names);
         let names = bound.iter().map(|(name, _)| name.clone()).collect();
         if let Some(call) = self.pending() {
@@ -231,7 +266,7 @@ impl WorkflowBuilder {
         let Some(call) = self.pending.take() else {
             return 0;
         };
-        let target = match (call.callee.target)(self) {
+        let target = match call.callee.target(self) {
             Ok(node::Target::TaskNode(mut task)) => {
                 task.overrides = Some(call.overrides);
                 Some(node::Target::TaskNode(task))
@@ -251,7 +286,7 @@ impl WorkflowBuilder {
             target,
         };
         let handle = self.add_node(node);
-        self.name_outputs(handle, (call.callee.output_names)());
+        self.name_outputs(handle, call.callee.output_names());
         handle
     }
 }
@@ -262,10 +297,10 @@ pub(crate) fn bind_defaults(
     callee: &Callee,
     names: &[&str],
 ) -> Vec<(String, BindingData)> {
-    let defaults = match (callee.defaults)() {
+    let defaults = match callee.defaults() {
         Ok(defaults) => defaults,
         Err(err) => {
-            builder.error(format!("a default of `{}`: {err}", (callee.entity_name)()));
+            builder.error(format!("a default of `{}`: {err}", callee.entity_name()));
             return Vec::new();
         }
     };
@@ -278,7 +313,7 @@ pub(crate) fn bind_defaults(
             )),
             None => builder.error(format!(
                 "input `{name}` of `{}` has no default",
-                (callee.entity_name)()
+                callee.entity_name()
             )),
         }
     }

@@ -7,13 +7,11 @@
 //! `N` of `add` has type `<add as EntityInput<N>>::Type`, and the argument must implement
 //! `IntoBinding` of it.
 
-use std::collections::BTreeMap;
-
-use flytekit_idl::core::{node, Literal, NodeMetadata, TypedInterface};
-
 use super::builder::WorkflowBuilder;
 use super::promise::{NodeRef, Promise};
-use crate::types::TypeError;
+use super::WorkflowEntry;
+use crate::reference::ReferenceEntry;
+use crate::task::TaskEntry;
 
 /// Something a workflow can call: a task, a workflow (as a sub-workflow) or a launch plan.
 pub trait Entity: 'static {
@@ -21,31 +19,32 @@ pub trait Entity: 'static {
     /// [`NodeRef`] for none.
     type Promises: NodePromises;
 
-    /// The registered name.
-    fn entity_name() -> String;
+    /// What the builder needs to call it, as data: calls of every entity share the code that
+    /// reads it, so a workflow's calls compile to little more than their type checks.
+    const CALLEE: &'static Callee;
+}
 
-    /// The short name flytekit puts in `NodeMetadata.name` (the function name).
-    fn node_name() -> String;
-
-    /// The typed interface.
-    fn interface() -> TypedInterface;
-
+/// The description of a callable entity the workflow builder works from (see
+/// [`Entity::CALLEE`]).
+#[derive(Debug)]
+pub struct Callee {
     /// The input names, in parameter order.
-    fn input_names() -> Vec<&'static str>;
-
+    pub input_names: &'static [&'static str],
     /// The output names, in order (`o0`, `o1`, ...).
-    fn output_names() -> Vec<String>;
+    pub output_names: &'static [&'static str],
+    /// What it is.
+    pub kind: CalleeKind,
+}
 
-    /// Literals of the inputs that have a default.
-    fn defaults() -> Result<BTreeMap<String, Literal>, TypeError>;
-
-    /// The node target (task node, workflow node); may register sub-workflow templates with
-    /// the builder.
-    fn target(builder: &mut WorkflowBuilder) -> Result<node::Target, String>;
-
-    /// The node metadata a call starts from (flytekit copies a task's retries, timeout and
-    /// interruptible into the node).
-    fn node_metadata() -> NodeMetadata;
+/// The kinds of entities a workflow calls, each with its registered description.
+#[derive(Debug, Clone, Copy)]
+pub enum CalleeKind {
+    /// A task: a task node.
+    Task(&'static TaskEntry),
+    /// A workflow: a sub-workflow node, its template carried along.
+    Workflow(&'static WorkflowEntry),
+    /// A task or workflow registered elsewhere: a node referencing it by identifier.
+    Reference(&'static ReferenceEntry),
 }
 
 /// Input number `N` of an entity: its name and type.

@@ -10,7 +10,8 @@ use std::marker::PhantomData;
 use flytekit_idl::core::{array_node, node, ArrayNode, Node, TaskNodeOverrides};
 
 use super::builder::WorkflowBuilder;
-use super::call::{Callee, PendingCall};
+use super::call::PendingCall;
+use super::entity::Callee;
 use super::entity::{DefaultsFrom, Entity, EntityInput, MapPromises, NodePromises};
 use super::promise::IntoBinding;
 
@@ -150,7 +151,7 @@ impl WorkflowBuilder {
         let Some(call) = self.pending.take() else {
             return 0;
         };
-        let name = (call.callee.entity_name)();
+        let name = call.callee.entity_name();
         if call.mapped == 0 {
             self.error(format!(
                 "the map over `{name}` maps no input: give at least one list"
@@ -163,7 +164,7 @@ impl WorkflowBuilder {
                 "the map over `{name}` allows failed elements, so its outputs are lists of `Option`: use `finish_partial()`"
             ));
         }
-        let target = match (call.callee.target)(self) {
+        let target = match call.callee.target(self) {
             Ok(node::Target::TaskNode(mut task)) => {
                 task.overrides = Some(TaskNodeOverrides::default());
                 Some(node::Target::TaskNode(task))
@@ -214,7 +215,7 @@ impl WorkflowBuilder {
             target: Some(node::Target::ArrayNode(Box::new(array))),
         };
         let handle = self.add_node(node);
-        self.name_outputs(handle, (call.callee.output_names)());
+        self.name_outputs(handle, call.callee.output_names());
         handle
     }
 }

@@ -14,7 +14,9 @@ mod validate;
 pub use branch::{and, compare, is_true, never, or, Branch, Compare, Condition, Operand};
 pub use builder::{identifier, FailurePolicy, WorkflowBuilder};
 pub use call::Call;
-pub use entity::{DefaultsFrom, Entity, EntityInput, MapPromises, NodePromises};
+pub use entity::{
+    Callee, CalleeKind, DefaultsFrom, Entity, EntityInput, MapPromises, NodePromises,
+};
 pub mod gates {
     //! Gate nodes: `sleep`, `approve`, `wait_for_input`.
     pub use super::gate::{approve, sleep, wait_for_input};
@@ -74,8 +76,8 @@ pub struct WorkflowEntry {
     pub long_description: &'static str,
     /// Builds the workflow.
     pub build: fn() -> Result<CompiledWorkflow, Vec<String>>,
-    /// Literals of the inputs that have a default.
-    pub defaults: fn() -> Result<BTreeMap<String, Literal>, TypeError>,
+    /// Literals of the inputs that have a default; `None` when none has.
+    pub defaults: Option<crate::task::DefaultsFn>,
 }
 
 impl WorkflowEntry {
@@ -90,6 +92,14 @@ impl WorkflowEntry {
     /// Where the workflow is defined, as `file:line`.
     pub fn location(&self) -> String {
         format!("{}:{}", self.file, self.line)
+    }
+
+    /// Literals of the inputs that have a default.
+    pub fn defaults(&self) -> Result<BTreeMap<String, Literal>, TypeError> {
+        match self.defaults {
+            Some(defaults) => defaults(),
+            None => Ok(BTreeMap::new()),
+        }
     }
 }
 

@@ -28,7 +28,7 @@ use super::{CacheMode, Inner};
 use crate::entrypoint::mapped_inputs;
 
 /// A sync task's function.
-pub(crate) type SyncTaskFn = fn(&LiteralMap) -> Result<LiteralMap, flytekit_core::TaskError>;
+pub(crate) type SyncTaskFn = &'static dyn flytekit_core::run_sync::RunSync;
 
 /// The sub-node's task, when it is a task node of a task of this binary.
 fn sub_task(sub: &flytekit_idl::core::Node) -> Option<&'static TaskEntry> {
@@ -43,7 +43,7 @@ fn sub_task(sub: &flytekit_idl::core::Node) -> Option<&'static TaskEntry> {
 
 /// The interface of the sub-node, when it is a task of this binary.
 fn sub_interface(sub: &flytekit_idl::core::Node) -> Option<TypedInterface> {
-    sub_task(sub).map(|entry| (entry.interface)())
+    sub_task(sub).map(|entry| entry.interface())
 }
 
 /// How many elements must succeed.

@@ -57,6 +57,7 @@ type FirstAttempt = (usize, Result<LiteralMap, TaskError>);
 
 /// What the slices share with each other and with the array node.
 struct Shared {
+    entry: &'static TaskEntry,
     run: SyncTaskFn,
     elements: ElementInputs,
     /// The task context every element starts from (its array index is set per element).
@@ -114,9 +115,9 @@ impl Shared {
         let mut context = self.context.clone();
         context.array_index = Some(i);
         let context = Arc::new(context);
-        let run = self.run;
+        let (run, entry) = (self.run, self.entry);
         let result = with_context(context.clone(), || {
-            catch_unwind(AssertUnwindSafe(|| run(&inputs)))
+            catch_unwind(AssertUnwindSafe(|| run.run(entry, &inputs)))
         });
         result.unwrap_or_else(|payload| Err(panicked(&context, payload.as_ref())))
     }
@@ -184,6 +185,7 @@ pub(crate) async fn run_elements(
 ) -> Elements {
     install_panic_hook();
     let shared = Arc::new(Shared {
+        entry: batch.entry,
         run: batch.run,
         elements,
         context: local_context(batch.entry, 0),

@@ -22,7 +22,7 @@ fn stand_in_target(reference: &ReferenceEntry) -> Result<LaunchPlanTarget, Strin
         .stand_in_workflow()
         .ok_or_else(|| reference.no_stand_in_message())?;
     let compiled = flytekit_core::glue::build_workflow(workflow).map_err(|e| e.join("; "))?;
-    let defaults = (workflow.defaults)().map_err(|err| {
+    let defaults = workflow.defaults().map_err(|err| {
         format!(
             "the stand-in of `{}`: a default of workflow `{}`: {err}",
             reference.name,

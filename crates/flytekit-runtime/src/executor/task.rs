@@ -70,7 +70,7 @@ pub(crate) async fn run_task_node(
         &cx.options.cache_dir,
         &entry.name(),
         &config,
-        &(entry.interface)(),
+        &entry.interface(),
         &inputs,
     );
     let lock = config.serialize.then(|| cx.cache_lock(&entry_key.key));
@@ -207,6 +207,10 @@ mod tests {
     use flytekit_core::TaskConfig;
     use flytekit_idl::core::RetryStrategy;
 
+    fn nothing(_: &LiteralMap) -> Result<LiteralMap, TaskError> {
+        Ok(LiteralMap::default())
+    }
+
     fn entry(config: TaskConfig) -> TaskEntry {
         TaskEntry {
             module_path: "m",
@@ -216,9 +220,10 @@ mod tests {
             config,
             short_description: "",
             long_description: "",
-            interface: || Default::default(),
-            defaults: || Ok(Default::default()),
-            run: TaskFn::Sync(|_| Ok(Default::default())),
+            inputs: &[],
+            outputs: &[],
+            defaults: None,
+            run: TaskFn::Sync(&(nothing as flytekit_core::task::LiteralFn)),
         }
     }
 

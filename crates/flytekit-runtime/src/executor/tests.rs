@@ -2,10 +2,10 @@
 //! and a task registered by hand (the `#[task]` macro cannot be used inside the runtime crate;
 //! tests/executor.rs covers real tasks).
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use flytekit_core::task::{TaskEntry, TaskFn, TaskRegistration};
+use flytekit_core::glue::VariableSpec;
+use flytekit_core::task::{LiteralFn, TaskEntry, TaskFn, TaskRegistration};
 use flytekit_core::types::simple_type;
 use flytekit_core::{FlyteType, TaskConfig, TaskError};
 use flytekit_idl::core::comparison_expression::Operator;
@@ -39,14 +39,18 @@ static DOUBLE: TaskEntry = TaskEntry {
     config: TaskConfig::DEFAULT,
     short_description: "",
     long_description: "",
-    interface: || {
-        flytekit_core::glue::interface(
-            vec![("x", i64::literal_type(), "")],
-            vec![("o0", i64::literal_type(), "")],
-        )
-    },
-    defaults: || Ok(BTreeMap::new()),
-    run: TaskFn::Sync(double),
+    inputs: &[VariableSpec {
+        name: "x",
+        literal_type: i64::literal_type,
+        description: "",
+    }],
+    outputs: &[VariableSpec {
+        name: "o0",
+        literal_type: i64::literal_type,
+        description: "",
+    }],
+    defaults: None,
+    run: TaskFn::Sync(&(double as LiteralFn)),
 };
 
 flytekit_core::inventory::submit!(TaskRegistration(&DOUBLE));

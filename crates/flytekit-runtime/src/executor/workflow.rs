@@ -393,7 +393,7 @@ fn error_input_name(node: &Node) -> String {
     if let Some(node::Target::TaskNode(t)) = &node.target {
         if let Some(task_node::Reference::ReferenceId(id)) = &t.reference {
             if let Some(entry) = registry::task(&id.name) {
-                let interface = (entry.interface)();
+                let interface = entry.interface();
                 let found = interface
                     .inputs
                     .iter()
