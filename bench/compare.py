@@ -1010,7 +1010,25 @@ def versions(ctx):
     return f"{rustc}; Python {py[0]}, flytekit {py[1]}"
 
 
-def report(ctx, rows, started, load_before, load_after, elapsed):
+def cpu_times():
+    """The machine's CPU time counters (`/proc/stat`, all CPUs): (steal, total), or None."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        values = [int(v) for v in fields[:8]]
+    except (OSError, ValueError, IndexError):
+        return None
+    return values[7] if len(values) > 7 else 0, sum(values)
+
+
+def steal_share(before, after):
+    """The share of CPU time the hypervisor gave to other guests between two `cpu_times()`:
+    on a shared VM it slows both sides of every comparison, so the report says it."""
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
+
+
+def report(ctx, rows, started, load_before, load_after, elapsed, steal=None):
     command = "python3 bench/compare.py" + (" --quick" if ctx.quick else "")
     reps = ctx.sz["reps"]
     how = (
@@ -1025,7 +1043,8 @@ def report(ctx, rows, started, load_before, load_after, elapsed):
     lines = [
         f"- Date: {started:%Y-%m-%d %H:%M}; command: `{command}` ({elapsed / 60:.0f} min)",
         f"- Machine: {machine()}; load average (1 min) {load_before:.2f} before, "
-        f"{load_after:.2f} after",
+        f"{load_after:.2f} after"
+        + (f"; CPU steal (time the VM's host ran other guests) {steal:.0%}" if steal is not None else ""),
         f"- Versions: {versions(ctx)}",
         f"- Method: {how}",
         "",
@@ -1083,6 +1102,7 @@ def main():
     started = datetime.datetime.now()
     t0 = time.perf_counter()
     load_before = os.getloadavg()[0]
+    cpu_before = cpu_times()
 
     ctx.venv = ensure_venv((args.venv or DEFAULT_VENV).resolve())
     ctx.python = ctx.venv / "bin" / "python"
@@ -1139,7 +1159,8 @@ def main():
             print(f"row {row.id}: {summary}", flush=True)
         rows.extend(got)
 
-    text = report(ctx, rows, started, load_before, os.getloadavg()[0], time.perf_counter() - t0)
+    text = report(ctx, rows, started, load_before, os.getloadavg()[0], time.perf_counter() - t0,
+                  steal_share(cpu_before, cpu_times()))
     print()
     print(text)
     if not ctx.quick and not args.no_write and not args.only and not failed:

@@ -1,9 +1,10 @@
 //! What `#[task]` generates against: the static description of a task ([`TaskEntry`]), its
 //! options ([`TaskConfig`]), and the typed handle ([`Task`]) workflows use to call it.
 //!
-//! Everything in a `TaskEntry` is `'static` data or a function pointer, so the macro can put it
-//! in a `static` and register it through `inventory` with no work at start-up; literal types and
-//! defaults are built only when asked for (`interface`, `defaults`).
+//! Everything in a `TaskEntry` is `'static` data, a function pointer or a static runner
+//! ([`crate::run_sync`]), so the macro can put it in a `static` and register it through
+//! `inventory` with no work at start-up; literal types and defaults are built only when asked
+//! for (`interface`, `defaults`).
 
 use std::collections::BTreeMap;
 use std::future::Future;

@@ -1,6 +1,6 @@
-//! What can be called inside a workflow: the [`Entity`] trait (tasks, workflows, launch plans),
-//! its per-input companions [`EntityInput`] / [`InputDefault`], and the promises a call returns
-//! ([`NodePromises`]).
+//! What can be called inside a workflow: the [`Entity`] trait (tasks, workflows, launch plans)
+//! with the [`Callee`] it describes itself by, its per-input companions [`EntityInput`] /
+//! [`DefaultsFrom`], and the promises a call returns ([`NodePromises`]).
 //!
 //! `#[task]` and `#[workflow]` implement these for the marker type they define next to the
 //! function, so a call `add(x, 3)` in a workflow body is checked by rustc input by input: input
