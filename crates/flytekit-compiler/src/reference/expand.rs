@@ -14,8 +14,8 @@ use syn::ItemFn;
 
 use super::{ReferenceKind, ReferenceOptions};
 use crate::ctxt::Ctxt;
-use crate::task::expand::{defaults_fn, defaults_from_impls};
-use crate::task::signature::{parse_task_signature, OutputValues};
+use crate::task::expand::{defaults_fn, entity_items, promises_of};
+use crate::task::signature::parse_task_signature;
 
 /// Expands a reference: with signature errors, only the marker struct and the errors; with
 /// attribute errors, the whole entity (placeholders for the missing keys) and the errors.
@@ -76,17 +76,7 @@ pub fn expand_reference(
         quote_spanned!(ty.span()=> #p::glue::VariableSpec { name: #name, literal_type: <#ty as #p::FlyteType>::literal_type, description: "" })
     });
     let defaults = defaults_fn(&signature.inputs, &p);
-    let promises = match &signature.output.values {
-        OutputValues::Unit => quote!(#p::NodeRef),
-        OutputValues::Single(ty) => quote!(#p::Promise<#ty>),
-        OutputValues::Tuple(types) => quote!((#(#p::Promise<#types>,)*)),
-    };
-    let input_names: Vec<String> = signature.inputs.iter().map(|i| i.name()).collect();
-    let entity_inputs = signature.inputs.iter().enumerate().map(|(i, input)| {
-        let (name, ty) = (input.name(), &input.ty);
-        quote!(impl #p::EntityInput<#i> for #ident { type Type = #ty; const NAME: &'static str = #name; })
-    });
-    let defaults_from = defaults_from_impls(&signature.inputs, ident, &p);
+    let promises = promises_of(&signature.output.values, &p);
 
     let (local, checks) = match &options.local {
         Some(local) => {
@@ -131,6 +121,14 @@ pub fn expand_reference(
         None => (quote!(::core::option::Option::None), TokenStream::new()),
     };
 
+    let entity = entity_items(
+        ident,
+        &signature.inputs,
+        &promises,
+        &output_names,
+        quote!(#p::CalleeKind::Reference(&REFERENCE)),
+        &p,
+    );
     let sig_span = item.sig.span();
     let body = quote_spanned! {sig_span=>
         fn interface() -> #p::TypedInterface {
@@ -152,17 +150,7 @@ pub fn expand_reference(
             local: #local,
         };
 
-        impl #p::Entity for #ident {
-            type Promises = #promises;
-            const CALLEE: &'static #p::Callee = &#p::Callee {
-                input_names: &[#(#input_names),*],
-                output_names: &[#(#output_names),*],
-                kind: #p::CalleeKind::Reference(&REFERENCE),
-            };
-        }
-
-        #(#entity_inputs)*
-        #defaults_from
+        #entity
 
         #p::inventory::submit! { #p::reference::ReferenceRegistration(&REFERENCE) }
     };

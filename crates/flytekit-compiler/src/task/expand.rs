@@ -14,7 +14,7 @@ use syn::spanned::Spanned as _;
 use super::options::{
     AcceleratorPartition, MountRequirement, ResourceKind, ResourceSet, TaskOptions,
 };
-use super::signature::{OutputValues, TaskSignature};
+use super::signature::{OutputValues, ResultOutput, TaskSignature};
 use super::{AnalyzedTask, TaskDefinition};
 
 /// Expands an analysed task. With errors, emits the function, the marker struct and the errors,
@@ -149,22 +149,14 @@ pub(crate) fn registration(
         OutputValues::Tuple(types) => quote!((#(#types,)*)),
     };
     let sig_span = item.sig.span();
-    let promises = match &signature.output.values {
-        OutputValues::Unit => quote!(#p::NodeRef),
-        OutputValues::Single(ty) => quote!(#p::Promise<#ty>),
-        OutputValues::Tuple(types) => quote!((#(#p::Promise<#types>,)*)),
-    };
-    let entity_inputs = signature.inputs.iter().enumerate().map(|(i, input)| {
-        let (name, ty) = (input.name(), &input.ty);
-        quote! {
-            impl #p::EntityInput<#i> for #ident {
-                type Type = #ty;
-                const NAME: &'static str = #name;
-            }
-        }
-    });
-    let defaults_from = defaults_from_impls(&signature.inputs, ident, &p);
-    let input_name_list: Vec<String> = signature.inputs.iter().map(|i| i.name()).collect();
+    let entity = entity_items(
+        ident,
+        &signature.inputs,
+        &promises_of(&signature.output.values, &p),
+        &output_names,
+        quote!(#p::CalleeKind::Task(&ENTRY)),
+        &p,
+    );
 
     quote_spanned! {sig_span=>
         static ENTRY: #p::TaskEntry = #p::TaskEntry {
@@ -190,17 +182,7 @@ pub(crate) fn registration(
             }
         }
 
-        impl #p::Entity for #ident {
-            type Promises = #promises;
-            const CALLEE: &'static #p::Callee = &#p::Callee {
-                input_names: &[#(#input_name_list),*],
-                output_names: &[#(#output_names),*],
-                kind: #p::CalleeKind::Task(&ENTRY),
-            };
-        }
-
-        #(#entity_inputs)*
-        #defaults_from
+        #entity
 
         #p::inventory::submit! { #p::TaskRegistration(&ENTRY) }
     }
@@ -265,19 +247,7 @@ fn sync_run(signature: &TaskSignature, sig_span: Span, p: &TokenStream) -> Token
     let ok = writers(&signature.output.values);
     let write = match &signature.output.result {
         Some(result) => {
-            // `Display` is named at the user's error type (or the return type, for aliases such
-            // as `anyhow::Result<T>`), so an error type without it is an error there.
-            let display = match &result.err {
-                Some(err) => quote_spanned!(err.span()=> <#err as ::core::fmt::Display>::fmt),
-                None => {
-                    let span = signature
-                        .output
-                        .declared
-                        .as_ref()
-                        .map_or(sig_span, |ty| ty.span());
-                    quote_spanned!(span=> <<#returns as #p::run_sync::ResultParts>::Err as ::core::fmt::Display>::fmt)
-                }
-            };
+            let display = error_display(signature, result, sig_span, p);
             quote!(#p::run_sync::Fallible { ok: #ok, display: #display })
         }
         None => ok,
@@ -288,6 +258,24 @@ fn sync_run(signature: &TaskSignature, sig_span: Span, p: &TokenStream) -> Token
             read: (#(#readers,)*),
             write: #write,
         })
+    }
+}
+
+/// How a task's error is shown: `<E as Display>::fmt`, named at the user's error type (or at the
+/// return type, for aliases such as `anyhow::Result<T>`), so an error type without `Display` is
+/// an error there.
+fn error_display(
+    signature: &TaskSignature,
+    result: &ResultOutput,
+    sig_span: Span,
+    p: &TokenStream,
+) -> TokenStream {
+    match (&result.err, &signature.output.declared) {
+        (Some(err), _) => quote_spanned!(err.span()=> <#err as ::core::fmt::Display>::fmt),
+        (None, Some(returns)) => quote_spanned! {returns.span()=>
+            <<#returns as #p::run_sync::ResultParts>::Err as ::core::fmt::Display>::fmt
+        },
+        (None, None) => quote_spanned!(sig_span=> <_ as ::core::fmt::Display>::fmt),
     }
 }
 
@@ -318,17 +306,7 @@ fn async_run(
     let call = quote!(#ident(#(#args),*).await);
     let value = match &signature.output.result {
         Some(result) => {
-            let display = match &result.err {
-                Some(err) => quote_spanned!(err.span()=> <#err as ::core::fmt::Display>::fmt),
-                None => {
-                    let span = signature
-                        .output
-                        .declared
-                        .as_ref()
-                        .map_or(sig_span, |ty| ty.span());
-                    quote_spanned!(span=> <_ as ::core::fmt::Display>::fmt)
-                }
-            };
+            let display = error_display(signature, result, sig_span, p);
             quote! {
                 match #call {
                     ::core::result::Result::Ok(value) => value,
@@ -378,6 +356,46 @@ fn async_run(
             }
             #p::TaskFn::Async(run)
         }
+    }
+}
+
+/// The items that make an entity callable in workflows, shared by tasks, workflows and
+/// references: its `Entity` impl (the promises a call returns and its `Callee`, whose `kind`
+/// is given), an `EntityInput` impl per input and the `DefaultsFrom` impls.
+pub(crate) fn entity_items(
+    ident: &syn::Ident,
+    inputs: &[super::signature::TaskInput],
+    promises: &TokenStream,
+    output_names: &[String],
+    kind: TokenStream,
+    p: &TokenStream,
+) -> TokenStream {
+    let input_names = inputs.iter().map(|input| input.name());
+    let entity_inputs = inputs.iter().enumerate().map(|(i, input)| {
+        let (name, ty) = (input.name(), &input.ty);
+        quote!(impl #p::EntityInput<#i> for #ident { type Type = #ty; const NAME: &'static str = #name; })
+    });
+    let defaults_from = defaults_from_impls(inputs, ident, p);
+    quote! {
+        impl #p::Entity for #ident {
+            type Promises = #promises;
+            const CALLEE: &'static #p::Callee = &#p::Callee {
+                input_names: &[#(#input_names),*],
+                output_names: &[#(#output_names),*],
+                kind: #kind,
+            };
+        }
+        #(#entity_inputs)*
+        #defaults_from
+    }
+}
+
+/// The promises a call of an entity returns: `NodeRef`, `Promise<T>` or a tuple of promises.
+pub(crate) fn promises_of(values: &OutputValues, p: &TokenStream) -> TokenStream {
+    match values {
+        OutputValues::Unit => quote!(#p::NodeRef),
+        OutputValues::Single(ty) => quote!(#p::Promise<#ty>),
+        OutputValues::Tuple(types) => quote!((#(#p::Promise<#types>,)*)),
     }
 }
 

@@ -16,7 +16,7 @@ use super::lower::Lowerer;
 use super::options::{parse_workflow_options, FailurePolicy};
 use crate::ctxt::Ctxt;
 use crate::docs::{docs_from_attributes, parse_docstring};
-use crate::task::expand::{defaults_fn, defaults_from_impls};
+use crate::task::expand::{defaults_fn, entity_items, promises_of};
 use crate::task::signature::{parse_task_signature, without_default_attributes, OutputValues};
 
 /// Expands one workflow.
@@ -150,17 +150,14 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
         quote!(#policy #interruptible #on_failure)
     };
     let defaults = defaults_fn(&signature.inputs, &p);
-    let promises = match &signature.output.values {
-        OutputValues::Unit => quote!(#p::NodeRef),
-        OutputValues::Single(ty) => quote!(#p::Promise<#ty>),
-        OutputValues::Tuple(types) => quote!((#(#p::Promise<#types>,)*)),
-    };
-    let input_names: Vec<String> = signature.inputs.iter().map(|i| i.name()).collect();
-    let entity_inputs = signature.inputs.iter().enumerate().map(|(i, input)| {
-        let (name, ty) = (input.name(), &input.ty);
-        quote!(impl #p::EntityInput<#i> for #ident { type Type = #ty; const NAME: &'static str = #name; })
-    });
-    let defaults_from = defaults_from_impls(&signature.inputs, ident, &p);
+    let entity = entity_items(
+        ident,
+        &signature.inputs,
+        &promises_of(&signature.output.values, &p),
+        &output_names,
+        quote!(#p::CalleeKind::Workflow(&ENTRY)),
+        &p,
+    );
 
     // The function itself: same signature, runs the workflow locally.
     let attrs = &clean_item.attrs;
@@ -213,14 +210,7 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
                 })
             }
 
-            impl #p::Entity for #ident {
-                type Promises = #promises;
-                const CALLEE: &'static #p::Callee = &#p::Callee {
-                    input_names: &[#(#input_names),*],
-                    output_names: &[#(#output_names),*],
-                    kind: #p::CalleeKind::Workflow(&ENTRY),
-                };
-            }
+            #entity
 
             impl #p::Workflow for #ident {
                 fn entry() -> &'static #p::WorkflowEntry {
@@ -228,8 +218,6 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
                 }
             }
 
-            #(#entity_inputs)*
-            #defaults_from
 
             #p::inventory::submit! { #p::WorkflowRegistration(&ENTRY) }
         };

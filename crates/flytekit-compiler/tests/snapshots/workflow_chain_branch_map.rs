@@ -98,11 +98,6 @@ const _: () = {
             kind: ::flytekit::__private::CalleeKind::Workflow(&ENTRY),
         };
     }
-    impl ::flytekit::__private::Workflow for pipeline {
-        fn entry() -> &'static ::flytekit::__private::WorkflowEntry {
-            &ENTRY
-        }
-    }
     impl ::flytekit::__private::EntityInput<0usize> for pipeline {
         type Type = i64;
         const NAME: &'static str = "x";
@@ -116,6 +111,11 @@ const _: () = {
     impl ::flytekit::__private::DefaultsFrom<4usize> for pipeline {}
     impl ::flytekit::__private::DefaultsFrom<5usize> for pipeline {}
     impl ::flytekit::__private::DefaultsFrom<6usize> for pipeline {}
+    impl ::flytekit::__private::Workflow for pipeline {
+        fn entry() -> &'static ::flytekit::__private::WorkflowEntry {
+            &ENTRY
+        }
+    }
     ::flytekit::__private::inventory::submit! {
         ::flytekit::__private::WorkflowRegistration(& ENTRY)
     }
