@@ -193,6 +193,12 @@ impl WorkflowBuilder {
         names
     }
 
+    /// [`Self::bind_pending_defaults`] for a call, which needs no names back: the names are
+    /// dropped here rather than in the typed handle, whose code is compiled per call site.
+    fn call_defaults_from(&mut self, from: usize) {
+        self.bind_pending_defaults(from);
+    }
+
     fn call_metadata(&mut self) -> Option<&mut NodeMetadata> {
         self.pending().map(|call| &mut call.metadata)
     }
@@ -353,7 +359,7 @@ impl<'b, E: Entity> Call<'b, E> {
     where
         E: DefaultsFrom<K>,
     {
-        self.builder.bind_pending_defaults(K);
+        self.builder.call_defaults_from(K);
         self
     }
 
