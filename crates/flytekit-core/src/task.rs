@@ -40,20 +40,6 @@ pub enum TaskFn {
     Async(fn(LiteralMap) -> TaskFuture),
 }
 
-impl TaskFn {
-    /// Runs a sync task's code on `inputs`; `None` for an async task.
-    pub fn run_sync(
-        &self,
-        entry: &TaskEntry,
-        inputs: &LiteralMap,
-    ) -> Option<Result<LiteralMap, TaskError>> {
-        match self {
-            TaskFn::Sync(run) => Some(run.run(entry, inputs)),
-            TaskFn::Async(_) => None,
-        }
-    }
-}
-
 impl std::fmt::Debug for TaskFn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
@@ -241,7 +227,10 @@ impl TaskEntry {
 
     /// Runs the task's code on `inputs` if it is sync; `None` for an async task.
     pub fn run_sync(&self, inputs: &LiteralMap) -> Option<Result<LiteralMap, TaskError>> {
-        self.run.run_sync(self, inputs)
+        match self.run {
+            TaskFn::Sync(run) => Some(run.run(self, inputs)),
+            TaskFn::Async(_) => None,
+        }
     }
 }
 

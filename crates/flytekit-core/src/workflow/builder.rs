@@ -177,7 +177,7 @@ impl WorkflowBuilder {
     /// Runs task `E` when the workflow fails (the failure node `fn0`): it receives the workflow
     /// inputs it declares plus `error`.
     pub fn on_failure<E: Entity>(&mut self) {
-        self.set_failure_node(Callee::of::<E>());
+        self.set_failure_node(E::CALLEE);
     }
 
     fn set_failure_node(&mut self, callee: &Callee) {

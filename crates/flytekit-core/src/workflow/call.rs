@@ -26,11 +26,6 @@ use crate::types::TypeError;
 /// What the builder reads of a callee, whatever its kind: one copy of this code serves every
 /// call of every workflow.
 impl Callee {
-    /// The callee of entity `E`.
-    pub(crate) fn of<E: Entity>() -> &'static Callee {
-        E::CALLEE
-    }
-
     /// The registered name.
     pub fn entity_name(&self) -> String {
         match self.kind {
@@ -335,7 +330,7 @@ pub struct Call<'b, E: Entity> {
 
 impl<'b, E: Entity> Call<'b, E> {
     pub(crate) fn new(builder: &'b mut WorkflowBuilder) -> Self {
-        builder.begin_call(Callee::of::<E>());
+        builder.begin_call(E::CALLEE);
         Call {
             builder,
             _entity: PhantomData,

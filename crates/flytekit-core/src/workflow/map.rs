@@ -11,7 +11,6 @@ use flytekit_idl::core::{array_node, node, ArrayNode, Node, TaskNodeOverrides};
 
 use super::builder::WorkflowBuilder;
 use super::call::PendingCall;
-use super::entity::Callee;
 use super::entity::{DefaultsFrom, Entity, EntityInput, MapPromises, NodePromises};
 use super::promise::IntoBinding;
 
@@ -29,7 +28,7 @@ where
 {
     /// Starts mapping task `E`.
     pub fn new(builder: &'b mut WorkflowBuilder) -> Self {
-        builder.begin_call(Callee::of::<E>());
+        builder.begin_call(E::CALLEE);
         MapCall {
             builder,
             _entity: PhantomData,
