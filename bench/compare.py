@@ -328,7 +328,16 @@ def python_env(venv):
     env["PYTHONPATH"] = str(PYMODS)
     env["FLYTE_SDK_LOGGING_LEVEL"] = "40"
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # a real image has its .pyc files
+    # flytekit makes a `flyte*` folder in the temp dir at every import and never removes it (a
+    # full run would leave thousands in /tmp): give the Python side a temp dir of the run's own.
+    env["TMPDIR"] = str(python_tmp())
     return env
+
+
+def python_tmp():
+    """The temp dir of this run's Python processes: WORK/python-tmp, emptied when a run starts
+    (main() removes it again at the end)."""
+    return WORK / "python-tmp"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1106,6 +1115,8 @@ def main():
 
     ctx.venv = ensure_venv((args.venv or DEFAULT_VENV).resolve())
     ctx.python = ctx.venv / "bin" / "python"
+    shutil.rmtree(python_tmp(), ignore_errors=True)
+    python_tmp().mkdir(parents=True)
     ctx.pyenv = python_env(ctx.venv)
     ctx.rsenv = dict(os.environ)
     ctx.rsenv["FLYTEKIT_CACHE_DIR"] = str(WORK / "rs-cache")
@@ -1158,6 +1169,7 @@ def main():
                        f"rs {row.ours} | py {row.theirs} | {row.ratio} | {row.verdict}")
             print(f"row {row.id}: {summary}", flush=True)
         rows.extend(got)
+    shutil.rmtree(python_tmp(), ignore_errors=True)
 
     text = report(ctx, rows, started, load_before, os.getloadavg()[0], time.perf_counter() - t0,
                   steal_share(cpu_before, cpu_times()))

@@ -14,6 +14,8 @@ pub fn python_dir() -> PathBuf {
 #[derive(Debug, Clone)]
 pub struct PythonEnv {
     root: PathBuf,
+    /// `TMPDIR` of the Python processes this test process starts (see [`scratch_tmp`]).
+    tmp: PathBuf,
 }
 
 impl PythonEnv {
@@ -33,7 +35,8 @@ impl PythonEnv {
                     root.display()
                 );
             }
-            PythonEnv { root }
+            let tmp = scratch_tmp(Path::new(target_tmp));
+            PythonEnv { root, tmp }
         })
         .clone()
     }
@@ -62,7 +65,8 @@ impl PythonEnv {
             )
             .env("VIRTUAL_ENV", &self.root)
             .env("PYTHONDONTWRITEBYTECODE", "1")
-            .env("FLYTE_SDK_LOGGING_LEVEL", "40");
+            .env("FLYTE_SDK_LOGGING_LEVEL", "40")
+            .env("TMPDIR", &self.tmp);
         command
     }
 
@@ -76,6 +80,33 @@ impl PythonEnv {
             .current_dir(python_dir());
         expect_success(&format!("python {script}"), command.output())
     }
+}
+
+/// A temp dir for the Python processes of this test process: `python-tmp/<pid>` under
+/// `target_tmp`.
+///
+/// flytekit makes a `flyte*` folder in the temp dir at every import and never removes it, so the
+/// system temp dir would fill up run after run. Here the folders stay inside the target dir, and
+/// the folders of earlier test processes (untouched for an hour: no test runs that long) are
+/// removed on the way in.
+fn scratch_tmp(target_tmp: &Path) -> PathBuf {
+    let parent = target_tmp.join("python-tmp");
+    let stale = std::time::Duration::from_secs(3600);
+    for entry in fs::read_dir(&parent).into_iter().flatten().flatten() {
+        let age = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|modified| modified.elapsed().ok());
+        if age.is_some_and(|age| age > stale) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+    let dir = parent.join(std::process::id().to_string());
+    if let Err(err) = fs::create_dir_all(&dir) {
+        panic!("could not create {}: {err}", dir.display());
+    }
+    dir
 }
 
 /// Returns stdout of a finished command; panics with everything it printed when it failed.
