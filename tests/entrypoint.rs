@@ -24,10 +24,13 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 /// Runs `execute` exactly as the container contract describes, with placeholders the backend
-/// leaves unsubstituted on a first attempt.
+/// leaves unsubstituted on a first attempt. Its temp dir is `dir/tmp`.
 fn execute(dir: &Path, task: &str, env: &[(&str, &str)]) -> Output {
+    let tmp = dir.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
     let mut command = Command::new(BINARY);
     command
+        .env("TMPDIR", &tmp)
         .args(["execute", "--inputs"])
         .arg(dir.join("inputs.pb"))
         .arg("--output-prefix")
@@ -95,6 +98,29 @@ fn flytekit_inputs_in_flytekit_outputs_out() {
         );
         assert_eq!(report.trim(), "ok", "{case}");
     }
+}
+
+/// What an execution left in its temp dir.
+fn left_in_tmp(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir.join("tmp"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect()
+}
+
+#[test]
+fn executions_leave_nothing_in_the_temp_dir() {
+    let dir = scratch("tmp-add");
+    write_inputs("add", &dir);
+    assert_success(&execute(&dir, "add", &[]));
+    assert!(dir.join("outputs.pb").exists());
+    assert_eq!(left_in_tmp(&dir), Vec::<PathBuf>::new(), "after a success");
+
+    let dir = scratch("tmp-explode");
+    write_inputs("explode", &dir);
+    assert_success(&execute(&dir, "explode", &[]));
+    assert!(dir.join("error.pb").exists());
+    assert_eq!(left_in_tmp(&dir), Vec::<PathBuf>::new(), "after a failure");
 }
 
 #[test]

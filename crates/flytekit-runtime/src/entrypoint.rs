@@ -124,8 +124,15 @@ async fn run(args: &ExecuteArgs, storage: &Storage) -> Result<LiteralMap, TaskEr
 
     let context = Arc::new(context_from_env(args, array_index));
     let timeout = entry.config.timeout;
-    let outputs = run_attempt(entry, inputs, context.clone(), timeout).await?;
-    upload_local_blobs(outputs, &context.raw_output_prefix, storage).await
+    let outputs = match run_attempt(entry, inputs, context.clone(), timeout).await {
+        Ok(outputs) => upload_local_blobs(outputs, &context.raw_output_prefix, storage).await,
+        Err(err) => Err(err),
+    };
+    // The working dir is made per process: removed when the task left it empty, so executions
+    // outside a container leave nothing in the temp dir. One holding files stays: an output
+    // may point into it (the raw output prefix defaults to a folder inside it).
+    let _ = std::fs::remove_dir(&context.working_dir);
+    outputs
 }
 
 /// Replaces every offloaded input literal by the literal stored at its URI.
