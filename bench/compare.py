@@ -1169,10 +1169,10 @@ def main():
                        f"rs {row.ours} | py {row.theirs} | {row.ratio} | {row.verdict}")
             print(f"row {row.id}: {summary}", flush=True)
         rows.extend(got)
-    shutil.rmtree(python_tmp(), ignore_errors=True)
 
     text = report(ctx, rows, started, load_before, os.getloadavg()[0], time.perf_counter() - t0,
                   steal_share(cpu_before, cpu_times()))
+    shutil.rmtree(python_tmp(), ignore_errors=True)  # after report(): it asks flytekit its version
     print()
     print(text)
     if not ctx.quick and not args.no_write and not args.only and not failed:
