@@ -465,9 +465,12 @@ impl Events {
     }
 }
 
+/// A fresh dir for one test, under the target dir (not the system temp dir, which CI shares):
+/// `target/tmp/executor/<pid>/<name>`.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir()
-        .join(format!("flytekit-executor-test-{}", std::process::id()))
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("executor")
+        .join(std::process::id().to_string())
         .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     dir
