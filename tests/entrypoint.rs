@@ -15,12 +15,7 @@ fn python() -> PythonEnv {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("entrypoint")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    flytekit_tests::scratch_dir(env!("CARGO_TARGET_TMPDIR"), "entrypoint", name)
 }
 
 /// Runs `execute` exactly as the container contract describes, with placeholders the backend

@@ -2,18 +2,13 @@
 //! tasks that abort or panic, the local cache (`--cache-dir`, `--no-cache`, `--overwrite-cache`)
 //! with progress lines, and bad flags.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_flytekit-test-tasks");
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("executor_cli")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    flytekit_tests::scratch_dir(env!("CARGO_TARGET_TMPDIR"), "executor_cli", name)
 }
 
 fn run(args: &[&str]) -> Output {

@@ -21,12 +21,7 @@ fn python() -> PythonEnv {
 
 /// A fresh scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("idl_wire")
-        .join(name);
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("create scratch dir");
-    dir
+    flytekit_tests::scratch_dir(env!("CARGO_TARGET_TMPDIR"), "idl_wire", name)
 }
 
 #[test]

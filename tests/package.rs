@@ -58,12 +58,7 @@ fn python() -> PythonEnv {
 
 /// A fresh scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("package")
-        .join(name);
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+    flytekit_tests::scratch_dir(env!("CARGO_TARGET_TMPDIR"), "package", name)
 }
 
 fn run(binary: &str, args: &[&OsStr]) -> Output {
