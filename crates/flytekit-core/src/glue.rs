@@ -167,18 +167,6 @@ fn put_output(
     Ok(())
 }
 
-/// Builds workflow `entry` by running `body` (the lowered workflow body) on a new builder.
-/// The builder lives here rather than in the generated code, so that its drop glue is compiled
-/// once, not in every workflow.
-pub fn build_with(
-    entry: &WorkflowEntry,
-    body: &mut dyn FnMut(&mut WorkflowBuilder),
-) -> Result<CompiledWorkflow, Vec<String>> {
-    let mut builder = WorkflowBuilder::new(entry.name());
-    body(&mut builder);
-    builder.finish()
-}
-
 /// The outputs of a task with one output: `value` as output `name` (see [`output`]).
 #[inline(never)]
 pub fn single_output<T>(
@@ -307,7 +295,8 @@ thread_local! {
 }
 
 /// Builds a workflow, refusing recursion (a workflow that calls itself, directly or not, has no
-/// finite DAG).
+/// finite DAG). The builder is made and finished here, not in the generated `build` function,
+/// so that its drop glue is compiled once rather than in every workflow.
 pub fn build_workflow(entry: &WorkflowEntry) -> Result<CompiledWorkflow, Vec<String>> {
     let name = entry.name();
     let cycle = BUILDING.with(|building| {
@@ -324,7 +313,9 @@ pub fn build_workflow(entry: &WorkflowEntry) -> Result<CompiledWorkflow, Vec<Str
         )]);
     }
     BUILDING.with(|building| building.borrow_mut().push(name.clone()));
-    let result = (entry.build)();
+    let mut builder = WorkflowBuilder::new(name);
+    (entry.build)(&mut builder);
+    let result = builder.finish();
     BUILDING.with(|building| building.borrow_mut().pop());
     result
 }

@@ -23,7 +23,7 @@ use flytekit_idl::core::Literal;
 
 use crate::task::TaskEntry;
 use crate::types::TypeError;
-use crate::workflow::WorkflowEntry;
+use crate::workflow::{Callee, WorkflowEntry};
 
 /// What a reference refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,7 +209,14 @@ impl<T> SameAs<T> for T {}
 /// Compiles only when `A` is `B` (see [`SameAs`]).
 pub fn same_as<A: SameAs<B>, B>() {}
 
-/// Whether two strings are equal, in a `const` context (the stand-in's input names).
+/// Whether input number `index` of `callee` is named `name`, in a `const` context (the
+/// stand-in's input names). An input it does not have passes: the type check of the same input
+/// reports that one.
+pub const fn input_named(callee: &Callee, index: usize, name: &str) -> bool {
+    index >= callee.input_names.len() || same_name(callee.input_names[index], name)
+}
+
+/// Whether two strings are equal, in a `const` context.
 pub const fn same_name(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
@@ -258,5 +265,18 @@ mod tests {
         );
         assert!(ADD.matches(&ADD.identifier()));
         assert!(same_name("ab", "ab") && !same_name("ab", "a") && !same_name("ab", "ac"));
+    }
+
+    #[test]
+    fn stand_in_input_names_are_checked_by_position() {
+        const CALLEE: Callee = Callee {
+            input_names: &["a", "b"],
+            output_names: &["o0"],
+            kind: crate::workflow::CalleeKind::Reference(&ADD),
+        };
+        const { assert!(input_named(&CALLEE, 1, "b")) };
+        assert!(!input_named(&CALLEE, 0, "b"));
+        // A missing input is the type check's to report, not this one's.
+        assert!(input_named(&CALLEE, 2, "c"));
     }
 }

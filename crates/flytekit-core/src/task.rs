@@ -243,8 +243,6 @@ pub trait Task {
     type Inputs;
     /// The output type: the function's return type without `Result`.
     type Outputs;
-    /// The input names, in parameter order.
-    const INPUT_NAMES: &'static [&'static str];
     /// The registered description.
     fn entry() -> &'static TaskEntry;
 }

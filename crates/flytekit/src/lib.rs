@@ -79,16 +79,17 @@ pub mod __private {
     pub use flytekit_core::TaskError;
 
     /// Runs a workflow locally from a workflow function's arguments; panics with the error,
-    /// since a workflow function's signature has no `Result`.
+    /// since a workflow function's signature has no `Result`. The arguments come as a slice, not
+    /// a `Vec`, so the generated call is one plain expression for rustc to check.
     pub fn run_workflow(
         entry: &'static WorkflowEntry,
-        inputs: ::std::vec::Vec<(&str, Result<Literal, TypeError>)>,
+        inputs: &[(&str, Result<Literal, TypeError>)],
     ) -> LiteralMap {
         let mut literals = BTreeMap::new();
         for (name, literal) in inputs {
             match literal {
                 Ok(literal) => {
-                    literals.insert(name.to_string(), literal);
+                    literals.insert(name.to_string(), literal.clone());
                 }
                 Err(err) => panic!("input `{name}` of workflow `{}`: {err}", entry.name()),
             }

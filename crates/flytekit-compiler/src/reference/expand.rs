@@ -101,7 +101,7 @@ pub fn expand_reference(
                 );
                 quote_spanned! {span=>
                     const _: () = ::core::assert!(
-                        #p::reference::same_name(<#local as #p::EntityInput<#i>>::NAME, #name),
+                        #p::reference::input_named(<#local as #p::Entity>::CALLEE, #i, #name),
                         #message
                     );
                 }

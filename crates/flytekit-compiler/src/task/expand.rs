@@ -142,7 +142,6 @@ pub(crate) fn registration(
     };
 
     let input_types = signature.inputs.iter().map(|input| &input.ty);
-    let input_names = signature.inputs.iter().map(|input| input.name());
     let output_type = match &signature.output.values {
         OutputValues::Unit => quote!(()),
         OutputValues::Single(ty) => quote!(#ty),
@@ -176,7 +175,6 @@ pub(crate) fn registration(
         impl #p::Task for #ident {
             type Inputs = (#(#input_types,)*);
             type Outputs = #output_type;
-            const INPUT_NAMES: &'static [&'static str] = &[#(#input_names),*];
             fn entry() -> &'static #p::TaskEntry {
                 &ENTRY
             }
@@ -372,8 +370,8 @@ pub(crate) fn entity_items(
 ) -> TokenStream {
     let input_names = inputs.iter().map(|input| input.name());
     let entity_inputs = inputs.iter().enumerate().map(|(i, input)| {
-        let (name, ty) = (input.name(), &input.ty);
-        quote!(impl #p::EntityInput<#i> for #ident { type Type = #ty; const NAME: &'static str = #name; })
+        let ty = &input.ty;
+        quote!(impl #p::EntityInput<#i> for #ident { type Type = #ty; })
     });
     let defaults_from = defaults_from_impls(inputs, ident, p);
     quote! {

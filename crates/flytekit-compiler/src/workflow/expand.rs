@@ -181,7 +181,7 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
     quote! {
         #(#attrs)*
         #vis #sig {
-            let __outputs = #p::run_workflow(<#ident as #p::Workflow>::entry(), ::std::vec![#(#params),*]);
+            let __outputs = #p::run_workflow(<#ident as #p::Workflow>::entry(), &[#(#params),*]);
             #result
         }
 
@@ -201,13 +201,11 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
             };
 
             #[allow(unused_variables, clippy::let_unit_value, clippy::unit_arg)]
-            fn build() -> ::core::result::Result<#p::CompiledWorkflow, ::std::vec::Vec<::std::string::String>> {
-                #p::glue::build_with(&ENTRY, &mut |__b: &mut #p::WorkflowBuilder| {
-                    #(#input_decls)*
-                    #settings
-                    #(#lowered)*
-                    #outputs
-                })
+            fn build(__b: &mut #p::WorkflowBuilder) {
+                #(#input_decls)*
+                #settings
+                #(#lowered)*
+                #outputs
             }
 
             #entity

@@ -92,7 +92,6 @@ const _: () = {
     impl ::flytekit::__private::Task for split {
         type Inputs = (i64,);
         type Outputs = (i64, String);
-        const INPUT_NAMES: &'static [&'static str] = &["x"];
         fn entry() -> &'static ::flytekit::__private::TaskEntry {
             &ENTRY
         }
@@ -110,7 +109,6 @@ const _: () = {
     }
     impl ::flytekit::__private::EntityInput<0usize> for split {
         type Type = i64;
-        const NAME: &'static str = "x";
     }
     impl ::flytekit::__private::DefaultsFrom<1usize> for split {}
     impl ::flytekit::__private::DefaultsFrom<2usize> for split {}

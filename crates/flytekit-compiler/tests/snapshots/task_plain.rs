@@ -76,7 +76,6 @@ const _: () = {
     impl ::flytekit::__private::Task for add {
         type Inputs = (i64, i64);
         type Outputs = i64;
-        const INPUT_NAMES: &'static [&'static str] = &["a", "b"];
         fn entry() -> &'static ::flytekit::__private::TaskEntry {
             &ENTRY
         }
@@ -91,11 +90,9 @@ const _: () = {
     }
     impl ::flytekit::__private::EntityInput<0usize> for add {
         type Type = i64;
-        const NAME: &'static str = "a";
     }
     impl ::flytekit::__private::EntityInput<1usize> for add {
         type Type = i64;
-        const NAME: &'static str = "b";
     }
     impl ::flytekit::__private::DefaultsFrom<1usize> for add {}
     impl ::flytekit::__private::DefaultsFrom<2usize> for add {}

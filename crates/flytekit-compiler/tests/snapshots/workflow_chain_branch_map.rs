@@ -1,9 +1,9 @@
 fn pipeline(x: i64, xs: Vec<i64>) -> (i64, Vec<i64>) {
     let __outputs = ::flytekit::__private::run_workflow(
         <pipeline as ::flytekit::__private::Workflow>::entry(),
-        ::std::vec![
-            ("x", ::flytekit::__private::FlyteType::to_literal(& x)), ("xs",
-            ::flytekit::__private::FlyteType::to_literal(& xs))
+        &[
+            ("x", ::flytekit::__private::FlyteType::to_literal(&x)),
+            ("xs", ::flytekit::__private::FlyteType::to_literal(&xs)),
         ],
     );
     (
@@ -27,65 +27,57 @@ const _: () = {
         defaults: ::core::option::Option::None,
     };
     #[allow(unused_variables, clippy::let_unit_value, clippy::unit_arg)]
-    fn build() -> ::core::result::Result<
-        ::flytekit::__private::CompiledWorkflow,
-        ::std::vec::Vec<::std::string::String>,
-    > {
-        ::flytekit::__private::glue::build_with(
-            &ENTRY,
-            &mut |__b: &mut ::flytekit::__private::WorkflowBuilder| {
-                let x: ::flytekit::__private::Promise<i64> = __b.input::<i64>("x", "");
-                let xs: ::flytekit::__private::Promise<Vec<i64>> = __b
-                    .input::<Vec<i64>>("xs", "");
-                let a = {
-                    let __arg0 = x;
-                    __b.call::<add>()
-                        .bind::<0usize, _>(__arg0)
-                        .defaults_from::<1usize>()
-                        .retries(3)
-                        .finish()
-                };
-                let (lo, hi) = {
-                    let __arg0 = a;
-                    __b.call::<split>()
-                        .bind::<0usize, _>(__arg0)
-                        .defaults_from::<1usize>()
-                        .finish()
-                };
-                let out = ::flytekit::__private::Branch::new(&mut *__b, "out")
-                    .case(
-                        |__b: &mut ::flytekit::__private::WorkflowBuilder| {
-                            let __left = hi;
-                            let __right = 10;
-                            ::flytekit::__private::compare(
-                                &mut *__b,
-                                ::flytekit::__private::Compare::Gt,
-                                __left,
-                                __right,
-                            )
-                        },
-                        |__b: &mut ::flytekit::__private::WorkflowBuilder| {
-                            let __arg0 = lo;
-                            __b.call::<double>()
-                                .bind::<0usize, _>(__arg0)
-                                .defaults_from::<1usize>()
-                                .finish()
-                        },
+    fn build(__b: &mut ::flytekit::__private::WorkflowBuilder) {
+        let x: ::flytekit::__private::Promise<i64> = __b.input::<i64>("x", "");
+        let xs: ::flytekit::__private::Promise<Vec<i64>> = __b
+            .input::<Vec<i64>>("xs", "");
+        let a = {
+            let __arg0 = x;
+            __b.call::<add>()
+                .bind::<0usize, _>(__arg0)
+                .defaults_from::<1usize>()
+                .retries(3)
+                .finish()
+        };
+        let (lo, hi) = {
+            let __arg0 = a;
+            __b.call::<split>()
+                .bind::<0usize, _>(__arg0)
+                .defaults_from::<1usize>()
+                .finish()
+        };
+        let out = ::flytekit::__private::Branch::new(&mut *__b, "out")
+            .case(
+                |__b: &mut ::flytekit::__private::WorkflowBuilder| {
+                    let __left = hi;
+                    let __right = 10;
+                    ::flytekit::__private::compare(
+                        &mut *__b,
+                        ::flytekit::__private::Compare::Gt,
+                        __left,
+                        __right,
                     )
-                    .fail("too small")
-                    .finish();
-                let squares = {
-                    let __arg0 = xs;
-                    ::flytekit::__private::MapCall::<square>::new(&mut *__b)
-                        .map::<0usize, _>(__arg0)
+                },
+                |__b: &mut ::flytekit::__private::WorkflowBuilder| {
+                    let __arg0 = lo;
+                    __b.call::<double>()
+                        .bind::<0usize, _>(__arg0)
                         .defaults_from::<1usize>()
                         .finish()
-                };
-                let __outputs = (out, squares);
-                __b.output::<i64>("o0", __outputs.0);
-                __b.output::<Vec<i64>>("o1", __outputs.1);
-            },
-        )
+                },
+            )
+            .fail("too small")
+            .finish();
+        let squares = {
+            let __arg0 = xs;
+            ::flytekit::__private::MapCall::<square>::new(&mut *__b)
+                .map::<0usize, _>(__arg0)
+                .defaults_from::<1usize>()
+                .finish()
+        };
+        let __outputs = (out, squares);
+        __b.output::<i64>("o0", __outputs.0);
+        __b.output::<Vec<i64>>("o1", __outputs.1);
     }
     impl ::flytekit::__private::Entity for pipeline {
         type Promises = (
@@ -100,11 +92,9 @@ const _: () = {
     }
     impl ::flytekit::__private::EntityInput<0usize> for pipeline {
         type Type = i64;
-        const NAME: &'static str = "x";
     }
     impl ::flytekit::__private::EntityInput<1usize> for pipeline {
         type Type = Vec<i64>;
-        const NAME: &'static str = "xs";
     }
     impl ::flytekit::__private::DefaultsFrom<2usize> for pipeline {}
     impl ::flytekit::__private::DefaultsFrom<3usize> for pipeline {}

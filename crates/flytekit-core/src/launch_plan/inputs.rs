@@ -2,7 +2,8 @@
 //! default input: `a: 4` becomes a value of `<wf as EntityInput<I>>::Type` where `I` is the
 //! position of the input named `a`.
 //!
-//! `#[workflow]` implements `EntityInput<N>` (name and type of input `N`) for each input. At a
+//! `#[workflow]` implements `EntityInput<N>` (the type of input `N`) for each input and lists
+//! the names in its `Callee`. At a
 //! concrete workflow type, [`InputName::<W, N>::NAME`] is `Some(name)` when `W` has input `N`
 //! and `None` otherwise (an inherent constant whose bound does not hold gives way to the
 //! [`NoInput`] trait's), so the macro can list every input's name in a `const` and find the
@@ -11,7 +12,7 @@
 
 use std::marker::PhantomData;
 
-use crate::workflow::EntityInput;
+use crate::workflow::{Entity, EntityInput};
 
 /// How many inputs a workflow may have for a launch plan to set them by name.
 pub const MAX_INPUTS: usize = 32;
@@ -21,7 +22,7 @@ pub struct InputName<W, const N: usize>(PhantomData<W>);
 
 impl<W: EntityInput<N>, const N: usize> InputName<W, N> {
     /// The name of input `N`.
-    pub const NAME: Option<&'static str> = Some(<W as EntityInput<N>>::NAME);
+    pub const NAME: Option<&'static str> = Some(<W as Entity>::CALLEE.input_names[N]);
 }
 
 /// The fallback of [`InputName`] when the workflow has no input `N`.

@@ -26,6 +26,13 @@ use crate::types::TypeError;
 /// What the builder reads of a callee, whatever its kind: one copy of this code serves every
 /// call of every workflow.
 impl Callee {
+    /// The name of input number `index`; the `EntityInput` bound of every caller guarantees
+    /// that it exists. Looked up here rather than kept in a constant per input, which would be
+    /// one more item for rustc to check per input of every task.
+    pub fn input_name(&self, index: usize) -> &'static str {
+        self.input_names.get(index).copied().unwrap_or_default()
+    }
+
     /// The registered name.
     pub fn entity_name(&self) -> String {
         match self.kind {
@@ -152,12 +159,14 @@ impl WorkflowBuilder {
         self.pending.as_mut()
     }
 
-    /// Binds input `name` of the pending call; `what` names the call in errors (`of `x``).
-    pub(crate) fn bind_pending(&mut self, name: &'static str, bound: Result<Bound, TypeError>) {
+    /// Binds input number `index` of the pending call. The typed handle passes the index, not
+    /// the name, so that its per-call-site code stays small enough to inline.
+    pub(crate) fn bind_pending(&mut self, index: usize, bound: Result<Bound, TypeError>) {
         let resolved = self.resolve(bound);
         let Some(call) = self.pending.as_mut() else {
             return;
         };
+        let name = call.callee.input_name(index);
         match resolved {
             Ok((binding, upstream)) => {
                 call.inputs.insert(name.to_string(), binding);
@@ -343,8 +352,7 @@ impl<'b, E: Entity> Call<'b, E> {
         E: EntityInput<N>,
         V: IntoBinding<<E as EntityInput<N>>::Type>,
     {
-        self.builder
-            .bind_pending(<E as EntityInput<N>>::NAME, value.into_bound());
+        self.builder.bind_pending(N, value.into_bound());
         self
     }
 

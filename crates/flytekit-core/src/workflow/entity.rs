@@ -47,7 +47,7 @@ pub enum CalleeKind {
     Reference(&'static ReferenceEntry),
 }
 
-/// Input number `N` of an entity: its name and type.
+/// Input number `N` of an entity: its type (the name is `Entity::CALLEE.input_names[N]`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no input number {N}: too many arguments",
     label = "this argument has no matching input",
@@ -56,8 +56,6 @@ pub enum CalleeKind {
 pub trait EntityInput<const N: usize>: Entity {
     /// The input's type.
     type Type;
-    /// The input's name.
-    const NAME: &'static str;
 }
 
 /// Every input from number `K` on has a default (`#[default(...)]`), so a call may stop after

@@ -42,8 +42,7 @@ where
         V: IntoBinding<Vec<<E as EntityInput<N>>::Type>>,
     {
         self.builder.map_mapped();
-        self.builder
-            .bind_pending(<E as EntityInput<N>>::NAME, values.into_bound());
+        self.builder.bind_pending(N, values.into_bound());
         self
     }
 
@@ -53,9 +52,8 @@ where
         E: EntityInput<N>,
         V: IntoBinding<<E as EntityInput<N>>::Type>,
     {
-        let name = <E as EntityInput<N>>::NAME;
-        self.builder.map_fixed(name);
-        self.builder.bind_pending(name, value.into_bound());
+        self.builder.map_fixed(N);
+        self.builder.bind_pending(N, value.into_bound());
         self
     }
 
@@ -121,9 +119,9 @@ impl WorkflowBuilder {
         }
     }
 
-    fn map_fixed(&mut self, name: &str) {
+    fn map_fixed(&mut self, index: usize) {
         if let Some(call) = self.pending.as_mut() {
-            call.bound.push(name.to_string());
+            call.bound.push(call.callee.input_name(index).to_string());
         }
     }
 

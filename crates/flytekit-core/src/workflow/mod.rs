@@ -74,8 +74,9 @@ pub struct WorkflowEntry {
     pub short_description: &'static str,
     /// The whole doc comment.
     pub long_description: &'static str,
-    /// Builds the workflow.
-    pub build: fn() -> Result<CompiledWorkflow, Vec<String>>,
+    /// Adds the workflow's inputs, nodes and outputs to a builder made for it (the lowered
+    /// body; see [`crate::glue::build_workflow`]).
+    pub build: fn(&mut WorkflowBuilder),
     /// Literals of the inputs that have a default; `None` when none has.
     pub defaults: Option<crate::task::DefaultsFn>,
 }
