@@ -93,89 +93,35 @@ fn id(prefix: &str, node_id: &str) -> String {
     format!("{prefix}{}", node_id.replace(['-', '.'], "_"))
 }
 
-/// Renders `workflow` in `format`.
-pub fn render(workflow: &WorkflowTemplate, format: GraphFormat) -> String {
-    let name = workflow
-        .id
-        .as_ref()
-        .map(|i| i.name.as_str())
-        .unwrap_or("workflow");
-    let mut out = String::new();
-    match format {
-        GraphFormat::Dot => {
-            let _ = writeln!(out, "digraph \"{name}\" {{\n  rankdir=LR;\n  start [shape=circle];\n  end [shape=doublecircle];");
-            for node in &workflow.nodes {
-                dot_node(&mut out, node, "", 1);
-                for source in sources(node) {
-                    let _ = writeln!(
-                        out,
-                        "  {} -> {};",
-                        if source == "start" {
-                            source
-                        } else {
-                            id("", &source)
-                        },
-                        id("", &node.id)
-                    );
-                }
-            }
-            for output in &workflow.outputs {
-                if let Some(binding) = &output.binding {
-                    let mut from = Vec::new();
-                    promise_sources(binding, &mut from);
-                    for source in from {
-                        let source = if source == "start" {
-                            source
-                        } else {
-                            id("", &source)
-                        };
-                        let _ = writeln!(out, "  {source} -> end [label=\"{}\"];", output.var);
-                    }
-                }
-            }
-            out.push_str("}\n");
-        }
-        GraphFormat::Mermaid => {
-            out.push_str("flowchart LR\n  start((start))\n  end_((end))\n");
-            for node in &workflow.nodes {
-                mermaid_node(&mut out, node, "", 1);
-                for source in sources(node) {
-                    let _ = writeln!(
-                        out,
-                        "  {} --> {}",
-                        if source == "start" {
-                            source
-                        } else {
-                            id("", &source)
-                        },
-                        id("", &node.id)
-                    );
-                }
-            }
-            for output in &workflow.outputs {
-                if let Some(binding) = &output.binding {
-                    let mut from = Vec::new();
-                    promise_sources(binding, &mut from);
-                    for source in from {
-                        let source = if source == "start" {
-                            source
-                        } else {
-                            id("", &source)
-                        };
-                        let _ = writeln!(out, "  {source} -->|{}| end_", output.var);
-                    }
-                }
-            }
-        }
-    }
-    out
+/// What differs between the two formats: how nodes, branch clusters and edges are written.
+/// The walk over the workflow ([`render`], [`write_node`]) is shared.
+trait Syntax {
+    /// The id of the end node (`end` is a keyword in Mermaid).
+    const END: &'static str;
+    fn header(&self, out: &mut String, name: &str);
+    fn footer(&self, out: &mut String);
+    /// A node without arms.
+    fn leaf(&self, out: &mut String, indent: &str, id: &str, node: &Node);
+    /// A branch node and the opening of the cluster of its arms.
+    fn open_branch(&self, out: &mut String, indent: &str, id: &str, node: &Node);
+    fn close_branch(&self, out: &mut String, indent: &str);
+    fn edge(&self, out: &mut String, indent: &str, from: &str, to: &str, label: Option<&str>);
 }
 
-fn dot_node(out: &mut String, node: &Node, prefix: &str, depth: usize) {
-    let indent = "  ".repeat(depth);
-    let node_id = id(prefix, &node.id);
-    let arms = arms(node);
-    if arms.is_empty() {
+struct Dot;
+
+impl Syntax for Dot {
+    const END: &'static str = "end";
+
+    fn header(&self, out: &mut String, name: &str) {
+        let _ = writeln!(out, "digraph \"{name}\" {{\n  rankdir=LR;\n  start [shape=circle];\n  end [shape=doublecircle];");
+    }
+
+    fn footer(&self, out: &mut String) {
+        out.push_str("}\n");
+    }
+
+    fn leaf(&self, out: &mut String, indent: &str, id: &str, node: &Node) {
         let shape = match &node.target {
             Some(node::Target::ArrayNode(_)) => "box3d",
             Some(node::Target::GateNode(_)) => "octagon",
@@ -183,57 +129,137 @@ fn dot_node(out: &mut String, node: &Node, prefix: &str, depth: usize) {
         };
         let _ = writeln!(
             out,
-            "{indent}{node_id} [shape={shape}, label=\"{}\"];",
+            "{indent}{id} [shape={shape}, label=\"{}\"];",
             label(node)
         );
-        return;
     }
-    let _ = writeln!(
-        out,
-        "{indent}{node_id} [shape=diamond, label=\"{}\"];",
-        label(node)
-    );
-    let _ = writeln!(
-        out,
-        "{indent}subgraph cluster_{node_id} {{\n{indent}  label=\"{}\";",
-        label(node)
-    );
-    for (arm, then) in &arms {
-        let inner_prefix = format!("{node_id}_");
-        dot_node(out, then, &inner_prefix, depth + 1);
+
+    fn open_branch(&self, out: &mut String, indent: &str, id: &str, node: &Node) {
+        let label = label(node);
+        let _ = writeln!(out, "{indent}{id} [shape=diamond, label=\"{label}\"];");
         let _ = writeln!(
             out,
-            "{indent}  {node_id} -> {} [label=\"{arm}\"];",
-            id(&inner_prefix, &then.id)
+            "{indent}subgraph cluster_{id} {{\n{indent}  label=\"{label}\";"
         );
     }
-    let _ = writeln!(out, "{indent}}}");
+
+    fn close_branch(&self, out: &mut String, indent: &str) {
+        let _ = writeln!(out, "{indent}}}");
+    }
+
+    fn edge(&self, out: &mut String, indent: &str, from: &str, to: &str, label: Option<&str>) {
+        let _ = match label {
+            Some(label) => writeln!(out, "{indent}{from} -> {to} [label=\"{label}\"];"),
+            None => writeln!(out, "{indent}{from} -> {to};"),
+        };
+    }
 }
 
-fn mermaid_node(out: &mut String, node: &Node, prefix: &str, depth: usize) {
-    let indent = "  ".repeat(depth);
-    let node_id = id(prefix, &node.id);
-    let arms = arms(node);
-    let text = label(node).replace('"', "'");
-    if arms.is_empty() {
+struct Mermaid;
+
+impl Syntax for Mermaid {
+    const END: &'static str = "end_";
+
+    fn header(&self, out: &mut String, _name: &str) {
+        out.push_str("flowchart LR\n  start((start))\n  end_((end))\n");
+    }
+
+    fn footer(&self, _out: &mut String) {}
+
+    fn leaf(&self, out: &mut String, indent: &str, id: &str, node: &Node) {
+        let text = mermaid_text(node);
         let shape = match &node.target {
             Some(node::Target::ArrayNode(_)) => format!("[[\"{text}\"]]"),
             Some(node::Target::GateNode(_)) => format!("{{{{\"{text}\"}}}}"),
             _ => format!("[\"{text}\"]"),
         };
-        let _ = writeln!(out, "{indent}{node_id}{shape}");
+        let _ = writeln!(out, "{indent}{id}{shape}");
+    }
+
+    fn open_branch(&self, out: &mut String, indent: &str, id: &str, node: &Node) {
+        let text = mermaid_text(node);
+        let _ = writeln!(out, "{indent}{id}{{\"{text}\"}}");
+        let _ = writeln!(out, "{indent}subgraph {id}_arms [\"{text}\"]");
+    }
+
+    fn close_branch(&self, out: &mut String, indent: &str) {
+        let _ = writeln!(out, "{indent}end");
+    }
+
+    fn edge(&self, out: &mut String, indent: &str, from: &str, to: &str, label: Option<&str>) {
+        let _ = match label {
+            Some(label) => writeln!(out, "{indent}{from} -->|{label}| {to}"),
+            None => writeln!(out, "{indent}{from} --> {to}"),
+        };
+    }
+}
+
+/// A node's label inside Mermaid's quoted text, which cannot hold `"`.
+fn mermaid_text(node: &Node) -> String {
+    label(node).replace('"', "'")
+}
+
+/// Renders `workflow` in `format`.
+pub fn render(workflow: &WorkflowTemplate, format: GraphFormat) -> String {
+    match format {
+        GraphFormat::Dot => render_with(&Dot, workflow),
+        GraphFormat::Mermaid => render_with(&Mermaid, workflow),
+    }
+}
+
+fn render_with<S: Syntax>(syntax: &S, workflow: &WorkflowTemplate) -> String {
+    let name = workflow
+        .id
+        .as_ref()
+        .map(|i| i.name.as_str())
+        .unwrap_or("workflow");
+    // Workflow inputs come from `start`, which keeps its name in both formats.
+    let source_id = |source: String| {
+        if source == "start" {
+            source
+        } else {
+            id("", &source)
+        }
+    };
+    let mut out = String::new();
+    syntax.header(&mut out, name);
+    for node in &workflow.nodes {
+        write_node(syntax, &mut out, node, "", 1);
+        for source in sources(node) {
+            let from = source_id(source);
+            syntax.edge(&mut out, "  ", &from, &id("", &node.id), None);
+        }
+    }
+    for output in &workflow.outputs {
+        if let Some(binding) = &output.binding {
+            let mut from = Vec::new();
+            promise_sources(binding, &mut from);
+            for source in from {
+                let from = source_id(source);
+                syntax.edge(&mut out, "  ", &from, S::END, Some(&output.var));
+            }
+        }
+    }
+    syntax.footer(&mut out);
+    out
+}
+
+/// Writes `node`; a branch becomes a cluster of its arms, each linked from the branch node.
+fn write_node<S: Syntax>(syntax: &S, out: &mut String, node: &Node, prefix: &str, depth: usize) {
+    let indent = "  ".repeat(depth);
+    let node_id = id(prefix, &node.id);
+    let arms = arms(node);
+    if arms.is_empty() {
+        syntax.leaf(out, &indent, &node_id, node);
         return;
     }
-    let _ = writeln!(out, "{indent}{node_id}{{\"{text}\"}}");
-    let _ = writeln!(out, "{indent}subgraph {node_id}_arms [\"{text}\"]");
+    syntax.open_branch(out, &indent, &node_id, node);
+    let inner_prefix = format!("{node_id}_");
+    let inner_indent = format!("{indent}  ");
     for (arm, then) in &arms {
-        let inner_prefix = format!("{node_id}_");
-        mermaid_node(out, then, &inner_prefix, depth + 1);
-        let _ = writeln!(
-            out,
-            "{indent}  {node_id} -->|{arm}| {}",
-            id(&inner_prefix, &then.id)
-        );
+        write_node(syntax, out, then, &inner_prefix, depth + 1);
+        let to = id(&inner_prefix, &then.id);
+        syntax.edge(out, &inner_indent, &node_id, &to, Some(arm));
     }
-    let _ = writeln!(out, "{indent}end");
+    syntax.close_branch(out, &indent);
 }
