@@ -8,14 +8,12 @@ segment; the map task's generated name and its flytekit-only fields left out) an
 difference. Exits 1 if there is any.
 """
 
-import os
-import subprocess
 import sys
-import tarfile
-import tempfile
 
 from google.protobuf import json_format
 from flyteidl.admin import workflow_pb2
+
+import pyflyte_specs
 
 WORKFLOWS = ["chain", "fan", "tuples", "literals", "outer", "branches", "mapped", "with_failure"]
 
@@ -92,26 +90,12 @@ def diff(path, a, b, out):
 
 def main():
     ours_dir = sys.argv[1]
-    with tempfile.TemporaryDirectory() as tmp:
-        archive = os.path.join(tmp, "pkg.tgz")
-        subprocess.run(
-            ["pyflyte", "--pkgs", "wf_mirror", "package", "--image", "ghcr.io/example/app:1", "-o", archive, "--force"],
-            check=True, stdout=subprocess.DEVNULL,
-        )
-        with tarfile.open(archive) as tar:
-            tar.extractall(tmp, filter="data")
-        theirs = {}
-        for name in os.listdir(tmp):
-            if name.endswith("_2.pb"):
-                spec = workflow_pb2.WorkflowSpec()
-                with open(os.path.join(tmp, name), "rb") as f:
-                    spec.ParseFromString(f.read())
-                theirs[short(spec.template.id.name)] = spec
+    theirs = pyflyte_specs.packaged(
+        "wf_mirror", "_2.pb", workflow_pb2.WorkflowSpec, lambda spec: short(spec.template.id.name)
+    )
     problems = []
     for wf in WORKFLOWS:
-        ours = workflow_pb2.WorkflowSpec()
-        with open(os.path.join(ours_dir, f"{wf}.pb"), "rb") as f:
-            ours.ParseFromString(f.read())
+        ours = pyflyte_specs.ours(ours_dir, wf, workflow_pb2.WorkflowSpec)
         out = []
         diff(wf, spec_json(theirs[wf]), spec_json(ours), out)
         problems.extend(out)

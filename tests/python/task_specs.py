@@ -12,14 +12,12 @@ metadata (flavor python / rust and version), the container image, command and ar
 `execute` instead of `pyflyte-execute`), and `generates_deck` / k8s `metadata` defaults.
 """
 
-import os
-import subprocess
 import sys
-import tarfile
-import tempfile
 
 from flyteidl.admin import task_pb2
 from google.protobuf import json_format
+
+import pyflyte_specs
 
 TASKS = ["add", "split", "nothing", "moves"]
 
@@ -54,26 +52,12 @@ def compared(spec):
 
 def main():
     ours_dir = sys.argv[1]
-    with tempfile.TemporaryDirectory() as tmp:
-        archive = os.path.join(tmp, "pkg.tgz")
-        subprocess.run(
-            ["pyflyte", "--pkgs", "task_mirror", "package", "--image", "ghcr.io/example/app:1", "-o", archive, "--force"],
-            check=True, stdout=subprocess.DEVNULL,
-        )
-        with tarfile.open(archive) as tar:
-            tar.extractall(tmp, filter="data")
-        theirs = {}
-        for name in os.listdir(tmp):
-            if name.endswith("_1.pb"):
-                spec = task_pb2.TaskSpec()
-                with open(os.path.join(tmp, name), "rb") as f:
-                    spec.ParseFromString(f.read())
-                theirs[spec.template.id.name.split(".")[-1]] = spec
+    theirs = pyflyte_specs.packaged(
+        "task_mirror", "_1.pb", task_pb2.TaskSpec, lambda spec: spec.template.id.name.split(".")[-1]
+    )
     problems = []
     for name in TASKS:
-        ours = task_pb2.TaskSpec()
-        with open(os.path.join(ours_dir, f"{name}.pb"), "rb") as f:
-            ours.ParseFromString(f.read())
+        ours = pyflyte_specs.ours(ours_dir, name, task_pb2.TaskSpec)
         a, b = compared(theirs[name]), compared(ours)
         for key in a:
             if a[key] != b[key]:
