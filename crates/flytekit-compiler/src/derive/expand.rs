@@ -163,6 +163,7 @@ fn expand_struct(
             }
         }
     });
+    let streamed = stream_reads(&fields, &p);
     let header = impl_header(item, &krate);
     let fields_impl = promise_fields(item, &written, &p);
     Some(quote! {
@@ -196,8 +197,61 @@ fn expand_struct(
                 let entries = #p::types::struct_map(value, #rust_name)?;
                 ::core::result::Result::Ok(#name { #(#reads),* })
             }
+
+            #streamed
         }
     })
+}
+
+/// The derived `read_msgpack_from`: the struct's map read in place, each field into an
+/// `Option` slot (a local per field, `__flytekit_slot_N`), then the struct built from the slots.
+/// It reads what the tree reader `read_msgpack` reads; input that is not a map goes to it.
+fn stream_reads(fields: &[NamedField], p: &TokenStream) -> TokenStream {
+    let read: Vec<&NamedField> = fields.iter().filter(|f| !f.skip).collect();
+    let slots: Vec<_> = (0..read.len())
+        .map(|i| quote::format_ident!("__flytekit_slot_{}", i))
+        .collect();
+    let keys: Vec<&String> = read.iter().map(|f| &f.read_name).collect();
+    let declarations = read.iter().zip(&slots).map(|(f, slot)| {
+        let ty = f.ty;
+        quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;)
+    });
+    let arms = read.iter().zip(&slots).enumerate().map(|(i, (f, slot))| {
+        let (key, ty) = (&f.read_name, f.ty);
+        quote_spanned! {ty.span()=>
+            #i => #p::types::struct_slot(&mut #slot, __reader, #key, <#ty as #p::FlyteType>::read_msgpack_from),
+        }
+    });
+    let mut slot_iter = slots.iter();
+    let values = fields.iter().map(|f| {
+        let (member, key, ty) = (f.member, &f.read_name, f.ty);
+        let default = quote_spanned!(ty.span()=> <#ty as ::core::default::Default>::default());
+        if f.skip {
+            return quote!(#member: #default);
+        }
+        let slot = slot_iter.next();
+        let missing = if f.default {
+            quote_spanned!(ty.span()=> || ::core::option::Option::Some(#default))
+        } else {
+            quote_spanned!(ty.span()=> <#ty as #p::FlyteType>::msgpack_default)
+        };
+        quote_spanned! {ty.span()=>
+            #member: #p::types::struct_slot_value(#slot, #key, #missing)?
+        }
+    });
+    quote! {
+        fn read_msgpack_from(__reader: &mut #p::types::MsgpackReader<'_>) -> ::core::result::Result<Self, #p::TypeError> {
+            #(#declarations)*
+            let __is_map = #p::types::struct_read_fields(__reader, &[#(#keys),*], &mut |__index, __reader| match __index {
+                #(#arms)*
+                _ => __reader.skip_value(),
+            })?;
+            if !__is_map {
+                return <Self as #p::FlyteType>::read_msgpack(&__reader.read_value()?);
+            }
+            ::core::result::Result::Ok(Self { #(#values),* })
+        }
+    }
 }
 
 /// For a non-generic struct: a hidden struct of field promises and `HasFields`, so a workflow
@@ -267,6 +321,10 @@ fn expand_newtype(
 
             fn read_msgpack(value: &#p::rmpv::ValueRef<'_>) -> ::core::result::Result<Self, #p::TypeError> {
                 #inner::read_msgpack(value).map(#name)
+            }
+
+            fn read_msgpack_from(reader: &mut #p::types::MsgpackReader<'_>) -> ::core::result::Result<Self, #p::TypeError> {
+                #inner::read_msgpack_from(reader).map(#name)
             }
 
             fn msgpack_default() -> ::core::option::Option<Self> {

@@ -79,4 +79,52 @@ impl ::flytekit::__private::FlyteType for Point {
             )?,
         })
     }
+    fn read_msgpack_from(
+        __reader: &mut ::flytekit::__private::types::MsgpackReader<'_>,
+    ) -> ::core::result::Result<Self, ::flytekit::__private::TypeError> {
+        let mut __flytekit_slot_0: ::core::option::Option<f64> = ::core::option::Option::None;
+        let mut __flytekit_slot_1: ::core::option::Option<Option<String>> = ::core::option::Option::None;
+        let __is_map = ::flytekit::__private::types::struct_read_fields(
+            __reader,
+            &["x", "label"],
+            &mut |__index, __reader| match __index {
+                0usize => {
+                    ::flytekit::__private::types::struct_slot(
+                        &mut __flytekit_slot_0,
+                        __reader,
+                        "x",
+                        <f64 as ::flytekit::__private::FlyteType>::read_msgpack_from,
+                    )
+                }
+                1usize => {
+                    ::flytekit::__private::types::struct_slot(
+                        &mut __flytekit_slot_1,
+                        __reader,
+                        "label",
+                        <Option<
+                            String,
+                        > as ::flytekit::__private::FlyteType>::read_msgpack_from,
+                    )
+                }
+                _ => __reader.skip_value(),
+            },
+        )?;
+        if !__is_map {
+            return <Self as ::flytekit::__private::FlyteType>::read_msgpack(
+                &__reader.read_value()?,
+            );
+        }
+        ::core::result::Result::Ok(Self {
+            x: ::flytekit::__private::types::struct_slot_value(
+                __flytekit_slot_0,
+                "x",
+                <f64 as ::flytekit::__private::FlyteType>::msgpack_default,
+            )?,
+            name: ::flytekit::__private::types::struct_slot_value(
+                __flytekit_slot_1,
+                "label",
+                <Option<String> as ::flytekit::__private::FlyteType>::msgpack_default,
+            )?,
+        })
+    }
 }

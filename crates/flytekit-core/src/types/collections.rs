@@ -15,7 +15,8 @@ use super::literal::{
     describe_literal, is_none, msgpack_of, none_literal, resolve, scalar_literal, simple_type,
 };
 use super::msgpack::{
-    decode_msgpack, msgpack_kind, msgpack_str, write_array_len, write_map_len, write_nil, write_str,
+    decode_msgpack, msgpack_kind, msgpack_str, write_array_len, write_map_len, write_nil,
+    write_str, MsgpackReader,
 };
 use super::{short_type_name, FlyteType, TypeError};
 
@@ -86,6 +87,20 @@ impl<T: FlyteType> FlyteType for Vec<T> {
                 msgpack_kind(value),
             )),
         }
+    }
+
+    fn read_msgpack_from(reader: &mut MsgpackReader<'_>) -> Result<Self, TypeError> {
+        let Some(len) = reader.enter_array()? else {
+            return Self::read_msgpack(&reader.read_value()?);
+        };
+        // Every element takes at least one byte: a length the input cannot hold is not trusted
+        // with an allocation.
+        let mut items = Vec::with_capacity(len.min(reader.remaining()));
+        for i in 0..len {
+            items.push(T::read_msgpack_from(reader).map_err(|e| e.at_index(i))?);
+        }
+        reader.leave();
+        Ok(items)
     }
 }
 
@@ -248,6 +263,13 @@ impl<T: FlyteType> FlyteType for Option<T> {
             rmpv::ValueRef::Nil => Ok(None),
             other => T::read_msgpack(other).map(Some),
         }
+    }
+
+    fn read_msgpack_from(reader: &mut MsgpackReader<'_>) -> Result<Self, TypeError> {
+        if reader.take_nil() {
+            return Ok(None);
+        }
+        T::read_msgpack_from(reader).map(Some)
     }
 
     fn msgpack_default() -> Option<Self> {

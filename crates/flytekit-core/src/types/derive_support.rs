@@ -17,7 +17,7 @@ use super::literal::{
     describe_literal, msgpack_annotation, msgpack_literal, msgpack_of, primitive_literal,
     primitive_of, resolve, scalar_of, simple_type, struct_to_msgpack,
 };
-use super::msgpack::{decode_msgpack, msgpack_kind, msgpack_str};
+use super::msgpack::{decode_msgpack, msgpack_kind, msgpack_str, MsgpackReader};
 use super::{FlyteType, TypeError};
 
 /// flytekit's union tag for dataclasses.
@@ -56,7 +56,10 @@ pub fn struct_from_literal<T: FlyteType>(
 ) -> Result<T, TypeError> {
     let literal = resolve(literal)?;
     if let Some(bytes) = msgpack_of(&literal) {
-        return T::read_msgpack(&decode_msgpack(bytes)?);
+        let mut reader = MsgpackReader::new(bytes);
+        let value = T::read_msgpack_from(&mut reader)?;
+        reader.finish()?;
+        return Ok(value);
     }
     if let Some(scalar::Value::Generic(s)) = scalar_of(&literal) {
         return T::read_msgpack(&struct_to_msgpack(s).as_ref());
@@ -98,6 +101,65 @@ pub fn struct_field<T>(
 ) -> Result<T, TypeError> {
     match entries.iter().find(|(k, _)| msgpack_str(k) == Some(name)) {
         Some((_, value)) => read(value).map_err(|e| e.at_field(name)),
+        None => missing()
+            .ok_or_else(|| TypeError::new(format!("missing field `{name}`")).at_field(name)),
+    }
+}
+
+/// Reads a struct's msgpack map in place (the derived
+/// [`read_msgpack_from`](FlyteType::read_msgpack_from)): for each entry whose key is one of
+/// `names`, calls `read_field` with the name's index and the reader at the entry's value, and
+/// skips every other entry, as the tree reader ignores unknown keys. Returns `false`, having
+/// read nothing, when the next value is not a map: the caller then reads it with
+/// [`read_msgpack`](FlyteType::read_msgpack), which reports what was found.
+///
+/// `read_field` is a `dyn` so that each derived struct adds one small closure to the user's
+/// crate, not a copy of this loop.
+pub fn struct_read_fields(
+    reader: &mut MsgpackReader<'_>,
+    names: &[&str],
+    read_field: &mut dyn FnMut(usize, &mut MsgpackReader<'_>) -> Result<(), TypeError>,
+) -> Result<bool, TypeError> {
+    let Some(len) = reader.enter_map()? else {
+        return Ok(false);
+    };
+    for _ in 0..len {
+        let index = reader
+            .read_key()?
+            .and_then(|key| names.iter().position(|name| *name == key));
+        match index {
+            Some(index) => read_field(index, reader)?,
+            None => reader.skip_value()?,
+        }
+    }
+    reader.leave();
+    Ok(true)
+}
+
+/// Reads one field's value into its slot. A key that appears twice keeps its first value (the
+/// tree reader finds the first entry), and the later one is skipped unread.
+pub fn struct_slot<T>(
+    slot: &mut Option<T>,
+    reader: &mut MsgpackReader<'_>,
+    name: &str,
+    read: fn(&mut MsgpackReader<'_>) -> Result<T, TypeError>,
+) -> Result<(), TypeError> {
+    if slot.is_some() {
+        return reader.skip_value();
+    }
+    *slot = Some(read(reader).map_err(|e| e.at_field(name))?);
+    Ok(())
+}
+
+/// The value of a field after [`struct_read_fields`]: what was read, or `missing()` (see
+/// [`struct_field`]) when the map had no entry for it.
+pub fn struct_slot_value<T>(
+    slot: Option<T>,
+    name: &str,
+    missing: fn() -> Option<T>,
+) -> Result<T, TypeError> {
+    match slot {
+        Some(value) => Ok(value),
         None => missing()
             .ok_or_else(|| TypeError::new(format!("missing field `{name}`")).at_field(name)),
     }

@@ -43,7 +43,8 @@ pub use bytes::Bytes;
 pub use derive_support::{
     enum_from_literal, enum_literal_type, enum_read_msgpack, enum_to_literal, struct_field,
     struct_from_literal, struct_header, struct_key, struct_literal_type, struct_map,
-    struct_to_literal, UNION_TAG_DATACLASS, UNION_TAG_ENUM,
+    struct_read_fields, struct_slot, struct_slot_value, struct_to_literal, UNION_TAG_DATACLASS,
+    UNION_TAG_ENUM,
 };
 pub use error::{PathSegment, TypeError};
 pub use flyte_error::FlyteError;
@@ -52,7 +53,7 @@ pub use literal::{
     none_literal, primitive_literal, primitive_of, resolve, scalar_literal, scalar_of, simple_type,
     MSGPACK_TAG,
 };
-pub use msgpack::{decode_msgpack, msgpack_kind, msgpack_str};
+pub use msgpack::{decode_msgpack, msgpack_kind, msgpack_str, MsgpackReader};
 pub use offloaded::{set_offloaded_literal_fetcher, OffloadedFetcher};
 
 use flytekit_idl::core::{Literal, LiteralType};
@@ -105,6 +106,17 @@ pub trait FlyteType: Sized {
 
     /// Reads the value from flytekit's msgpack form.
     fn read_msgpack(value: &rmpv::ValueRef<'_>) -> Result<Self, TypeError>;
+
+    /// Reads the value from the front of a msgpack stream: what [`read_msgpack`] reads, without
+    /// building the value's tree first. The default reads the value as a tree and calls
+    /// [`read_msgpack`]; structs, lists and options override it to walk their entries in place
+    /// (a tree costs an allocation per map), and fall back to [`read_msgpack`] for anything
+    /// else, so both accept the same input and give the same errors.
+    ///
+    /// [`read_msgpack`]: FlyteType::read_msgpack
+    fn read_msgpack_from(reader: &mut MsgpackReader<'_>) -> Result<Self, TypeError> {
+        Self::read_msgpack(&reader.read_value()?)
+    }
 
     /// The value of a struct field that is missing from the msgpack map, if the type has one
     /// (`Option<T>` is `None`); `None` here makes a missing field an error.

@@ -1,8 +1,9 @@
 //! msgpack helpers shared by the implementations of [`FlyteType`](super::FlyteType).
 //!
-//! Writing appends to a `Vec<u8>` (which cannot fail); reading goes through an `rmpv::ValueRef`
+//! Writing appends to a `Vec<u8>` (which cannot fail). Reading goes through an `rmpv::ValueRef`
 //! tree, which makes flytekit's leniency easy (fields in any order, unknown keys ignored, an
-//! integer where a float is expected).
+//! integer where a float is expected), except where [`MsgpackReader`] walks structs and lists in
+//! place: the fast path for a dataclass literal, which falls back to the tree for the rest.
 
 use super::TypeError;
 
@@ -90,4 +91,155 @@ pub(crate) fn write_map_len(out: &mut Vec<u8>, len: usize) -> Result<(), TypeErr
         .map_err(|_| TypeError::new(format!("a map of {len} entries is too long for msgpack")))?;
     let _ = rmp::encode::write_map_len(out, len);
     Ok(())
+}
+
+/// A msgpack value being read front to back, for the readers that walk structs and lists in
+/// place ([`FlyteType::read_msgpack_from`](super::FlyteType::read_msgpack_from)) instead of
+/// building an `rmpv::ValueRef` tree first: a tree costs one allocation per map or array, which
+/// is most of the time spent reading a list of small structs.
+///
+/// Everything a streaming reader does not handle itself (scalars, a value of an unexpected kind)
+/// it reads as a tree with [`read_value`](Self::read_value) and hands to
+/// [`FlyteType::read_msgpack`](super::FlyteType::read_msgpack), so both paths accept the same
+/// input and report the same errors.
+#[derive(Debug)]
+pub struct MsgpackReader<'a> {
+    rest: &'a [u8],
+    /// The part of [`MAX_DEPTH`] used by the maps and arrays entered and not yet left: two per
+    /// container, as `rmpv` counts, so both readers stop at the same nesting.
+    depth: usize,
+}
+
+impl<'a> MsgpackReader<'a> {
+    /// A reader at the start of `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        MsgpackReader {
+            rest: bytes,
+            depth: 0,
+        }
+    }
+
+    /// Reads the next value whole, as a tree (no allocation for a scalar).
+    pub fn read_value(&mut self) -> Result<rmpv::ValueRef<'a>, TypeError> {
+        rmpv::decode::read_value_ref_with_max_depth(
+            &mut self.rest,
+            MAX_DEPTH.saturating_sub(self.depth),
+        )
+        .map_err(|err| match err {
+            rmpv::decode::Error::DepthLimitExceeded => too_deep(),
+            err => TypeError::new(format!("invalid msgpack: {err}")),
+        })
+    }
+
+    /// Skips the next value.
+    pub fn skip_value(&mut self) -> Result<(), TypeError> {
+        self.read_value().map(drop)
+    }
+
+    /// If the next value is a map, consumes its header and returns its number of entries
+    /// (call [`leave`](Self::leave) after reading them); otherwise consumes nothing.
+    pub fn enter_map(&mut self) -> Result<Option<usize>, TypeError> {
+        self.enter(rmp::decode::read_map_len)
+    }
+
+    /// If the next value is an array, consumes its header and returns its length (call
+    /// [`leave`](Self::leave) after reading the elements); otherwise consumes nothing.
+    pub fn enter_array(&mut self) -> Result<Option<usize>, TypeError> {
+        self.enter(rmp::decode::read_array_len)
+    }
+
+    fn enter<E: rmp::decode::RmpReadErr>(
+        &mut self,
+        read_len: impl FnOnce(&mut &'a [u8]) -> Result<u32, rmp::decode::ValueReadError<E>>,
+    ) -> Result<Option<usize>, TypeError> {
+        let mut rest = self.rest;
+        match read_len(&mut rest) {
+            Ok(len) => {
+                if self.depth + 2 > MAX_DEPTH {
+                    return Err(too_deep());
+                }
+                self.rest = rest;
+                self.depth += 2;
+                Ok(Some(len as usize))
+            }
+            Err(rmp::decode::ValueReadError::TypeMismatch(_)) => Ok(None),
+            // Reading from a slice fails only at its end.
+            Err(_) => Err(TypeError::new(
+                "invalid msgpack: the input ends inside a map or array header",
+            )),
+        }
+    }
+
+    /// Bytes not read yet.
+    pub fn remaining(&self) -> usize {
+        self.rest.len()
+    }
+
+    /// Leaves the map or array entered last.
+    pub fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(2);
+    }
+
+    /// If the next value is a float, consumes it and returns it (an `f32` widened).
+    pub fn take_float(&mut self) -> Option<f64> {
+        let (value, len) = match self.rest {
+            [0xcb, b @ ..] if b.len() >= 8 => (f64::from_be_bytes(b[..8].try_into().ok()?), 9),
+            [0xca, b @ ..] if b.len() >= 4 => {
+                (f64::from(f32::from_be_bytes(b[..4].try_into().ok()?)), 5)
+            }
+            _ => return None,
+        };
+        self.rest = &self.rest[len..];
+        Some(value)
+    }
+
+    /// If the next value is a string of valid UTF-8, consumes it and returns its text.
+    pub fn take_str(&mut self) -> Option<&'a str> {
+        let (text, rest) = rmp::decode::read_str_from_slice(self.rest).ok()?;
+        self.rest = rest;
+        Some(text)
+    }
+
+    /// Reads a map key: its text if it is a string (`None` for other keys and for invalid UTF-8,
+    /// which no field name can match).
+    pub fn read_key(&mut self) -> Result<Option<&'a str>, TypeError> {
+        if let Some(key) = self.take_str() {
+            return Ok(Some(key));
+        }
+        let key = self.read_value()?;
+        Ok(match key {
+            rmpv::ValueRef::String(s) => s.into_str(),
+            _ => None,
+        })
+    }
+
+    /// If the next value is nil, consumes it and returns true.
+    pub fn take_nil(&mut self) -> bool {
+        match self.rest.split_first() {
+            Some((&byte, rest)) if rmp::Marker::from_u8(byte) == rmp::Marker::Null => {
+                self.rest = rest;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Checks that the whole input was read.
+    pub fn finish(self) -> Result<(), TypeError> {
+        if self.rest.is_empty() {
+            Ok(())
+        } else {
+            Err(TypeError::new(format!(
+                "invalid msgpack: {} bytes left after the value",
+                self.rest.len()
+            )))
+        }
+    }
+}
+
+fn too_deep() -> TypeError {
+    TypeError::new(format!(
+        "invalid msgpack: maps and arrays nested too deeply (the limit is {} levels)",
+        MAX_DEPTH / 2
+    ))
 }

@@ -14,7 +14,7 @@ use super::literal::{
 };
 use super::msgpack::{
     decode_msgpack, msgpack_kind, msgpack_str, write_bool, write_f64, write_int, write_nil,
-    write_str, write_uint,
+    write_str, write_uint, MsgpackReader,
 };
 use super::{is_none, short_type_name, FlyteType, TypeError};
 
@@ -156,6 +156,13 @@ macro_rules! float_type {
                     _ => Err(TypeError::mismatch(stringify!($ty), "FLOAT", msgpack_kind(value))),
                 }
             }
+
+            fn read_msgpack_from(reader: &mut MsgpackReader<'_>) -> Result<Self, TypeError> {
+                match reader.take_float() {
+                    Some(f) => Ok(f as $ty),
+                    None => Self::read_msgpack(&reader.read_value()?),
+                }
+            }
         }
     )*};
 }
@@ -228,6 +235,13 @@ impl FlyteType for String {
         match msgpack_str(value) {
             Some(s) => Ok(s.to_string()),
             None => Err(TypeError::mismatch("String", "STRING", msgpack_kind(value))),
+        }
+    }
+
+    fn read_msgpack_from(reader: &mut MsgpackReader<'_>) -> Result<Self, TypeError> {
+        match reader.take_str() {
+            Some(s) => Ok(s.to_string()),
+            None => Self::read_msgpack(&reader.read_value()?),
         }
     }
 }
