@@ -18,6 +18,8 @@ const ROWS: &[&str] = &[
     "build-clean",
     "build-incremental",
     "binary-size",
+    "build-dev-clean",
+    "build-dev-incremental",
 ];
 
 #[test]
