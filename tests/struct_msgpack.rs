@@ -385,3 +385,29 @@ fn nesting_deeper_than_the_limit_is_an_error_not_a_stack_overflow() {
         via_tree::<Node>(&shallow).unwrap()
     );
 }
+
+#[test]
+fn maps_keep_the_last_value_of_a_repeated_key_and_reject_other_keys() {
+    let repeated = encode(&Value::Map(vec![
+        (Value::from("a"), Value::F64(1.0)),
+        (Value::from("a"), Value::F64(2.0)),
+    ]));
+    let streamed_map = streamed::<HashMap<String, f64>>(&repeated).unwrap();
+    assert_eq!(
+        streamed_map,
+        via_tree::<HashMap<String, f64>>(&repeated).unwrap()
+    );
+    assert_eq!(streamed_map["a"], 2.0);
+
+    let int_key = encode(&Value::Map(vec![(Value::from(1), Value::F64(1.0))]));
+    let message = streamed::<HashMap<String, f64>>(&int_key)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        message,
+        via_tree::<HashMap<String, f64>>(&int_key)
+            .unwrap_err()
+            .to_string()
+    );
+    assert_eq!(message, "map keys must be strings, found msgpack int 1");
+}

@@ -184,6 +184,29 @@ macro_rules! string_map_type {
                     })
                     .collect()
             }
+
+            fn read_msgpack_from(reader: &mut MsgpackReader<'_>) -> Result<Self, TypeError> {
+                let Some(len) = reader.enter_map()? else {
+                    return Self::read_msgpack(&reader.read_value()?);
+                };
+                let mut map = Self::default();
+                for _ in 0..len {
+                    let key = match reader.take_str() {
+                        Some(key) => key,
+                        None => {
+                            let key = reader.read_value()?;
+                            return Err(TypeError::new(format!(
+                                "map keys must be strings, found {}",
+                                msgpack_kind(&key)
+                            )));
+                        }
+                    };
+                    let value = T::read_msgpack_from(reader).map_err(|e| e.at_key(key))?;
+                    map.insert(key.to_string(), value);
+                }
+                reader.leave();
+                Ok(map)
+            }
         }
     };
 }
