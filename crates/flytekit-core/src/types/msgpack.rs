@@ -95,8 +95,9 @@ pub(crate) fn write_map_len(out: &mut Vec<u8>, len: usize) -> Result<(), TypeErr
 
 /// A msgpack value being read front to back, for the readers that walk structs and lists in
 /// place ([`FlyteType::read_msgpack_from`](super::FlyteType::read_msgpack_from)) instead of
-/// building an `rmpv::ValueRef` tree first: a tree costs one allocation per map or array, which
-/// is most of the time spent reading a list of small structs.
+/// building an `rmpv::ValueRef` tree first. A tree costs an allocation per map or array and
+/// rmpv's general decoding per value: about a quarter of the time spent reading a list of
+/// small structs (docs/benchmarks.md).
 ///
 /// Everything a streaming reader does not handle itself (scalars, a value of an unexpected kind)
 /// it reads as a tree with [`read_value`](Self::read_value) and hands to
