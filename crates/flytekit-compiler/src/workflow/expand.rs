@@ -8,7 +8,7 @@
 //! call this one as a sub-workflow.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::ItemFn;
 
@@ -176,7 +176,6 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
             quote!((#(#p::glue::workflow_output::<#types>(&__outputs, #names),)*))
         }
     };
-    let _ = format_ident!("unused");
 
     quote! {
         #(#attrs)*
