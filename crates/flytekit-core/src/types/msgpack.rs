@@ -13,8 +13,8 @@ const MAX_DEPTH: usize = 256;
 /// Decodes one msgpack value that must fill `bytes` exactly.
 pub fn decode_msgpack(bytes: &[u8]) -> Result<rmpv::ValueRef<'_>, TypeError> {
     let mut reader = bytes;
-    let value = rmpv::decode::read_value_ref_with_max_depth(&mut reader, MAX_DEPTH)
-        .map_err(|err| TypeError::new(format!("invalid msgpack: {err}")))?;
+    let value =
+        rmpv::decode::read_value_ref_with_max_depth(&mut reader, MAX_DEPTH).map_err(invalid)?;
     if !reader.is_empty() {
         return Err(TypeError::new(format!(
             "invalid msgpack: {} bytes left after the value",
@@ -126,10 +126,7 @@ impl<'a> MsgpackReader<'a> {
             &mut self.rest,
             MAX_DEPTH.saturating_sub(self.depth),
         )
-        .map_err(|err| match err {
-            rmpv::decode::Error::DepthLimitExceeded => too_deep(),
-            err => TypeError::new(format!("invalid msgpack: {err}")),
-        })
+        .map_err(invalid)
     }
 
     /// Skips the next value.
@@ -235,6 +232,14 @@ impl<'a> MsgpackReader<'a> {
                 self.rest.len()
             )))
         }
+    }
+}
+
+/// The error for msgpack that rmpv cannot decode, in the same words from both readers.
+fn invalid(err: rmpv::decode::Error) -> TypeError {
+    match err {
+        rmpv::decode::Error::DepthLimitExceeded => too_deep(),
+        err => TypeError::new(format!("invalid msgpack: {err}")),
     }
 }
 
