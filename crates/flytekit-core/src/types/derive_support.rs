@@ -101,8 +101,7 @@ pub fn struct_field<T>(
 ) -> Result<T, TypeError> {
     match entries.iter().find(|(k, _)| msgpack_str(k) == Some(name)) {
         Some((_, value)) => read(value).map_err(|e| e.at_field(name)),
-        None => missing()
-            .ok_or_else(|| TypeError::new(format!("missing field `{name}`")).at_field(name)),
+        None => struct_slot_value(None, name, missing),
     }
 }
 

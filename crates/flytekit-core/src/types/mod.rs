@@ -109,9 +109,10 @@ pub trait FlyteType: Sized {
 
     /// Reads the value from the front of a msgpack stream: what [`read_msgpack`] reads, without
     /// building the value's tree first. The default reads the value as a tree and calls
-    /// [`read_msgpack`]; structs, lists and options override it to walk their entries in place
-    /// (a tree costs an allocation per map), and fall back to [`read_msgpack`] for anything
-    /// else, so both accept the same input and give the same errors.
+    /// [`read_msgpack`]; structs, lists, maps and options override it to walk their entries in
+    /// place (a tree costs an allocation per map), floats and strings to read their bytes
+    /// directly, and all of them fall back to [`read_msgpack`] for anything else, so both
+    /// accept the same input and give the same errors.
     ///
     /// [`read_msgpack`]: FlyteType::read_msgpack
     fn read_msgpack_from(reader: &mut MsgpackReader<'_>) -> Result<Self, TypeError> {

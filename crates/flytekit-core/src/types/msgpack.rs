@@ -2,8 +2,8 @@
 //!
 //! Writing appends to a `Vec<u8>` (which cannot fail). Reading goes through an `rmpv::ValueRef`
 //! tree, which makes flytekit's leniency easy (fields in any order, unknown keys ignored, an
-//! integer where a float is expected), except where [`MsgpackReader`] walks structs and lists in
-//! place: the fast path for a dataclass literal, which falls back to the tree for the rest.
+//! integer where a float is expected), except where [`MsgpackReader`] walks structs, lists and maps
+//! in place: the fast path for a dataclass literal, which falls back to the tree for the rest.
 
 use super::TypeError;
 
