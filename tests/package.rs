@@ -99,7 +99,7 @@ fn package_is_registrable_in_order_and_reproducible() {
         args.extend([os("--output"), out.as_os_str()]);
         let said = demo(&args);
         assert!(
-            said.contains("wrote 15 files (5 tasks, 4 workflows, 6 launch plans)"),
+            said.contains("wrote 16 files (6 tasks, 4 workflows, 6 launch plans)"),
             "{said}"
         );
     }
@@ -143,16 +143,18 @@ fn package_is_registrable_in_order_and_reproducible() {
             "02_flytekit_package_demo.shift_1.pb",
             "03_flytekit_package_demo.square_1.pb",
             "04_flytekit_package_demo.stamp_1.pb",
-            "05_flytekit_package_demo.innermost_2.pb",
-            "06_flytekit_package_demo.innermost_3.pb",
-            "07_flytekit_package_demo.inner_2.pb",
-            "08_flytekit_package_demo.inner_3.pb",
-            "09_flytekit_package_demo.pipeline_2.pb",
-            "10_flytekit_package_demo.pipeline_3.pb",
-            "11_nightly_pipeline_3.pb",
-            "12_flytekit_package_demo.stamped_2.pb",
-            "13_flytekit_package_demo.stamped_3.pb",
-            "14_stamped_every_6h_3.pb",
+            // The map task `pipeline`'s map calls, registered before the workflow.
+            "05_flytekit_package_demo.map_square_6b3bd0353da5de6e84d7982921ead2b3-arraynode_1.pb",
+            "06_flytekit_package_demo.innermost_2.pb",
+            "07_flytekit_package_demo.innermost_3.pb",
+            "08_flytekit_package_demo.inner_2.pb",
+            "09_flytekit_package_demo.inner_3.pb",
+            "10_flytekit_package_demo.pipeline_2.pb",
+            "11_flytekit_package_demo.pipeline_3.pb",
+            "12_nightly_pipeline_3.pb",
+            "13_flytekit_package_demo.stamped_2.pb",
+            "14_flytekit_package_demo.stamped_3.pb",
+            "15_stamped_every_6h_3.pb",
         ]
     );
     assert_eq!(

@@ -2,6 +2,7 @@
 //! with flytekit's naming, and every construct lands in the spec where Flyte expects it.
 
 use flytekit::core::registry;
+use flytekit::core::workflow::typing::describe;
 use flytekit::core::workflow::CompiledWorkflow;
 use flytekit::idl::core::{binding_data, node, BindingData, Node, WorkflowTemplate};
 use flytekit::prelude::*;
@@ -162,6 +163,7 @@ fn every_construct_lands_in_the_spec() {
     let CompiledWorkflow {
         template: wf,
         sub_workflows,
+        map_tasks,
     } = compiled("everything");
     // Sub-workflow node with overrides, its template embedded.
     let n0 = node(&wf, "n0");
@@ -236,6 +238,27 @@ fn every_construct_lands_in_the_spec() {
     ));
     assert!(
         matches!(array.success_criteria, Some(flytekit::idl::core::array_node::SuccessCriteria::MinSuccessRatio(r)) if r == 0.5)
+    );
+    // The array node calls the map-task entity, whose interface lists the mapped input and
+    // the (optional) outputs and keeps the bound `k` as it is.
+    assert_eq!(array.is_original_sub_node_interface, Some(false));
+    let [map_task] = map_tasks.as_slice() else {
+        panic!("{map_tasks:?}")
+    };
+    let sub = array.node.as_ref().unwrap();
+    assert_eq!(sub.id, map_task.name);
+    assert!(map_task.name.ends_with("-arraynode"), "{}", map_task.name);
+    assert_eq!(map_task.bound_inputs, ["k"]);
+    let inputs = &map_task.interface.inputs.as_ref().unwrap().variables;
+    let kind = |name: &str| describe(inputs[name].r#type.as_ref().unwrap());
+    assert_eq!(
+        (kind("x"), kind("k")),
+        ("list<integer>".to_string(), "integer".to_string())
+    );
+    let outputs = &map_task.interface.outputs.as_ref().unwrap().variables;
+    assert_eq!(
+        describe(outputs["o0"].r#type.as_ref().unwrap()),
+        "list<union<integer, none>>"
     );
     // Outputs, failure node and policy.
     assert_eq!(

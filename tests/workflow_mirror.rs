@@ -7,6 +7,8 @@ use std::path::Path;
 
 use flytekit::core::glue::build_workflow;
 use flytekit::core::registry;
+use flytekit::core::spec::{map_task_spec, SerializationSettings};
+use flytekit::core::workflow::check_registration;
 use flytekit::idl::admin::WorkflowSpec;
 use flytekit::idl::prost::Message;
 use flytekit::prelude::*;
@@ -96,6 +98,48 @@ fn mapped(xs: Vec<i64>) -> Vec<Option<i64>> {
     map_task(square, xs).min_success_ratio(0.5).concurrency(2)
 }
 
+#[task]
+fn scale(x: i64, factor: i64, offset: i64) -> i64 {
+    x * factor + offset
+}
+
+#[task]
+fn nums(n: i64) -> Vec<i64> {
+    (0..n).collect()
+}
+
+#[workflow]
+fn scaled(xs: Vec<i64>, f: i64) -> Vec<i64> {
+    map_task(scale, xs, fixed(f), fixed(2)).concurrency(3)
+}
+
+#[workflow]
+fn map_chain(n: i64) -> Vec<i64> {
+    let xs = nums(n);
+    let ys = map_task(square, xs);
+    map_task(square, ys)
+}
+
+#[workflow]
+fn map_branch(xs: Vec<i64>, x: i64) -> Vec<i64> {
+    let pick_map = if x > 0 {
+        map_task(square, xs)
+    } else {
+        map_task(inc, xs)
+    };
+    pick_map
+}
+
+#[workflow]
+fn sub_map(xs: Vec<i64>) -> Vec<i64> {
+    map_task(square, xs).concurrency(2)
+}
+
+#[workflow]
+fn map_sub(n: i64) -> Vec<i64> {
+    sub_map(nums(n))
+}
+
 #[workflow(on_failure = clean_up)]
 fn with_failure(x: i64) -> i64 {
     inc(x)
@@ -105,7 +149,8 @@ fn with_failure(x: i64) -> i64 {
 fn workflow_specs_match_what_flytekit_builds() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("workflow_mirror");
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let map_dir = dir.join("map_tasks");
+    std::fs::create_dir_all(&map_dir).unwrap();
     for name in [
         "chain",
         "fan",
@@ -115,9 +160,22 @@ fn workflow_specs_match_what_flytekit_builds() {
         "branches",
         "mapped",
         "with_failure",
+        "scaled",
+        "map_chain",
+        "map_branch",
+        "sub_map",
+        "map_sub",
     ] {
         let entry = registry::workflow(name).unwrap_or_else(|| panic!("{name} is not registered"));
         let compiled = build_workflow(entry).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let problems = check_registration(&compiled);
+        assert!(problems.is_empty(), "{name}: {problems:#?}");
+        for map_task in &compiled.map_tasks {
+            let task = registry::task(&map_task.task).unwrap();
+            let spec = map_task_spec(task, map_task, &SerializationSettings::default());
+            let short = map_task.name.rsplit('.').next().unwrap();
+            std::fs::write(map_dir.join(format!("{short}.pb")), spec.encode_to_vec()).unwrap();
+        }
         let spec = WorkflowSpec {
             template: Some(compiled.template),
             sub_workflows: compiled.sub_workflows,
@@ -142,6 +200,11 @@ fn workflow_functions_run_their_dag_locally() {
     assert_eq!(branches(4, 9.0), 10);
     assert_eq!(mapped(vec![1, 2, 3]), vec![Some(1), Some(4), Some(9)]);
     assert_eq!(with_failure(1), 2);
+    assert_eq!(scaled(vec![1, 2], 10), vec![12, 22]);
+    assert_eq!(map_chain(3), vec![0, 1, 16]);
+    assert_eq!(map_branch(vec![2, 3], 1), vec![4, 9]);
+    assert_eq!(map_branch(vec![2, 3], 0), vec![3, 4]);
+    assert_eq!(map_sub(3), vec![0, 1, 4]);
 }
 
 #[test]

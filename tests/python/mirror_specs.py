@@ -1,28 +1,33 @@
-"""Compare the WorkflowSpecs flytekit builds for tests/python/wf_mirror with ours.
+"""Compare the WorkflowSpecs and map-task entities flytekit builds for tests/python/wf_mirror
+with ours.
 
 Usage: python mirror_specs.py OURS_DIR   (run from tests/python)
 
-OURS_DIR holds <workflow short name>.pb files: admin WorkflowSpec written by flytekit-rs.
-Runs `pyflyte package` on wf_mirror, normalises both sides (entity names reduced to their last
-segment; the map task's generated name and its flytekit-only fields left out) and prints every
-difference. Exits 1 if there is any.
+OURS_DIR holds <workflow short name>.pb files (admin WorkflowSpec) and map_tasks/<map task short
+name>.pb files (admin TaskSpec), written by flytekit-rs. Runs `pyflyte package` on wf_mirror,
+reduces entity names to their last segment on both sides (the module paths differ: `wf_mirror.
+workflows` against the Rust test's) and prints every difference. Map tasks are compared whole
+(names with their md5, array nodes, sub-nodes, bound inputs), and so are their entities: the
+interface, metadata, `task_type_version` and the absence of a description. The container line is
+each SDK's own entrypoint, as for every task (see task_specs.py). Exits 1 on any difference.
 """
 
+import os
 import sys
 
 from google.protobuf import json_format
-from flyteidl.admin import workflow_pb2
+from flyteidl.admin import task_pb2, workflow_pb2
 
 import pyflyte_specs
 
-WORKFLOWS = ["chain", "fan", "tuples", "literals", "outer", "branches", "mapped", "with_failure"]
+WORKFLOWS = [
+    "chain", "fan", "tuples", "literals", "outer", "branches", "mapped", "with_failure",
+    "scaled", "map_chain", "map_branch", "sub_map", "map_sub",
+]
 
 
 def short(name):
-    name = name.split(".")[-1]
-    if name.startswith("map_") and name.endswith("-arraynode"):
-        return "<map task>"
-    return name
+    return name.split(".")[-1]
 
 
 def normalise(value, key=None):
@@ -30,8 +35,6 @@ def normalise(value, key=None):
         out = {}
         for k, v in value.items():
             if k in ("description",):
-                continue
-            if k == "isOriginalSubNodeInterface":
                 continue
             out[k] = normalise(v, k)
         return out
@@ -45,26 +48,8 @@ def normalise(value, key=None):
     if isinstance(value, str) and key == "id" and value.startswith("wf_mirror"):
         return short(value)
     if isinstance(value, str) and key == "id" and value.endswith("-arraynode"):
-        return "<map task>"
+        return short(value)
     return value
-
-
-def blank_map_task_names(value):
-    """Accepted difference by design: flytekit registers a generated map-task entity
-    (`map_<fn>_<hash>-arraynode`) and names the array node after it; flytekit-rs maps the
-    plain task (its sub-node references the task itself). Names of array nodes are blanked."""
-    if isinstance(value, dict):
-        if "arrayNode" in value:
-            value.setdefault("metadata", {})["name"] = "<map task>"
-            sub = value["arrayNode"].get("node", {})
-            sub["id"] = "<map task>"
-            sub.setdefault("metadata", {})["name"] = "<map task>"
-            sub.get("taskNode", {}).get("referenceId", {})["name"] = "<map task>"
-        for v in value.values():
-            blank_map_task_names(v)
-    elif isinstance(value, list):
-        for v in value:
-            blank_map_task_names(v)
 
 
 def spec_json(spec):
@@ -72,9 +57,22 @@ def spec_json(spec):
     data["subWorkflows"] = sorted(
         (json_format.MessageToDict(s) for s in spec.sub_workflows), key=lambda s: s["id"]["name"]
     )
-    data = normalise(data)
-    blank_map_task_names(data)
-    return data
+    return normalise(data)
+
+
+def map_task_json(spec):
+    t = spec.template
+    return {
+        "name": short(t.id.name),
+        "interface": normalise(json_format.MessageToDict(t.interface)),
+        "metadata": {
+            k: v
+            for k, v in json_format.MessageToDict(t.metadata).items()
+            if k not in ("runtime", "generatesDeck", "metadata")
+        },
+        "taskTypeVersion": t.task_type_version,
+        "hasDescription": spec.HasField("description"),
+    }
 
 
 def diff(path, a, b, out):
@@ -99,9 +97,29 @@ def main():
         out = []
         diff(wf, spec_json(theirs[wf]), spec_json(ours), out)
         problems.extend(out)
+    their_maps = {
+        name: spec
+        for name, spec in pyflyte_specs.packaged(
+            "wf_mirror", "_1.pb", task_pb2.TaskSpec, lambda spec: short(spec.template.id.name)
+        ).items()
+        if name.endswith("-arraynode")
+    }
+    map_dir = os.path.join(ours_dir, "map_tasks")
+    our_maps = sorted(f[: -len(".pb")] for f in os.listdir(map_dir))
+    if sorted(their_maps) != our_maps:
+        problems.append(f"map tasks: flytekit {sorted(their_maps)!r} | flytekit-rs {our_maps!r}")
+    for name in our_maps:
+        if name in their_maps:
+            ours = pyflyte_specs.ours(map_dir, name, task_pb2.TaskSpec)
+            out = []
+            diff(name, map_task_json(their_maps[name]), map_task_json(ours), out)
+            problems.extend(out)
     for p in problems:
         print(p)
-    print(f"{len(WORKFLOWS)} workflows compared, {len(problems)} differences")
+    print(
+        f"{len(WORKFLOWS)} workflows and {len(our_maps)} map tasks compared, "
+        f"{len(problems)} differences"
+    )
     sys.exit(1 if problems else 0)
 
 

@@ -352,11 +352,15 @@ pub fn workflow_target(
     let CompiledWorkflow {
         template,
         sub_workflows,
+        map_tasks,
     } = build_workflow(entry).map_err(|errors| errors.join("; "))?;
     let name = entry.name();
     builder.add_sub_workflow(template);
     for sub in sub_workflows {
         builder.add_sub_workflow(sub);
+    }
+    for map_task in map_tasks {
+        builder.add_map_task(map_task);
     }
     Ok(node::Target::WorkflowNode(WorkflowNode {
         reference: Some(

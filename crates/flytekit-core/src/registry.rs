@@ -43,12 +43,17 @@ pub fn tasks() -> impl Iterator<Item = &'static TaskEntry> {
     sorted_tasks().iter().map(|(_, entry)| *entry)
 }
 
-/// The task with this entity name, or, if `name` has no dot, the only task whose function has
-/// this name (so `run add` works when `add` is unambiguous).
+/// The task with this entity name, or the task a map-task entity of a workflow maps, or, if
+/// `name` has no dot, the only task whose function has this name (so `run add` works when `add`
+/// is unambiguous).
 pub fn task(name: &str) -> Option<&'static TaskEntry> {
     let tasks = sorted_tasks();
     if let Ok(i) = tasks.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
         return Some(tasks[i].1);
+    }
+    // A map-task entity (`<module>.map_<fn>_<md5>-arraynode`) runs the task it maps.
+    if let Some(mapped) = crate::workflow::mapped_task_name(name) {
+        return task(&mapped);
     }
     // A reference task runs its local stand-in (`local = ...`), if it has one.
     if let Some(stand_in) = reference_task(name).and_then(ReferenceEntry::stand_in_task) {

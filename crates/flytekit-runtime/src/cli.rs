@@ -87,6 +87,10 @@ enum Command {
         /// The previous attempt's checkpoint (`{{.prevCheckpointPrefix}}`).
         #[arg(long)]
         prev_checkpoint: Option<String>,
+        /// Marks a map-task sub-node (the map-task entity's args): runs element
+        /// `FLYTE_K8S_ARRAY_INDEX` of every input not listed here (comma separated).
+        #[arg(long, allow_hyphen_values = true)]
+        bound_inputs: Option<String>,
         /// The task to run (its name), after `--`.
         #[arg(last = true, required = true)]
         task: Vec<String>,
@@ -282,9 +286,17 @@ where
             raw_output_data_prefix,
             checkpoint_path,
             prev_checkpoint,
+            bound_inputs,
             task,
         } => {
             let args = ExecuteArgs {
+                bound_inputs: bound_inputs.map(|names| {
+                    names
+                        .split(',')
+                        .filter(|name| !name.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                }),
                 inputs,
                 output_prefix,
                 raw_output_data_prefix: provided(raw_output_data_prefix),

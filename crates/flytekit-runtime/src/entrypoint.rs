@@ -35,6 +35,10 @@ pub struct ExecuteArgs {
     pub prev_checkpoint: Option<String>,
     /// The task locator: the task's name.
     pub task: String,
+    /// `--bound-inputs`: this is a map-task sub-node (an ArrayNode element), and these inputs
+    /// are the same for every element; each other input is the whole list, of which element
+    /// `FLYTE_K8S_ARRAY_INDEX` is this one's.
+    pub bound_inputs: Option<Vec<String>>,
 }
 
 /// An argument the backend left empty, as the two characters `""`, or as an unsubstituted
@@ -118,8 +122,15 @@ async fn run(args: &ExecuteArgs, storage: &Storage) -> Result<LiteralMap, TaskEr
     resolve_offloaded(&mut inputs, storage).await?;
 
     let array_index = array_index()?;
-    if let Some(index) = array_index {
-        inputs = select_element(inputs, &entry.interface(), index)?;
+    match (&args.bound_inputs, array_index) {
+        (Some(bound), Some(index)) => inputs = select_mapped_element(inputs, bound, index)?,
+        (Some(_), None) => {
+            return Err(TaskError::system(
+                "a map task runs one element per container, but `FLYTE_K8S_ARRAY_INDEX` is not set: Flyte sets it for each element of an array node".to_string(),
+            ))
+        }
+        (None, Some(index)) => inputs = select_element(inputs, &entry.interface(), index)?,
+        (None, None) => {}
     }
 
     let context = Arc::new(context_from_env(args, array_index));
@@ -250,6 +261,40 @@ fn select_element(
                 })?
             }
             value => Literal { value, ..literal },
+        };
+        selected.insert(name, value);
+    }
+    Ok(LiteralMap { literals: selected })
+}
+
+/// The inputs of element `index` of a map task whose sub-node got the array node's whole
+/// inputs: item `index` of every input that is not bound, bound inputs as they are.
+fn select_mapped_element(
+    inputs: LiteralMap,
+    bound: &[String],
+    index: usize,
+) -> Result<LiteralMap, TaskError> {
+    let mut selected = BTreeMap::new();
+    for (name, literal) in inputs.literals {
+        if bound.contains(&name) {
+            selected.insert(name, literal);
+            continue;
+        }
+        let value = match literal.value {
+            Some(literal::Value::Collection(collection)) => {
+                let len = collection.literals.len();
+                collection.literals.into_iter().nth(index).ok_or_else(|| {
+                    TaskError::system(format!(
+                        "array index {index} is out of range for input `{name}` of {len} elements"
+                    ))
+                })?
+            }
+            value => {
+                let found = flytekit_core::types::describe_literal(&Literal { value, ..literal });
+                return Err(TaskError::conversion(format!(
+                    "mapped input `{name}` is not a list: found {found}"
+                )));
+            }
         };
         selected.insert(name, value);
     }

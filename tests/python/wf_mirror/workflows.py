@@ -3,6 +3,8 @@ each must match the one flytekit-rs builds (entity names aside)."""
 
 import typing
 
+from functools import partial
+
 from flytekit import conditional, map_task, task, workflow
 from flytekit.types.error import FlyteError
 
@@ -95,6 +97,49 @@ def branches(x: int, f: float) -> int:
 @workflow
 def mapped(xs: typing.List[int]) -> typing.List[typing.Optional[int]]:
     return map_task(square, min_success_ratio=0.5, concurrency=2)(x=xs)
+
+
+@task
+def scale(x: int, factor: int, offset: int) -> int:
+    return x * factor + offset
+
+
+@task
+def nums(n: int) -> typing.List[int]:
+    return list(range(n))
+
+
+@workflow
+def scaled(xs: typing.List[int], f: int) -> typing.List[int]:
+    return map_task(partial(scale, factor=f, offset=2), concurrency=3)(x=xs)
+
+
+@workflow
+def map_chain(n: int) -> typing.List[int]:
+    xs = nums(n=n)
+    ys = map_task(square)(x=xs)
+    return map_task(square)(x=ys)
+
+
+@workflow
+def map_branch(xs: typing.List[int], x: int) -> typing.List[int]:
+    return (
+        conditional("pick_map")
+        .if_(x > 0)
+        .then(map_task(square)(x=xs))
+        .else_()
+        .then(map_task(inc)(x=xs))
+    )
+
+
+@workflow
+def sub_map(xs: typing.List[int]) -> typing.List[int]:
+    return map_task(square, concurrency=2)(x=xs)
+
+
+@workflow
+def map_sub(n: int) -> typing.List[int]:
+    return sub_map(xs=nums(n=n))
 
 
 @workflow(on_failure=clean_up)

@@ -17,7 +17,7 @@
 //! Everything else (loops, `match`, closures, mutation, early return, arithmetic on promises,
 //! macros) is a spanned error naming the alternative. All errors of a body are collected.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -35,6 +35,9 @@ pub struct Lowerer<'a> {
     p: TokenStream,
     /// Names bound to promises so far (inputs and `let`s), to catch arithmetic on them.
     promises: BTreeSet<String>,
+    /// Names bound to a field of a struct output (`let total = summary.total;`), with the
+    /// field expression as written: they may not be compared in a branch condition.
+    field_promises: BTreeMap<String, String>,
     branch_count: usize,
 }
 
@@ -64,6 +67,7 @@ impl<'a> Lowerer<'a> {
             cx,
             p,
             promises: inputs.into_iter().collect(),
+            field_promises: BTreeMap::new(),
             branch_count: 0,
         }
     }
@@ -85,6 +89,12 @@ impl<'a> Lowerer<'a> {
                     return TokenStream::new();
                 };
                 let name = self.check_pattern(&local.pat);
+                if let Some(name) = &name {
+                    match struct_field(&init.expr) {
+                        Some(field) => self.field_promises.insert(name.clone(), field),
+                        None => self.field_promises.remove(name),
+                    };
+                }
                 let value = self.value(&init.expr, name.as_deref());
                 let pat = &local.pat;
                 quote_spanned!(local.span()=> let #pat = #value;)
@@ -777,6 +787,7 @@ impl<'a> Lowerer<'a> {
             }
             Expr::Paren(paren) => self.condition(&paren.expr),
             Expr::Path(path) if path.path.get_ident().is_some() => {
+                self.refuse_struct_field(expr);
                 quote_spanned!(path.span()=> #p::is_true(&mut *__b, #path))
             }
             Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Not(_)) => {
@@ -795,6 +806,9 @@ impl<'a> Lowerer<'a> {
 
     /// One side of a comparison: a promise name or a constant, passed through for rustc to type.
     fn operand(&mut self, expr: &Expr) -> TokenStream {
+        if self.refuse_struct_field(expr) {
+            return quote!(());
+        }
         match expr {
             Expr::Path(_) | Expr::Lit(_) | Expr::Unary(_) => quote!(#expr),
             Expr::Paren(paren) => self.operand(&paren.expr),
@@ -804,5 +818,48 @@ impl<'a> Lowerer<'a> {
                 quote!(())
             }
         }
+    }
+
+    /// A struct field in a branch condition (`summary.total`, directly or through a `let`)
+    /// cannot be registered: propeller types a branch node's inputs from its bindings without
+    /// the attribute path (`validators/branch.go` calls `ValidateBindings` with
+    /// `validateParamTypes=false`, and `bindings.go` then returns the output's whole type), so
+    /// the condition compares the struct with a constant (`MismatchingTypes`) and the typed pass
+    /// fails too (`MismatchingVariables`). Reports it on the user's tokens; true if it did.
+    fn refuse_struct_field(&mut self, expr: &Expr) -> bool {
+        let field = match expr {
+            Expr::Paren(paren) => return self.refuse_struct_field(&paren.expr),
+            Expr::Path(path) => path
+                .path
+                .get_ident()
+                .and_then(|ident| self.field_promises.get(&ident.to_string()))
+                .map(|field| format!("`{}` (`{field}`)", quote!(#path))),
+            other => struct_field(other).map(|field| format!("`{field}`")),
+        };
+        let Some(field) = field else {
+            return false;
+        };
+        self.cx.error_spanned_by(
+            expr,
+            format!(
+                "a branch condition cannot compare {field}, a field of a struct output: Flyte types a branch's inputs as the whole struct, so registration would fail (`MismatchingTypes`); return the value as an output of its own and compare that, e.g. `-> (Summary, i64)` and `let (summary, total) = summarize(xs);`"
+            ),
+        );
+        true
+    }
+}
+
+/// The text of `expr` when it reads a named field (`summary.total`, `(s).a.b`), else `None`;
+/// `r.0` (an output of a tuple-returning task) is a promise of its own, not a field.
+fn struct_field(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Paren(paren) => struct_field(&paren.expr),
+        Expr::Field(field) if matches!(field.member, syn::Member::Named(_)) => Some(
+            quote!(#expr)
+                .to_string()
+                .replace(" . ", ".")
+                .replace(' ', ""),
+        ),
+        _ => None,
     }
 }

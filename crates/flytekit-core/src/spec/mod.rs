@@ -7,6 +7,7 @@
 
 mod identifiers;
 mod launch_plan;
+mod map_task;
 mod package;
 mod task;
 mod workflow;
@@ -16,6 +17,7 @@ pub use identifiers::{
     visit_workflow_spec_ids,
 };
 pub use launch_plan::{default_launch_plan, launch_plan, parameters};
+pub use map_task::{map_task_spec, BOUND_INPUTS_FLAG};
 pub use package::{build_package, check_order, file_names, index_width, Spec};
 pub use task::{container_args, task_spec, task_template, SerializationSettings};
 pub use workflow::workflow_spec;

@@ -1,7 +1,8 @@
 //! A package: every spec of the binary, validated and in registration order, as `package` and
 //! `serialize` write them (FLYTE-CONTRACT section 2.1).
 //!
-//! Order: every task (by name), then the workflows, each after the workflows it embeds and the
+//! Order: every task (by name), then the map-task entities the workflows' maps call (by name),
+//! then the workflows, each after the workflows it embeds and the
 //! launch plans it calls, each followed by its default launch plan and then its declared launch
 //! plans (by name): the order in which flytekit's recursive walk emits them. Files are named
 //! `<index>_<name>_<kind>.pb`, the index zero-padded to `ceil(log10(N))` digits, so that
@@ -20,7 +21,10 @@ use prost::Message;
 use super::identifiers::{
     fill_launch_plan, fill_task_spec, fill_workflow_spec, visit_workflow_spec_ids,
 };
-use super::{default_launch_plan, launch_plan, task_spec, workflow_spec, SerializationSettings};
+use super::{
+    default_launch_plan, launch_plan, map_task_spec, task_spec, workflow_spec,
+    SerializationSettings,
+};
 use crate::registry;
 
 /// One registrable spec.
@@ -202,6 +206,7 @@ pub fn build_package(settings: &SerializationSettings) -> Result<Vec<Spec>, Vec<
         .map(|task| Spec::Task(task_spec(task, settings)))
         .collect();
     let task_names: BTreeSet<String> = registry::tasks().map(|t| t.name()).collect();
+    let mut map_tasks: BTreeMap<String, crate::workflow::MapTask> = BTreeMap::new();
 
     // Which workflow each launch plan launches (default launch plans share its name).
     let mut plan_owner: BTreeMap<String, String> = BTreeMap::new();
@@ -223,6 +228,19 @@ pub fn build_package(settings: &SerializationSettings) -> Result<Vec<Spec>, Vec<
             }
         };
         problems.extend(crate::workflow::validate(&compiled));
+        problems.extend(crate::workflow::check_registration(&compiled));
+        for map_task in &compiled.map_tasks {
+            match map_tasks.get(&map_task.name) {
+                Some(known) if known != map_task => problems.push(format!(
+                    "workflow `{name}`: map task `{}` is made twice with different interfaces",
+                    map_task.name
+                )),
+                Some(_) => {}
+                None => {
+                    map_tasks.insert(map_task.name.clone(), map_task.clone());
+                }
+            }
+        }
         let inputs = compiled
             .template
             .interface
@@ -263,6 +281,7 @@ pub fn build_package(settings: &SerializationSettings) -> Result<Vec<Spec>, Vec<
             } else if id.resource_type == ResourceType::Task as i32
                 && id.version.is_empty()
                 && !task_names.contains(&id.name)
+                && !map_tasks.contains_key(&id.name)
             {
                 problems.push(format!(
                     "workflow `{name}` calls task `{}`, which is not in this binary",
@@ -296,6 +315,15 @@ pub fn build_package(settings: &SerializationSettings) -> Result<Vec<Spec>, Vec<
                     unit.needs.insert(need);
                 }
             }
+        }
+    }
+    for map_task in map_tasks.values() {
+        match registry::task(&map_task.task) {
+            Some(entry) => specs.push(Spec::Task(map_task_spec(entry, map_task, settings))),
+            None => problems.push(format!(
+                "map task `{}` maps task `{}`, which is not in this binary",
+                map_task.name, map_task.task
+            )),
         }
     }
     let order = order_units(&units, &mut problems);

@@ -51,20 +51,21 @@ impl<T> Operand<T> for Promise<T> {
             .promises
             .get(self.index as usize)
             .ok_or("a promise from another builder")?;
-        // A field of a struct output (`summary.total`) is a branch input with an attribute
-        // path; its name carries the path so two fields of one output stay apart.
-        let mut name = format!("{}.{}", entry.reference.node_id, entry.reference.var);
-        for step in &entry.reference.attr_path {
-            match &step.value {
-                Some(flytekit_idl::core::promise_attribute::Value::StringValue(field)) => {
-                    name.push_str(&format!(".{field}"))
-                }
-                Some(flytekit_idl::core::promise_attribute::Value::IntValue(index)) => {
-                    name.push_str(&format!("[{index}]"))
-                }
-                None => {}
-            }
+        // A field of a struct output (`summary.total`) cannot be a branch input: propeller
+        // types branch inputs without the attribute path (`validators/branch.go` binds them
+        // with `validateParamTypes=false`; `bindings.go` then returns the whole output type),
+        // so the workflow would not register. `#[workflow]` says so at compile time; this
+        // catches hand-built workflows.
+        if !entry.reference.attr_path.is_empty() {
+            let owner = match entry.reference.node_id.as_str() {
+                "" => format!("workflow input `{}`", entry.reference.var),
+                node => format!("output `{}` of node `{node}`", entry.reference.var),
+            };
+            return Err(format!(
+                "a branch condition cannot compare a field of {owner}: Flyte types a branch's inputs as the whole value, so registration would fail (`MismatchingTypes`); pass the value as an input or output of its own and compare that"
+            ));
         }
+        let name = format!("{}.{}", entry.reference.node_id, entry.reference.var);
         Ok((
             IdlOperand {
                 val: Some(operand::Val::Var(name.clone())),

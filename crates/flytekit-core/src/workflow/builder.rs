@@ -72,6 +72,8 @@ pub struct WorkflowBuilder {
     inputs: Vec<(String, LiteralType, String)>,
     outputs: Vec<(String, LiteralType, BindingData)>,
     pub(crate) sub_workflows: BTreeMap<String, flytekit_idl::core::WorkflowTemplate>,
+    /// The map-task entities its maps (and its sub-workflows' maps) call, by name.
+    pub(crate) map_tasks: BTreeMap<String, super::MapTask>,
     pub(crate) errors: Vec<String>,
     failure_node: Option<Node>,
     failure_policy: FailurePolicy,
@@ -93,6 +95,7 @@ impl WorkflowBuilder {
             inputs: Vec::new(),
             outputs: Vec::new(),
             sub_workflows: BTreeMap::new(),
+            map_tasks: BTreeMap::new(),
             errors: Vec::new(),
             failure_node: None,
             failure_policy: FailurePolicy::default(),
@@ -476,6 +479,7 @@ impl WorkflowBuilder {
         let compiled = CompiledWorkflow {
             template,
             sub_workflows: self.sub_workflows.into_values().collect(),
+            map_tasks: self.map_tasks.into_values().collect(),
         };
         let problems = super::validate::validate(&compiled);
         if problems.is_empty() {

@@ -12,6 +12,8 @@ use super::promise::{NodeRef, Promise};
 use super::WorkflowEntry;
 use crate::reference::ReferenceEntry;
 use crate::task::TaskEntry;
+use crate::types::FlyteType;
+use flytekit_idl::core::LiteralType;
 
 /// Something a workflow can call: a task, a workflow (as a sub-workflow) or a launch plan.
 pub trait Entity: 'static {
@@ -150,28 +152,57 @@ pub trait MapPromises: NodePromises {
     type Lists: NodePromises;
     /// Lists of optional outputs, when failed elements are allowed: `Promise<Vec<Option<T>>>`.
     type PartialLists: NodePromises;
+
+    /// The literal types of [`MapPromises::PartialLists`], in output order: what the map-task
+    /// entity declares as its outputs.
+    fn partial_list_types() -> Vec<LiteralType>;
 }
 
 impl MapPromises for NodeRef {
     type Lists = NodeRef;
     type PartialLists = NodeRef;
+
+    fn partial_list_types() -> Vec<LiteralType> {
+        Vec::new()
+    }
 }
 
-impl<T> MapPromises for Promise<T> {
+impl<T: FlyteType> MapPromises for Promise<T> {
     type Lists = Promise<Vec<T>>;
     type PartialLists = Promise<Vec<Option<T>>>;
+
+    fn partial_list_types() -> Vec<LiteralType> {
+        vec![<Vec<Option<T>>>::literal_type()]
+    }
 }
 
-impl<A, B> MapPromises for (Promise<A>, Promise<B>) {
+impl<A: FlyteType, B: FlyteType> MapPromises for (Promise<A>, Promise<B>) {
     type Lists = (Promise<Vec<A>>, Promise<Vec<B>>);
     type PartialLists = (Promise<Vec<Option<A>>>, Promise<Vec<Option<B>>>);
+
+    fn partial_list_types() -> Vec<LiteralType> {
+        vec![
+            <Vec<Option<A>>>::literal_type(),
+            <Vec<Option<B>>>::literal_type(),
+        ]
+    }
 }
 
-impl<A, B, C> MapPromises for (Promise<A>, Promise<B>, Promise<C>) {
+impl<A: FlyteType, B: FlyteType, C: FlyteType> MapPromises
+    for (Promise<A>, Promise<B>, Promise<C>)
+{
     type Lists = (Promise<Vec<A>>, Promise<Vec<B>>, Promise<Vec<C>>);
     type PartialLists = (
         Promise<Vec<Option<A>>>,
         Promise<Vec<Option<B>>>,
         Promise<Vec<Option<C>>>,
     );
+
+    fn partial_list_types() -> Vec<LiteralType> {
+        vec![
+            <Vec<Option<A>>>::literal_type(),
+            <Vec<Option<B>>>::literal_type(),
+            <Vec<Option<C>>>::literal_type(),
+        ]
+    }
 }

@@ -9,6 +9,8 @@ mod gate;
 pub mod graph;
 mod map;
 mod promise;
+mod registration;
+pub mod typing;
 mod validate;
 
 pub use branch::{and, compare, is_true, never, or, Branch, Compare, Condition, Operand};
@@ -21,10 +23,11 @@ pub mod gates {
     //! Gate nodes: `sleep`, `approve`, `wait_for_input`.
     pub use super::gate::{approve, sleep, wait_for_input};
 }
-pub use map::MapCall;
+pub use map::{map_task_name, mapped_task_name, MapCall, MapTask, MAP_TASK_SUFFIX};
 pub use promise::{
     literal_to_binding, Bound, IntoBinding, NodeRef, Promise, Upstream, UpstreamRef,
 };
+pub use registration::check_registration;
 pub use validate::validate;
 
 use std::collections::BTreeMap;
@@ -55,6 +58,9 @@ pub struct CompiledWorkflow {
     pub template: WorkflowTemplate,
     /// Every sub-workflow it calls, directly or not, sorted by name.
     pub sub_workflows: Vec<WorkflowTemplate>,
+    /// The map-task entities its maps call, its sub-workflows' included, sorted by name:
+    /// registered as tasks beside it.
+    pub map_tasks: Vec<MapTask>,
 }
 
 /// The static description of one workflow: what `#[workflow]` registers.
