@@ -251,3 +251,98 @@ fn an_aborting_task_fails_without_outputs() {
     assert!(!output.status.success());
     assert!(!dir.join("outputs.pb").exists());
 }
+
+/// The container line of `scale_all`'s map-task entity, as `serialize` writes it for Flyte, with
+/// the placeholders a pod gets filled in for `dir`.
+fn map_task_command(dir: &Path) -> Command {
+    use flytekit::idl::admin::TaskSpec;
+    use flytekit::idl::core::task_template::Target;
+    use flytekit::idl::prost::Message;
+    let specs = dir.join("specs");
+    let output = Command::new(BINARY)
+        .args(["serialize", "--image", "ghcr.io/x/app:1", "--output"])
+        .arg(&specs)
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let file = std::fs::read_dir(&specs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.contains(".map_scale_") && name.ends_with("-arraynode_1.pb")
+        })
+        .expect("serialize wrote the map task of `scale_all`");
+    let spec = TaskSpec::decode(std::fs::read(file).unwrap().as_slice()).unwrap();
+    let template = spec.template.unwrap();
+    assert_eq!(template.task_type_version, 1);
+    let Some(Target::Container(container)) = template.target else {
+        panic!("the map task runs a container")
+    };
+    let tmp = dir.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut command = Command::new(BINARY);
+    command.env("TMPDIR", &tmp);
+    for arg in &container.args {
+        match arg.as_str() {
+            "{{.input}}" => command.arg(dir.join("inputs.pb")),
+            "{{.outputPrefix}}" => command.arg(dir),
+            other => command.arg(other),
+        };
+    }
+    command
+}
+
+#[test]
+fn the_map_task_entity_runs_each_element_as_an_array_node_does() {
+    for index in 0..3 {
+        let case = format!("map_element_{index}");
+        let dir = scratch(&case);
+        write_inputs(&case, &dir);
+        let output = map_task_command(&dir)
+            .env("FLYTE_K8S_ARRAY_INDEX", index.to_string())
+            .output()
+            .unwrap();
+        assert_success(&output);
+        let report = python().run_script(
+            "entrypoint_peer.py",
+            &[
+                "read-outputs".as_ref(),
+                case.as_ref(),
+                dir.join("outputs.pb").as_os_str(),
+            ],
+        );
+        assert_eq!(report.trim(), "ok", "element {index}");
+    }
+}
+
+#[test]
+fn the_map_task_entity_without_an_index_or_a_list_writes_error_pb() {
+    let dir = scratch("map_no_index");
+    write_inputs("map_element_0", &dir);
+    let mut command = map_task_command(&dir);
+    command.env_remove("FLYTE_K8S_ARRAY_INDEX");
+    assert_success(&command.output().unwrap());
+    let error = read_error(&dir);
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("`FLYTE_K8S_ARRAY_INDEX` is not set"),
+        "{error}"
+    );
+
+    let dir = scratch("map_not_a_list");
+    write_inputs("map_not_a_list", &dir);
+    let output = map_task_command(&dir)
+        .env("FLYTE_K8S_ARRAY_INDEX", "0")
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let error = read_error(&dir);
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("mapped input `x` is not a list"),
+        "{error}"
+    );
+}

@@ -128,6 +128,13 @@ fn add_then_scale(a: i64, #[default(10)] k: i64) -> i64 {
     picked
 }
 
+/// Scales every element of `xs` by `k`: a map with a bound input, whose map-task entity the
+/// entrypoint tests run as an array node's elements.
+#[workflow]
+fn scale_all(xs: Vec<i64>, k: i64) -> Vec<i64> {
+    map_task(scale, xs, fixed(k))
+}
+
 fn main() {
     flytekit::main()
 }

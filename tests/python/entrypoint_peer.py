@@ -37,6 +37,11 @@ CASES = {
     "explode": ({"a": (1, int)}, {}),
     "map": ({"x": ([10, 20, 30], typing.List[int]), "k": (3, int)}, {"o0": (60, int)}),
     "wrong_type": ({"a": ("five", str)}, {}),
+    # The map-task entity of `scale_all`, run as element 0, 1 and 2 of its array node.
+    "map_element_0": ({"x": ([10, 20, 30], typing.List[int]), "k": (3, int)}, {"o0": (30, int)}),
+    "map_element_1": ({"x": ([10, 20, 30], typing.List[int]), "k": (3, int)}, {"o0": (60, int)}),
+    "map_element_2": ({"x": ([10, 20, 30], typing.List[int]), "k": (3, int)}, {"o0": (90, int)}),
+    "map_not_a_list": ({"x": (10, int), "k": (3, int)}, {}),
 }
 
 

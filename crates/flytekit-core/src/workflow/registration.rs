@@ -735,12 +735,23 @@ impl<'a> Scope<'a> {
                     }
                 }
                 if !are_types_castable(&source, expected) {
+                    let mut read = reference.var.clone();
+                    for step in &reference.attr_path {
+                        match &step.value {
+                            Some(promise_attribute::Value::StringValue(field)) => {
+                                read.push_str(&format!(".{field}"))
+                            }
+                            Some(promise_attribute::Value::IntValue(i)) => {
+                                read.push_str(&format!("[{i}]"))
+                            }
+                            None => {}
+                        }
+                    }
                     self.say(
                         label,
                         format!(
-                            "input `{input}` is `{}`, but `{}` of {source_node} is `{}`",
+                            "input `{input}` is `{}`, but `{read}` of {source_node} is `{}`",
                             describe(expected),
-                            reference.var,
                             describe(&source)
                         ),
                         "MismatchingVariables",
