@@ -140,6 +140,54 @@ fn map_sub(n: i64) -> Vec<i64> {
     sub_map(nums(n))
 }
 
+/// The README quickstart's summary.
+#[derive(Debug, Clone, PartialEq, FlyteType)]
+pub struct Summary {
+    /// How many numbers.
+    pub count: i64,
+    /// Their sum.
+    pub total: i64,
+}
+
+#[task(cache(version = "1"))]
+fn squared(x: i64) -> i64 {
+    x * x
+}
+
+#[task]
+fn summarize(values: Vec<i64>) -> (Summary, i64) {
+    let total = values.iter().sum();
+    let summary = Summary {
+        count: values.len() as i64,
+        total,
+    };
+    (summary, total)
+}
+
+#[task(retries = 2)]
+fn celebrate(total: i64) -> String {
+    format!("a big total: {total}")
+}
+
+#[task]
+fn shrug(total: i64, #[default(100)] threshold: i64) -> String {
+    format!("{total} is under {threshold}")
+}
+
+/// The README quickstart's workflow (its `numbers` is `nums` here).
+#[workflow]
+fn pipeline(n: i64) -> (Summary, String) {
+    let xs = nums(n);
+    let squares = map_task(squared, xs).concurrency(4);
+    let (summary, total) = summarize(squares);
+    let message = if total >= 100 {
+        celebrate(summary.total)
+    } else {
+        shrug(summary.total)
+    };
+    (summary, message)
+}
+
 #[workflow(on_failure = clean_up)]
 fn with_failure(x: i64) -> i64 {
     inc(x)
@@ -165,6 +213,7 @@ fn workflow_specs_match_what_flytekit_builds() {
         "map_branch",
         "sub_map",
         "map_sub",
+        "pipeline",
     ] {
         let entry = registry::workflow(name).unwrap_or_else(|| panic!("{name} is not registered"));
         let compiled = build_workflow(entry).unwrap_or_else(|e| panic!("{name}: {e:?}"));

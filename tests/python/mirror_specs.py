@@ -22,7 +22,7 @@ import pyflyte_specs
 
 WORKFLOWS = [
     "chain", "fan", "tuples", "literals", "outer", "branches", "mapped", "with_failure",
-    "scaled", "map_chain", "map_branch", "sub_map", "map_sub",
+    "scaled", "map_chain", "map_branch", "sub_map", "map_sub", "pipeline",
 ]
 
 
@@ -35,6 +35,11 @@ def normalise(value, key=None):
         out = {}
         for k, v in value.items():
             if k in ("description",):
+                continue
+            # A dataclass type's JSON schema: flytekit-rs writes none (see
+            # crates/flytekit-core/src/types/derive_support.rs; propeller's typing.go casts two
+            # STRUCTs when either has no schema).
+            if k == "metadata" and value.get("simple") == "STRUCT":
                 continue
             out[k] = normalise(v, k)
         return out

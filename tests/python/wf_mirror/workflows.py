@@ -2,6 +2,7 @@
 each must match the one flytekit-rs builds (entity names aside)."""
 
 import typing
+from dataclasses import dataclass
 
 from functools import partial
 
@@ -140,6 +141,49 @@ def sub_map(xs: typing.List[int]) -> typing.List[int]:
 @workflow
 def map_sub(n: int) -> typing.List[int]:
     return sub_map(xs=nums(n=n))
+
+
+@dataclass
+class Summary:
+    count: int
+    total: int
+
+
+@task(cache=True, cache_version="1")
+def squared(x: int) -> int:
+    return x * x
+
+
+@task
+def summarize(values: typing.List[int]) -> typing.Tuple[Summary, int]:
+    total = sum(values)
+    return Summary(count=len(values), total=total), total
+
+
+@task(retries=2)
+def celebrate(total: int) -> str:
+    return f"a big total: {total}"
+
+
+@task
+def shrug(total: int, threshold: int = 100) -> str:
+    return f"{total} is under {threshold}"
+
+
+@workflow
+def pipeline(n: int) -> typing.Tuple[Summary, str]:
+    """The README quickstart's workflow."""
+    xs = nums(n=n)
+    squares = map_task(squared, concurrency=4)(x=xs)
+    summary, total = summarize(values=squares)
+    message = (
+        conditional("message")
+        .if_(total >= 100)
+        .then(celebrate(total=summary.total))
+        .else_()
+        .then(shrug(total=summary.total))
+    )
+    return summary, message
 
 
 @workflow(on_failure=clean_up)
