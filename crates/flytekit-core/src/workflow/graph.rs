@@ -29,6 +29,12 @@ fn label(node: &Node) -> String {
         Some(node::Target::ArrayNode(_)) => " (map)",
         None => "",
     };
+    // An array node is named after its map-task entity; the task it maps says more.
+    let name = match &node.target {
+        Some(node::Target::ArrayNode(_)) => super::mapped_task_name(name),
+        _ => None,
+    }
+    .unwrap_or_else(|| name.to_string());
     format!("{}: {name}{kind}", node.id)
 }
 

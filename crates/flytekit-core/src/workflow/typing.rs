@@ -2,7 +2,8 @@
 //! (`flytepropeller/pkg/compiler/validators/typing.go`, `AreTypesCastable`), and the type it
 //! infers for a literal binding (`validators/utils.go`, `literalTypeForScalar`).
 //!
-//! Consumed by the registration check ([`super::registration`]); pure functions on IDL types.
+//! Consumed by the registration check ([`super::check_registration`]); pure functions on IDL
+//! types.
 
 use flytekit_idl::core::{
     literal_type::Type, primitive, scalar, Binary, BlobType, LiteralType, Primitive, Scalar,

@@ -46,7 +46,11 @@ pub(crate) fn entity_name(node: &Node) -> String {
         },
         Some(node::Target::GateNode(g)) => gate::describe(g),
         Some(node::Target::ArrayNode(a)) => match a.node.as_deref().map(entity_name) {
-            Some(sub) if !sub.is_empty() => format!("map {sub}"),
+            // The sub-node calls the map-task entity; name the task it maps.
+            Some(sub) if !sub.is_empty() => {
+                let task = flytekit_core::workflow::mapped_task_name(&sub).unwrap_or(sub);
+                format!("map {task}")
+            }
             _ => "map".to_string(),
         },
     }
