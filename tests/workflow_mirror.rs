@@ -188,6 +188,32 @@ fn pipeline(n: i64) -> (Summary, String) {
     (summary, message)
 }
 
+#[task]
+fn total(xs: Vec<i64>) -> i64 {
+    xs.iter().sum()
+}
+
+#[task]
+fn render(m: std::collections::HashMap<String, i64>) -> String {
+    let mut pairs: Vec<String> = m.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    pairs.sort();
+    pairs.join(",")
+}
+
+/// Lists and maps of promises and values, as flytekit writes `total(xs=[d, b, 3])`.
+#[workflow]
+fn collections(a: i64, b: i64) -> (i64, i64, String) {
+    let d = inc(a);
+    let t = total(vec![d, b, 3]);
+    let u = total([d, b]);
+    let r = render(std::collections::HashMap::from([
+        ("first", d),
+        ("second", b),
+        ("fixed", 2),
+    ]));
+    (t, u, r)
+}
+
 #[workflow(on_failure = clean_up)]
 fn with_failure(x: i64) -> i64 {
     inc(x)
@@ -214,6 +240,7 @@ fn workflow_specs_match_what_flytekit_builds() {
         "sub_map",
         "map_sub",
         "pipeline",
+        "collections",
     ] {
         let entry = registry::workflow(name).unwrap_or_else(|| panic!("{name} is not registered"));
         let compiled = build_workflow(entry).unwrap_or_else(|e| panic!("{name}: {e:?}"));
@@ -254,6 +281,10 @@ fn workflow_functions_run_their_dag_locally() {
     assert_eq!(map_branch(vec![2, 3], 1), vec![4, 9]);
     assert_eq!(map_branch(vec![2, 3], 0), vec![3, 4]);
     assert_eq!(map_sub(3), vec![0, 1, 4]);
+    assert_eq!(
+        collections(1, 10),
+        (15, 12, "first=2,fixed=2,second=10".to_string())
+    );
 }
 
 #[test]

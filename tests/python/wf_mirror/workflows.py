@@ -186,6 +186,25 @@ def pipeline(n: int) -> typing.Tuple[Summary, str]:
     return summary, message
 
 
+@task
+def total(xs: typing.List[int]) -> int:
+    return sum(xs)
+
+
+@task
+def render(m: typing.Dict[str, int]) -> str:
+    return ",".join(f"{k}={v}" for k, v in sorted(m.items()))
+
+
+@workflow
+def collections(a: int, b: int) -> typing.Tuple[int, int, str]:
+    d = inc(x=a)
+    t = total(xs=[d, b, 3])
+    u = total(xs=[d, b])
+    r = render(m={"first": d, "second": b, "fixed": 2})
+    return t, u, r
+
+
 @workflow(on_failure=clean_up)
 def with_failure(x: int) -> int:
     return inc(x=x)

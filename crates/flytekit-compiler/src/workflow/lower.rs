@@ -195,6 +195,10 @@ impl<'a> Lowerer<'a> {
                 let inner = self.value(&reference.expr, None);
                 quote!(&#inner)
             }
+            Expr::Array(array) if self.mentions_promise(expr) => {
+                let items: Vec<&Expr> = array.elems.iter().collect();
+                self.list_of(&items, array.span())
+            }
             Expr::Path(_)
             | Expr::Lit(_)
             | Expr::Array(_)
@@ -214,10 +218,22 @@ impl<'a> Lowerer<'a> {
                 quote!(#expr)
             }
             Expr::Macro(mac) if mac.mac.path.is_ident("vec") => {
-                if self.mentions_promise(expr) {
-                    self.cx.error_spanned_by(mac, "`vec![...]` of promises: write `vec![a, b]` only with literal values; for a list of promises use a `Vec<Promise<T>>` built outside `vec!`");
+                if !self.mentions_promise(expr) {
+                    return quote!(#expr);
                 }
-                quote!(#expr)
+                let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+                match mac.mac.parse_body_with(parser) {
+                    Ok(items) => {
+                        let items: Vec<&Expr> = items.iter().collect();
+                        // The items are lowered from a parsed copy: spans stay the user's.
+                        let lowered = self.list_of(&items, mac.span());
+                        quote!(#lowered)
+                    }
+                    Err(_) => {
+                        self.cx.error_spanned_by(mac, "a list of promises is written item by item: `vec![a, b, 3]`; `vec![a; n]` would repeat one promise, use `map_task` or a task for that");
+                        quote!(())
+                    }
+                }
             }
             Expr::Macro(mac) => {
                 self.macro_error(&mac.mac);
@@ -311,6 +327,9 @@ impl<'a> Lowerer<'a> {
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
+        if let Some(lowered) = self.map_literal(call, &func.path, methods) {
+            return lowered;
+        }
         match last.as_str() {
             "map_task" => self.map_task(call, methods),
             "sleep" | "approve" | "wait_for_input" => {
@@ -818,6 +837,71 @@ impl<'a> Lowerer<'a> {
                 quote!(())
             }
         }
+    }
+
+    /// A list of promises and values (`vec![a, b, 3]`, `[a, b]`): a collection binding whose
+    /// items rustc types against the input's item type.
+    fn list_of(&mut self, items: &[&Expr], span: Span) -> TokenStream {
+        let p = self.p.clone();
+        let pushes: Vec<TokenStream> = items
+            .iter()
+            .map(|item| {
+                let value = self.value(item, None);
+                quote_spanned!(item.span()=> __list.push(#value);)
+            })
+            .collect();
+        quote_spanned!(span=> { let mut __list = #p::ListOf::new(); #(#pushes)* __list })
+    }
+
+    /// `HashMap::from([("k", a), ...])` / `BTreeMap::from([...])` holding promises: a map
+    /// binding. `None` for any other call (literal maps stay plain Rust values).
+    fn map_literal(
+        &mut self,
+        call: &ExprCall,
+        path: &syn::Path,
+        methods: &[&ExprMethodCall],
+    ) -> Option<TokenStream> {
+        let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let [.., kind, from] = names.as_slice() else {
+            return None;
+        };
+        if from != "from" || (kind != "HashMap" && kind != "BTreeMap") {
+            return None;
+        }
+        if !self.mentions_promise(&Expr::Call(call.clone())) {
+            return Some(quote!(#call));
+        }
+        self.no_methods(methods, &format!("{kind}::from"));
+        let entries = match call.args.first() {
+            Some(Expr::Array(array)) if call.args.len() == 1 => array
+                .elems
+                .iter()
+                .map(|entry| match entry {
+                    Expr::Tuple(pair) if pair.elems.len() == 2 => {
+                        Some((&pair.elems[0], &pair.elems[1]))
+                    }
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>(),
+            _ => None,
+        };
+        let Some(entries) = entries else {
+            self.cx.error_spanned_by(
+                call,
+                format!("a map of promises is written `{kind}::from([(\"a\", a), (\"b\", 2)])`: one array of (key, value) pairs"),
+            );
+            return Some(quote!(()));
+        };
+        let p = self.p.clone();
+        let mut inserts = Vec::new();
+        for (key, value) in entries {
+            if self.mentions_promise(key) {
+                self.cx.error_spanned_by(key, "map keys are fixed strings: a promise cannot be a key, since Flyte binds maps by key when the workflow is registered");
+            }
+            let value_tokens = self.value(value, None);
+            inserts.push(quote_spanned!(value.span()=> __map.insert(#key, #value_tokens);));
+        }
+        Some(quote_spanned!(call.span()=> { let mut __map = #p::MapOf::new(); #(#inserts)* __map }))
     }
 
     /// A struct field in a branch condition (`summary.total`, directly or through a `let`)

@@ -114,6 +114,104 @@ impl<T> IntoBinding<Vec<T>> for Vec<Promise<T>> {
     }
 }
 
+/// A list of promises and values written in a workflow body (`vec![a, b, 3]`, `[a, b]`):
+/// bound as a collection binding, as flytekit binds `t(xs=[a, b, 3])`. `#[workflow]` pushes
+/// each item, so rustc checks every item against the input's item type on the item itself.
+pub struct ListOf<T> {
+    items: Vec<Result<Bound, TypeError>>,
+    _item: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> ListOf<T> {
+    /// An empty list.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        ListOf {
+            items: Vec::new(),
+            _item: std::marker::PhantomData,
+        }
+    }
+
+    /// Adds an item: a promise of `T` or a `T`.
+    pub fn push(&mut self, item: impl IntoBinding<T>) {
+        self.items.push(item.into_bound());
+    }
+}
+
+/// A string-keyed map of promises and values written in a workflow body
+/// (`HashMap::from([("a", a), ("b", 2)])`, `BTreeMap::from(...)`): bound as a map binding, as
+/// flytekit binds `t(m={"a": a, "b": 2})`. A repeated key keeps its last value, as `from` does.
+pub struct MapOf<T> {
+    entries: Vec<(String, Result<Bound, TypeError>)>,
+    _value: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> MapOf<T> {
+    /// An empty map.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        MapOf {
+            entries: Vec::new(),
+            _value: std::marker::PhantomData,
+        }
+    }
+
+    /// Adds an entry: a fixed key and a promise of `T` or a `T`.
+    pub fn insert(&mut self, key: impl Into<String>, value: impl IntoBinding<T>) {
+        self.entries.push((key.into(), value.into_bound()));
+    }
+}
+
+fn element_binding(bound: Bound) -> BindingData {
+    match bound {
+        Bound::Promise(index) => promise_placeholder(index),
+        Bound::Value(data) => *data,
+    }
+}
+
+impl<T> IntoBinding<Vec<T>> for ListOf<T> {
+    fn into_bound(self) -> Result<Bound, TypeError> {
+        let bindings = self
+            .items
+            .into_iter()
+            .map(|item| item.map(element_binding))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Bound::Value(Box::new(BindingData {
+            value: Some(binding_data::Value::Collection(BindingDataCollection {
+                bindings,
+            })),
+            union: None,
+        })))
+    }
+}
+
+impl<T> MapOf<T> {
+    fn bound(self) -> Result<Bound, TypeError> {
+        let mut bindings = std::collections::BTreeMap::new();
+        for (key, item) in self.entries {
+            bindings.insert(key, element_binding(item?));
+        }
+        Ok(Bound::Value(Box::new(BindingData {
+            value: Some(binding_data::Value::Map(
+                flytekit_idl::core::BindingDataMap { bindings },
+            )),
+            union: None,
+        })))
+    }
+}
+
+impl<T> IntoBinding<std::collections::HashMap<String, T>> for MapOf<T> {
+    fn into_bound(self) -> Result<Bound, TypeError> {
+        self.bound()
+    }
+}
+
+impl<T> IntoBinding<std::collections::BTreeMap<String, T>> for MapOf<T> {
+    fn into_bound(self) -> Result<Bound, TypeError> {
+        self.bound()
+    }
+}
+
 /// Marks a promise inside a collection binding until the builder resolves it (the node id and
 /// var are only known to the builder).
 pub(crate) const PLACEHOLDER_NODE: &str = "\u{0}promise";
