@@ -214,6 +214,17 @@ fn collections(a: i64, b: i64) -> (i64, i64, String) {
     (t, u, r)
 }
 
+#[task]
+fn locate(name: String, #[default("eu")] region: String) -> String {
+    format!("{name}@{region}")
+}
+
+/// A string default, bound as a literal where the call leaves it out.
+#[workflow]
+fn regions(#[default("ada")] name: String) -> String {
+    locate(name)
+}
+
 #[workflow(on_failure = clean_up)]
 fn with_failure(x: i64) -> i64 {
     inc(x)
@@ -241,6 +252,7 @@ fn workflow_specs_match_what_flytekit_builds() {
         "map_sub",
         "pipeline",
         "collections",
+        "regions",
     ] {
         let entry = registry::workflow(name).unwrap_or_else(|| panic!("{name} is not registered"));
         let compiled = build_workflow(entry).unwrap_or_else(|e| panic!("{name}: {e:?}"));
@@ -281,6 +293,9 @@ fn workflow_functions_run_their_dag_locally() {
     assert_eq!(map_branch(vec![2, 3], 1), vec![4, 9]);
     assert_eq!(map_branch(vec![2, 3], 0), vec![3, 4]);
     assert_eq!(map_sub(3), vec![0, 1, 4]);
+    assert_eq!(regions("bo".to_string()), "bo@eu");
+    let defaults = registry::workflow("regions").unwrap().defaults().unwrap();
+    assert_eq!(String::from_literal(&defaults["name"]).unwrap(), "ada");
     assert_eq!(
         collections(1, 10),
         (15, 12, "first=2,fixed=2,second=10".to_string())

@@ -205,6 +205,16 @@ def collections(a: int, b: int) -> typing.Tuple[int, int, str]:
     return t, u, r
 
 
+@task
+def locate(name: str, region: str = "eu") -> str:
+    return f"{name}@{region}"
+
+
+@workflow
+def regions(name: str) -> str:
+    return locate(name=name)
+
+
 @workflow(on_failure=clean_up)
 def with_failure(x: int) -> int:
     return inc(x=x)

@@ -274,7 +274,20 @@ fn parse_default_attribute(ctxt: &Ctxt, attrs: &[Attribute], pattern: &Pat) -> O
             }
         };
     }
-    default
+    default.map(string_literal_as_owned)
+}
+
+/// `#[default("eu")]` on a `String` input: a string literal is a `&str`, so it becomes
+/// `From::from("eu")`, which is the `String` (or any type made from a `&str`); every other
+/// default is used as written.
+fn string_literal_as_owned(expr: Expr) -> Expr {
+    match &expr {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) => syn::parse_quote_spanned!(text.span()=> ::core::convert::From::from(#text)),
+        _ => expr,
+    }
 }
 
 fn report_default_without_value(ctxt: &Ctxt, attr: &Attribute) {
