@@ -225,6 +225,16 @@ fn regions(#[default("ada")] name: String) -> String {
     locate(name)
 }
 
+/// Ordering without data: `.after(node)` on a gate and on a branch (flytekit's `a >> b`).
+#[workflow]
+fn ordered(x: i64) -> i64 {
+    let a = inc(x);
+    let pause = sleep("5s").after(a);
+    let b = inc(x).after(pause);
+    let picked = if x > 0 { inc(x) } else { inc(1) }.after(b);
+    picked
+}
+
 #[workflow(on_failure = clean_up)]
 fn with_failure(x: i64) -> i64 {
     inc(x)
@@ -253,6 +263,7 @@ fn workflow_specs_match_what_flytekit_builds() {
         "pipeline",
         "collections",
         "regions",
+        "ordered",
     ] {
         let entry = registry::workflow(name).unwrap_or_else(|| panic!("{name} is not registered"));
         let compiled = build_workflow(entry).unwrap_or_else(|e| panic!("{name}: {e:?}"));

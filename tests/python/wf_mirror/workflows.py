@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from functools import partial
 
-from flytekit import conditional, map_task, task, workflow
+from datetime import timedelta
+
+from flytekit import conditional, map_task, sleep, task, workflow
 from flytekit.types.error import FlyteError
 
 
@@ -213,6 +215,18 @@ def locate(name: str, region: str = "eu") -> str:
 @workflow
 def regions(name: str) -> str:
     return locate(name=name)
+
+
+@workflow
+def ordered(x: int) -> int:
+    a = inc(x=x)
+    pause = sleep(timedelta(seconds=5))
+    a >> pause
+    b = inc(x=x)
+    pause >> b
+    picked = conditional("picked").if_(x > 0).then(inc(x=x)).else_().then(inc(x=1))
+    b >> picked
+    return picked
 
 
 @workflow(on_failure=clean_up)

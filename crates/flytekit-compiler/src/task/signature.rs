@@ -116,7 +116,8 @@ pub fn parse_task_signature(ctxt: &Ctxt, item: &ItemFn) -> TaskSignature {
             }
             FnArg::Typed(typed) => typed,
         };
-        let default = parse_default_attribute(ctxt, &typed.attrs, &typed.pat);
+        let default = parse_default_attribute(ctxt, &typed.attrs, &typed.pat)
+            .map(|expr| string_literal_as_owned(expr, &typed.ty));
         check_type(ctxt, &typed.ty, Position::Input);
         let Some(ident) = parameter_name(ctxt, &typed.pat) else {
             continue;
@@ -274,18 +275,22 @@ fn parse_default_attribute(ctxt: &Ctxt, attrs: &[Attribute], pattern: &Pat) -> O
             }
         };
     }
-    default.map(string_literal_as_owned)
+    default
 }
 
 /// `#[default("eu")]` on a `String` input: a string literal is a `&str`, so it becomes
-/// `From::from("eu")`, which is the `String` (or any type made from a `&str`); every other
-/// default is used as written.
-fn string_literal_as_owned(expr: Expr) -> Expr {
+/// `String::from("eu")`; every other default is used as written (a string literal on another
+/// type stays a type error on the literal).
+fn string_literal_as_owned(expr: Expr, ty: &syn::Type) -> Expr {
+    let is_string = matches!(ty, syn::Type::Path(path)
+        if path.qself.is_none() && path.path.segments.last().is_some_and(|s| s.ident == "String"));
     match &expr {
         Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Str(text),
             ..
-        }) => syn::parse_quote_spanned!(text.span()=> ::core::convert::From::from(#text)),
+        }) if is_string => {
+            syn::parse_quote_spanned!(text.span()=> ::std::string::String::from(#text))
+        }
         _ => expr,
     }
 }

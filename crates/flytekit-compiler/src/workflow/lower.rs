@@ -164,7 +164,7 @@ impl<'a> Lowerer<'a> {
     pub fn value(&mut self, expr: &Expr, name: Option<&str>) -> TokenStream {
         match expr {
             Expr::Call(call) => self.call(call, &[]),
-            Expr::MethodCall(method) => self.method_chain(method),
+            Expr::MethodCall(method) => self.method_chain(method, name),
             Expr::If(expr_if) => {
                 let name = name.map(str::to_string).unwrap_or_else(|| {
                     self.branch_count += 1;
@@ -333,8 +333,8 @@ impl<'a> Lowerer<'a> {
         match last.as_str() {
             "map_task" => self.map_task(call, methods),
             "sleep" | "approve" | "wait_for_input" => {
-                self.no_methods(methods, &last);
-                self.gate(call, &last)
+                let gate = self.gate(call, &last);
+                self.ordered(gate, methods, &format!("`{last}(...)`"))
             }
             "fail" => {
                 self.cx.error_spanned_by(
@@ -527,7 +527,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Unwinds `t(x).a(..).b(..)` into the call and its methods, in order.
-    fn method_chain(&mut self, method: &ExprMethodCall) -> TokenStream {
+    fn method_chain(&mut self, method: &ExprMethodCall, name: Option<&str>) -> TokenStream {
         let mut methods = vec![method];
         let mut receiver = &*method.receiver;
         loop {
@@ -539,6 +539,19 @@ impl<'a> Lowerer<'a> {
                 Expr::Call(call) => {
                     methods.reverse();
                     return self.call(call, &methods);
+                }
+                // `if ... { a } else { b }.after(n)`: a branch ordered after a node.
+                Expr::If(expr_if) => {
+                    methods.reverse();
+                    let name = name.map(str::to_string).unwrap_or_else(|| {
+                        self.branch_count += 1;
+                        format!("branch_{}", self.branch_count)
+                    });
+                    let branch = self.branch(expr_if, &name);
+                    return self.ordered(branch, &methods, "a branch");
+                }
+                Expr::Paren(paren) if matches!(&*paren.expr, Expr::If(_)) => {
+                    receiver = &paren.expr;
                 }
                 other => {
                     if self.mentions_promise(other) {
@@ -837,6 +850,36 @@ impl<'a> Lowerer<'a> {
                 quote!(())
             }
         }
+    }
+
+    /// A gate or branch node followed by `.after(node)` calls (flytekit's `a >> b`): each
+    /// orders the node, once added, after another; no other method applies to it.
+    fn ordered(
+        &mut self,
+        node: TokenStream,
+        methods: &[&ExprMethodCall],
+        what: &str,
+    ) -> TokenStream {
+        let mut lowered = node;
+        for method in methods {
+            let args: Vec<&Expr> = method.args.iter().collect();
+            match (method.method.to_string().as_str(), args.as_slice()) {
+                ("after", [upstream]) => {
+                    let span = method.span();
+                    lowered = quote_spanned! {span=>
+                        { let __node = #lowered; __b.order_after(__node, #upstream) }
+                    };
+                }
+                ("after", _) => self
+                    .cx
+                    .error_spanned_by(&method.method, "`.after(...)` takes one argument: the node or output to run after"),
+                (other, _) => self.cx.error_spanned_by(
+                    &method.method,
+                    format!("{what} takes no `.{other}(...)`; it takes `.after(node)` to run after another node"),
+                ),
+            }
+        }
+        lowered
     }
 
     /// A list of promises and values (`vec![a, b, 3]`, `[a, b]`): a collection binding whose

@@ -30,7 +30,7 @@ use flytekit_idl::core::{
 use super::call::{Call, PendingCall};
 use super::entity::Callee;
 use super::entity::Entity;
-use super::promise::{Bound, IntoBinding, Promise, UpstreamRef, PLACEHOLDER_NODE};
+use super::promise::{Bound, IntoBinding, Promise, Upstream, UpstreamRef, PLACEHOLDER_NODE};
 use super::CompiledWorkflow;
 use crate::types::FlyteType;
 
@@ -388,6 +388,31 @@ impl WorkflowBuilder {
                 .filter(|id| !id.is_empty()),
             UpstreamRef::Node(node) => self.node_ids.get(node as usize).map(|(id, _)| id.clone()),
         }
+    }
+
+    /// Orders the node that produced `node` (a gate's or a branch's result) after `upstream`,
+    /// without passing data (flytekit's `a >> b`); returns `node` for the caller to keep using.
+    /// Task, workflow and map calls take `.after(...)` before they finish instead.
+    pub fn order_after<N: Upstream>(&mut self, node: N, upstream: impl Upstream) -> N {
+        let (Some(target), Some(after)) = (
+            self.upstream_id(node.upstream()),
+            self.upstream_id(upstream.upstream()),
+        ) else {
+            self.error("`.after(...)` needs a node's output or a node, not a workflow input");
+            return node;
+        };
+        let found = self
+            .scopes
+            .iter_mut()
+            .rev()
+            .flat_map(|scope| scope.nodes.iter_mut())
+            .find(|n| n.id == target);
+        if let Some(found) = found {
+            if !found.upstream_node_ids.contains(&after) {
+                found.upstream_node_ids.push(after);
+            }
+        }
+        node
     }
 
     /// Adds a node to the current scope with the next id; returns its handle.

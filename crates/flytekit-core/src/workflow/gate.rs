@@ -3,9 +3,15 @@
 use std::time::Duration;
 
 use flytekit_idl::core::{
-    gate_node, node, ApproveCondition, Binding, GateNode, Node, NodeMetadata, SignalCondition,
-    SleepCondition,
+    gate_node, node, ApproveCondition, Binding, GateNode, Node, NodeMetadata, RetryStrategy,
+    SignalCondition, SleepCondition,
 };
+
+/// flytekit's name for every sleep gate (`flytekit/core/gate.py`).
+const SLEEP_GATE_NAME: &str = "sleep-gate";
+
+/// flytekit's gate timeout when none is given (`DEFAULT_TIMEOUT`, one hour).
+const DEFAULT_GATE_TIMEOUT: Duration = Duration::from_secs(3600);
 
 use super::builder::WorkflowBuilder;
 use super::promise::{IntoBinding, NodeRef, Promise};
@@ -31,6 +37,7 @@ fn gate(
         metadata: Some(NodeMetadata {
             name: name.to_string(),
             timeout: timeout.map(duration),
+            retries: Some(RetryStrategy::default()),
             ..Default::default()
         }),
         inputs,
@@ -44,13 +51,16 @@ fn gate(
 
 /// Waits for `duration` before the nodes ordered after it run.
 pub fn sleep(builder: &mut WorkflowBuilder, duration_: Duration) -> NodeRef {
+    // flytekit gives a sleep its default gate timeout of an hour; a longer sleep gets none
+    // rather than a timeout that would end it early.
+    let timeout = (duration_ < DEFAULT_GATE_TIMEOUT).then_some(DEFAULT_GATE_TIMEOUT);
     let node = gate(
         builder,
-        "sleep",
+        SLEEP_GATE_NAME,
         gate_node::Condition::Sleep(SleepCondition {
             duration: Some(duration(duration_)),
         }),
-        None,
+        timeout,
         Vec::new(),
         Vec::new(),
     );
