@@ -31,6 +31,42 @@ fn run_a_workflow_with_inputs_and_defaults() {
 }
 
 #[test]
+fn an_imperative_workflow_is_listed_run_graphed_and_packaged() {
+    let output = cli(&["run", "--json", "add_and_double", "--x", "4"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output).trim(), r#"{"o0":14}"#); // (4 + 3) * 2
+    let listed = stdout(&cli(&["list"]));
+    assert!(
+        listed.contains("flytekit_test_tasks.add_and_double"),
+        "{listed}"
+    );
+    let graph = stdout(&cli(&["graph", "add_and_double"]));
+    assert!(graph.contains("n1: scale"), "{graph}");
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-imperative");
+    let _ = std::fs::remove_dir_all(&dir);
+    let output = cli(&[
+        "serialize",
+        "--image",
+        "x:1",
+        "--output",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for kind in ["2", "3"] {
+        assert!(
+            names
+                .iter()
+                .any(|n| n.ends_with(&format!("flytekit_test_tasks.add_and_double_{kind}.pb"))),
+            "{names:?}"
+        );
+    }
+}
+
+#[test]
 fn list_shows_reference_entities_with_where_they_are_registered() {
     let output = cli(&["list"]);
     assert!(output.status.success(), "{}", stderr(&output));

@@ -235,6 +235,16 @@ fn ordered(x: i64) -> i64 {
     picked
 }
 
+/// An imperative workflow (flytekit's `ImperativeWorkflow`): nodes added by a function.
+fn build_imperative(b: &mut flytekit::WorkflowBuilder) {
+    let x = b.input::<i64>("x", "");
+    let first = b.call::<inc>().bind::<0, _>(&x).finish();
+    let second = b.call::<add>().bind::<0, _>(first).bind::<1, _>(x).finish();
+    b.output("o0", second);
+}
+
+flytekit::imperative_workflow!(imperative = build_imperative);
+
 #[workflow(on_failure = clean_up)]
 fn with_failure(x: i64) -> i64 {
     inc(x)
@@ -264,6 +274,7 @@ fn workflow_specs_match_what_flytekit_builds() {
         "collections",
         "regions",
         "ordered",
+        "imperative",
     ] {
         let entry = registry::workflow(name).unwrap_or_else(|| panic!("{name} is not registered"));
         let compiled = build_workflow(entry).unwrap_or_else(|e| panic!("{name}: {e:?}"));

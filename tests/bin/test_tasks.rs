@@ -135,6 +135,23 @@ fn scale_all(xs: Vec<i64>, k: i64) -> Vec<i64> {
     map_task(scale, xs, fixed(k))
 }
 
+/// `scale(add(x), 2)`, with the nodes added by a function (an imperative workflow).
+fn build_add_and_double(b: &mut flytekit::WorkflowBuilder) {
+    let x = b.input::<i64>("x", "the number");
+    let sum = b
+        .call::<add>()
+        .bind::<0, _>(x)
+        .defaults_from::<1>()
+        .finish();
+    let doubled = b.call::<scale>().bind::<0, _>(sum).bind::<1, _>(2).finish();
+    b.output("o0", doubled);
+}
+
+flytekit::imperative_workflow!(
+    /// Adds 3 and doubles: an imperative workflow.
+    add_and_double = build_add_and_double
+);
+
 fn main() {
     flytekit::main()
 }

@@ -23,7 +23,7 @@ import pyflyte_specs
 WORKFLOWS = [
     "chain", "fan", "tuples", "literals", "outer", "branches", "mapped", "with_failure",
     "scaled", "map_chain", "map_branch", "sub_map", "map_sub", "pipeline",
-    "collections", "regions", "ordered",
+    "collections", "regions", "ordered", "imperative",
 ]
 
 

@@ -7,6 +7,7 @@
 //! - [`core`]: what entities are: the type engine ([`FlyteType`]), interfaces, specs;
 //! - [`runtime`]: how they run (local executor, container entrypoint, CLI);
 //! - [`launch_plan`](mod@launch_plan): launch plans ([`launch_plan!`]: schedules, notifications, fixed inputs);
+//! - [`imperative`]: workflows built by a function at startup ([`imperative_workflow!`]);
 //! - [`prelude`]: what a module of tasks and workflows usually imports.
 //!
 //! ```
@@ -26,6 +27,7 @@
 //!
 //! May depend on every crate of flytekit-rs; nothing depends on it but users and examples.
 
+pub mod imperative;
 pub mod launch_plan;
 
 pub use flytekit_core as core;

@@ -9,6 +9,7 @@ from functools import partial
 from datetime import timedelta
 
 from flytekit import conditional, map_task, sleep, task, workflow
+from flytekit.core.workflow import ImperativeWorkflow
 from flytekit.types.error import FlyteError
 
 
@@ -232,3 +233,11 @@ def ordered(x: int) -> int:
 @workflow(on_failure=clean_up)
 def with_failure(x: int) -> int:
     return inc(x=x)
+
+
+# An imperative workflow: two increments chained by hand.
+imperative = ImperativeWorkflow(name="wf_mirror.workflows.imperative")
+imperative.add_workflow_input("x", int)
+first = imperative.add_entity(inc, x=imperative.inputs["x"])
+second = imperative.add_entity(add, a=first.outputs["o0"], b=imperative.inputs["x"])
+imperative.add_workflow_output("o0", second.outputs["o0"], python_type=int)
