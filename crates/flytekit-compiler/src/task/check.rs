@@ -70,6 +70,28 @@ pub fn check_cache_ignored_inputs(ctxt: &Ctxt, options: &TaskOptions, signature:
     }
 }
 
+/// The calls a workflow body reads as built-in nodes, not as calls of an entity.
+pub const WORKFLOW_BUILTINS: &[&str] = &[
+    "map_task",
+    "sleep",
+    "approve",
+    "wait_for_input",
+    "fail",
+    "fixed",
+];
+
+/// A task named like a workflow built-in (`map_task`, `sleep`, `fail`, ...) could never be
+/// called from a workflow: the body would read the call as the built-in.
+pub fn check_not_a_builtin_name(ctxt: &Ctxt, ident: &syn::Ident) {
+    let name = ident.to_string();
+    if WORKFLOW_BUILTINS.contains(&name.as_str()) {
+        ctxt.error_spanned_by(
+            ident,
+            format!("a task cannot be named `{name}`: in a workflow, `{name}(...)` is the built-in, so this task could not be called; rename the function (its entity name can stay `{name}` with `#[task(name = \"...\")]`)"),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

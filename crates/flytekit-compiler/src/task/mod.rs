@@ -113,6 +113,7 @@ pub fn analyze_task(args: TokenStream, item: &ItemFn) -> AnalyzedTask {
     let options = parse_task_options(&ctxt, args);
     let mut signature = parse_task_signature(&ctxt, item);
     check::check_options_against_signature(&ctxt, &options, &signature);
+    check::check_not_a_builtin_name(&ctxt, &item.sig.ident);
     let docs = match &options.docs {
         Some(text) => parse_docstring(&text.value),
         None => docs_from_attributes(&item.attrs),

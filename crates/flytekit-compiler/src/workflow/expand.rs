@@ -38,7 +38,8 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
     };
 
     // The lowered body.
-    let mut lowerer = Lowerer::new(&cx, p.clone(), signature.inputs.iter().map(|i| i.name()));
+    let mut lowerer = Lowerer::new(&cx, p.clone(), signature.inputs.iter().map(|i| i.name()))
+        .with_own_name(item.sig.ident.to_string());
     let stmts = &item.block.stmts;
     let (body, tail) = match stmts.last() {
         Some(syn::Stmt::Expr(expr, None)) => (&stmts[..stmts.len() - 1], Some(expr)),
@@ -57,6 +58,20 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
         .unwrap_or_else(|| "o0".to_string());
     let outputs = match (&signature.output.values, tail) {
         (OutputValues::Unit, Some(tail)) => {
+            // A tail that is a value, not a call (`let a = t(x); a`), would be an output the
+            // signature drops: say so rather than lose it.
+            if !matches!(
+                tail,
+                syn::Expr::Call(_) | syn::Expr::MethodCall(_) | syn::Expr::If(_)
+            ) {
+                cx.error_spanned_by(
+                    tail,
+                    format!(
+                        "workflow `{}` declares no output, but its body ends with this value: declare it (`-> T`) to return it, or end the line with `;`",
+                        item.sig.ident
+                    ),
+                );
+            }
             let value = lowerer.value(tail, None);
             quote!(let _ = #value;)
         }
@@ -87,6 +102,16 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
             TokenStream::new()
         }
     };
+
+    if lowerer.nodes == 0 && !cx.has_errors() {
+        cx.error_spanned_by(
+            &item.sig.ident,
+            format!(
+                "workflow `{}` calls no task, workflow or gate: Flyte rejects a workflow without nodes (`NoNodesFound`); call at least one task",
+                item.sig.ident
+            ),
+        );
+    }
 
     let ident = &item.sig.ident;
     let vis = &item.vis;

@@ -39,6 +39,10 @@ pub struct Lowerer<'a> {
     /// field expression as written: they may not be compared in a branch condition.
     field_promises: BTreeMap<String, String>,
     branch_count: usize,
+    /// How many nodes the body adds (calls, maps, gates): Flyte rejects a workflow with none.
+    pub(crate) nodes: usize,
+    /// The workflow's own function name: calling it would be a workflow calling itself.
+    own_name: Option<String>,
 }
 
 /// An arm of a branch: a value, or `fail("message")`.
@@ -69,7 +73,15 @@ impl<'a> Lowerer<'a> {
             promises: inputs.into_iter().collect(),
             field_promises: BTreeMap::new(),
             branch_count: 0,
+            nodes: 0,
+            own_name: None,
         }
+    }
+
+    /// Tells the walker the workflow's own function name, so that a call of it is refused.
+    pub fn with_own_name(mut self, name: String) -> Self {
+        self.own_name = Some(name);
+        self
     }
 
     /// Lowers a statement that is not the tail expression.
@@ -364,6 +376,15 @@ impl<'a> Lowerer<'a> {
         path: &syn::Path,
         methods: &[&ExprMethodCall],
     ) -> TokenStream {
+        self.nodes += 1;
+        if let (Some(own), Some(ident)) = (&self.own_name, path.get_ident()) {
+            if ident == own {
+                self.cx.error_spanned_by(
+                    path,
+                    format!("workflow `{own}` calls itself: a Flyte DAG cannot recurse; for depth that depends on data use a `#[dynamic]` task"),
+                );
+            }
+        }
         // Arguments are evaluated first (they may be calls themselves, which need the builder),
         // then bound one by one, each at its own span so a type error points at it.
         let mut hoisted = Vec::new();
@@ -569,6 +590,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn map_task(&mut self, call: &ExprCall, methods: &[&ExprMethodCall]) -> TokenStream {
+        self.nodes += 1;
         let p = self.p.clone();
         let mut args = call.args.iter();
         let Some(Expr::Path(task)) = args.next() else {
@@ -643,6 +665,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn gate(&mut self, call: &ExprCall, kind: &str) -> TokenStream {
+        self.nodes += 1;
         let p = self.p.clone();
         let args: Vec<&Expr> = call.args.iter().collect();
         let span = call.span();

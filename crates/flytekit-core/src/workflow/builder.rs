@@ -191,7 +191,16 @@ impl WorkflowBuilder {
         let interface = callee.interface();
         let mut inputs = Vec::new();
         for (name, variable) in interface.inputs.iter().flat_map(|v| v.variables.iter()) {
-            if self.inputs.iter().any(|(n, _, _)| n == name) {
+            if let Some((_, ty, _)) = self.inputs.iter().find(|(n, _, _)| n == name) {
+                let wanted = variable.r#type.clone().unwrap_or_default();
+                if !super::typing::are_types_castable(ty, &wanted) {
+                    self.error(format!(
+                        "the failure task `{}` takes input `{name}` as `{}`, but the workflow's `{name}` is `{}`",
+                        callee.entity_name(),
+                        super::typing::describe(&wanted),
+                        super::typing::describe(ty),
+                    ));
+                }
                 inputs.push(Binding {
                     var: name.clone(),
                     binding: Some(promise_binding(String::new(), name)),
