@@ -7,13 +7,14 @@
 //! and literals that carry a `hash` replaced by just that hash. Input hashes are SHA-256 of the
 //! prost encoding of the `LiteralMap`, which is deterministic because every map is a `BTreeMap`.
 //! Writes go to a temporary file in the same directory and are renamed into place, so a reader
-//! never sees half a file and concurrent writers of one key cannot corrupt it.
+//! never sees half a file and concurrent writers of one key cannot corrupt it. Local files and
+//! directories among the outputs are copied into `<entry>.files-<random>/` beside the entry, and
+//! the stored literals point at those copies.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use flytekit_core::task::CacheConfig;
-use flytekit_idl::core::{literal, Literal, LiteralCollection, LiteralMap, TypedInterface};
+use flytekit_idl::core::{literal, scalar, Literal, LiteralCollection, LiteralMap, TypedInterface};
 use prost::Message;
 
 use super::hash::{hex, Sha256};
@@ -144,27 +145,132 @@ pub(crate) async fn load(entry: &CacheEntry) -> Option<LiteralMap> {
     }
 }
 
-/// Stores outputs, atomically.
+/// Stores outputs, atomically. Local files and directories among them are copied into the
+/// cache first, next to the entry, and the stored literals point at the copies: a hit must
+/// return the bytes of the run that was cached, not whatever is at the task's path by then.
+/// The copies are read-only, so a task handed one cannot change the cache through it.
 pub(crate) async fn store(entry: &CacheEntry, outputs: &LiteralMap) -> std::io::Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let (entry, outputs) = (entry.clone(), outputs.clone());
+    tokio::task::spawn_blocking(move || store_blocking(&entry, outputs))
+        .await
+        .map_err(std::io::Error::other)?
+}
+
+fn store_blocking(entry: &CacheEntry, mut outputs: LiteralMap) -> std::io::Result<()> {
     let dir = entry.path.parent().unwrap_or(Path::new("."));
-    tokio::fs::create_dir_all(dir).await?;
-    let name = entry
+    std::fs::create_dir_all(dir)?;
+    let stem = entry
         .path
-        .file_name()
+        .file_stem()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = dir.join(format!(
-        ".{name}.{}-{}.tmp",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    tokio::fs::write(&temp, outputs.encode_to_vec()).await?;
-    if let Err(err) = tokio::fs::rename(&temp, &entry.path).await {
-        let _ = tokio::fs::remove_file(&temp).await;
-        return Err(err);
+    let mut files = BlobCopies {
+        dir,
+        stem: &stem,
+        target: None,
+    };
+    let copied = outputs
+        .literals
+        .iter_mut()
+        .try_for_each(|(name, literal)| files.copy_in(literal, Path::new(name)));
+    let written = copied.and_then(|()| {
+        // A uniquely named temp file renamed over the entry: readers see the old entry or
+        // the new one, never half of one, and concurrent writers cannot mix their bytes.
+        let mut temp = tempfile::Builder::new()
+            .prefix(&format!(".{stem}."))
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        std::io::Write::write_all(&mut temp, &outputs.encode_to_vec())?;
+        temp.persist(&entry.path).map_err(|e| e.error)?;
+        Ok(())
+    });
+    if written.is_err() {
+        if let Some(target) = &files.target {
+            let _ = std::fs::remove_dir_all(target);
+        }
     }
-    Ok(())
+    written
+}
+
+/// Copies the local blobs of one entry into `<stem>.files-<random>/` beside it.
+struct BlobCopies<'a> {
+    dir: &'a Path,
+    stem: &'a str,
+    /// The entry's files dir, made on the first blob.
+    target: Option<PathBuf>,
+}
+
+impl BlobCopies<'_> {
+    /// Copies the local files and directories in `literal` (the output or element at
+    /// `relative`) and points the literal at the copies.
+    fn copy_in(&mut self, literal: &mut Literal, relative: &Path) -> std::io::Result<()> {
+        match &mut literal.value {
+            Some(literal::Value::Scalar(scalar)) => match &mut scalar.value {
+                Some(scalar::Value::Blob(blob)) if !crate::storage::is_remote(&blob.uri) => {
+                    let source =
+                        PathBuf::from(blob.uri.strip_prefix("file://").unwrap_or(&blob.uri));
+                    let name = source
+                        .file_name()
+                        .map(|n| n.to_os_string())
+                        .unwrap_or_else(|| "data".into());
+                    let target = self.target()?.join(relative);
+                    std::fs::create_dir_all(&target)?;
+                    let target = target.join(name);
+                    copy_read_only(&source, &target).map_err(|err| {
+                        std::io::Error::new(
+                            err.kind(),
+                            format!("cannot copy `{}` into the cache: {err}", source.display()),
+                        )
+                    })?;
+                    blob.uri = target.display().to_string();
+                    Ok(())
+                }
+                Some(scalar::Value::Union(union)) => match union.value.as_deref_mut() {
+                    Some(inner) => self.copy_in(inner, relative),
+                    None => Ok(()),
+                },
+                _ => Ok(()),
+            },
+            Some(literal::Value::Collection(c)) => c
+                .literals
+                .iter_mut()
+                .enumerate()
+                .try_for_each(|(i, item)| self.copy_in(item, &relative.join(i.to_string()))),
+            Some(literal::Value::Map(m)) => m
+                .literals
+                .iter_mut()
+                .try_for_each(|(key, item)| self.copy_in(item, &relative.join(escape(key)))),
+            _ => Ok(()),
+        }
+    }
+
+    fn target(&mut self) -> std::io::Result<&Path> {
+        if self.target.is_none() {
+            let dir = tempfile::Builder::new()
+                .prefix(&format!("{}.files-", self.stem))
+                .tempdir_in(self.dir)?
+                .keep();
+            self.target = Some(dir);
+        }
+        Ok(self.target.as_deref().unwrap_or(self.dir))
+    }
+}
+
+/// Copies a file, or a directory recursively (symlinks are followed: the cache keeps the
+/// bytes), leaving the copied files read-only.
+fn copy_read_only(source: &Path, target: &Path) -> std::io::Result<()> {
+    if std::fs::metadata(source)?.is_dir() {
+        std::fs::create_dir(target)?;
+        for item in std::fs::read_dir(source)? {
+            let item = item?;
+            copy_read_only(&item.path(), &target.join(item.file_name()))?;
+        }
+        return Ok(());
+    }
+    std::fs::copy(source, target)?;
+    let mut permissions = std::fs::metadata(target)?.permissions();
+    permissions.set_readonly(true);
+    std::fs::set_permissions(target, permissions)
 }
 
 #[cfg(test)]

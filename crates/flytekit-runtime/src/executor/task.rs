@@ -20,7 +20,7 @@ use super::error::ExecutionError;
 use super::events::NodePhase;
 use super::{isolated, CacheMode, Inner};
 use crate::attempt::run_attempt;
-use crate::local::local_context;
+use crate::local::{local_context, remove_if_empty};
 
 /// The retry budget: the node's when set and non-zero, else the task's.
 pub(crate) fn retries(entry: &TaskEntry, metadata: Option<&NodeMetadata>) -> u32 {
@@ -196,9 +196,12 @@ async fn one_attempt(
         };
         return isolated::run(cx, attempt, inputs).await;
     }
-    let mut context = local_context(entry, attempt);
+    let mut context = local_context(entry, attempt)?;
     context.array_index = array_index;
-    run_attempt(entry, inputs.clone(), Arc::new(context), timeout).await
+    let working_dir = context.working_dir.clone();
+    let result = run_attempt(entry, inputs.clone(), Arc::new(context), timeout).await;
+    remove_if_empty(&working_dir);
+    result
 }
 
 #[cfg(test)]
