@@ -525,6 +525,8 @@ fn task_error(err: &ExecutionError) -> &TaskError {
         .unwrap_or_else(|| panic!("not a task failure: {err}"))
 }
 
+#[path = "executor/cache_faults.rs"]
+mod cache_faults;
 #[path = "executor/cases.rs"]
 mod cases;
 #[path = "executor/failures.rs"]
@@ -629,6 +631,14 @@ const CASES: &[(&str, fn())] = &[
     (
         "cached_files_keep_their_bytes",
         files::cached_files_keep_their_bytes,
+    ),
+    (
+        "bad_cache_entries_are_misses",
+        cache_faults::bad_cache_entries_are_misses,
+    ),
+    (
+        "concurrent_runs_share_a_cache_dir",
+        cache_faults::concurrent_runs_share_a_cache_dir,
     ),
 ];
 

@@ -133,15 +133,86 @@ fn hashify(literal: &Literal) -> Literal {
     }
 }
 
-/// The cached outputs, if there are any (an unreadable entry is a miss).
-pub(crate) async fn load(entry: &CacheEntry) -> Option<LiteralMap> {
-    let bytes = tokio::fs::read(&entry.path).await.ok()?;
-    match LiteralMap::decode(bytes.as_slice()) {
-        Ok(outputs) => Some(outputs),
+/// The cached outputs, when the entry holds outputs the task could have returned: an entry that
+/// cannot be read or decoded, whose outputs are not exactly the interface's (a missing or extra
+/// name, a literal of another type) or whose cached files are gone is a miss, logged, and the
+/// run that follows replaces it. An emptied file decodes as an empty `LiteralMap`, so decoding
+/// alone would serve it.
+pub(crate) async fn load(entry: &CacheEntry, interface: &TypedInterface) -> Option<LiteralMap> {
+    let path = entry.path.display();
+    let bytes = match tokio::fs::read(&entry.path).await {
+        Ok(bytes) => bytes,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return None,
         Err(err) => {
-            tracing::warn!(path = %entry.path.display(), "ignoring a corrupt cache entry: {err}");
+            tracing::warn!(path = %path, "ignoring an unreadable cache entry: {err}");
+            return None;
+        }
+    };
+    let outputs = match LiteralMap::decode(bytes.as_slice()) {
+        Ok(outputs) => outputs,
+        Err(err) => {
+            tracing::warn!(path = %path, "ignoring a corrupt cache entry: {err}");
+            return None;
+        }
+    };
+    match check_outputs(&outputs, interface) {
+        Ok(()) => Some(outputs),
+        Err(problem) => {
+            tracing::warn!(path = %path, "ignoring a cache entry that {problem}");
             None
         }
+    }
+}
+
+/// Why `outputs` are not outputs of `interface`, if they are not.
+fn check_outputs(outputs: &LiteralMap, interface: &TypedInterface) -> Result<(), String> {
+    let declared = interface.outputs.as_ref().map(|o| &o.variables);
+    for (name, variable) in declared.into_iter().flatten() {
+        let Some(literal) = outputs.literals.get(name) else {
+            return Err(format!("lacks the output `{name}`"));
+        };
+        let fits = variable
+            .r#type
+            .as_ref()
+            .is_some_and(|ty| flytekit_core::launch_plan::fits(literal, ty));
+        if !fits {
+            return Err(format!(
+                "holds {} for the output `{name}`, not a value of its type",
+                flytekit_core::types::describe_literal(literal)
+            ));
+        }
+        if let Some(missing) = missing_local_blob(literal) {
+            return Err(format!(
+                "points at the cached file `{missing}`, which is gone"
+            ));
+        }
+    }
+    if let Some(extra) = outputs
+        .literals
+        .keys()
+        .find(|name| declared.is_none_or(|d| !d.contains_key(*name)))
+    {
+        return Err(format!(
+            "has the output `{extra}`, which the task does not declare"
+        ));
+    }
+    Ok(())
+}
+
+/// The first local file or directory in `literal` that does not exist.
+fn missing_local_blob(literal: &Literal) -> Option<String> {
+    match &literal.value {
+        Some(literal::Value::Scalar(s)) => match &s.value {
+            Some(scalar::Value::Blob(blob)) if !crate::storage::is_remote(&blob.uri) => {
+                let path = blob.uri.strip_prefix("file://").unwrap_or(&blob.uri);
+                (!Path::new(path).exists()).then(|| path.to_string())
+            }
+            Some(scalar::Value::Union(u)) => u.value.as_deref().and_then(missing_local_blob),
+            _ => None,
+        },
+        Some(literal::Value::Collection(c)) => c.literals.iter().find_map(missing_local_blob),
+        Some(literal::Value::Map(m)) => m.literals.values().find_map(missing_local_blob),
+        _ => None,
     }
 }
 
@@ -348,11 +419,16 @@ mod tests {
     async fn store_then_load() {
         let dir = std::env::temp_dir().join(format!("flytekit-cache-test-{}", std::process::id()));
         let entry = cache_entry(&dir, "m.t", &CONFIG, &interface(), &inputs(1, 1));
-        assert_eq!(load(&entry).await, None);
-        store(&entry, &inputs(3, 4)).await.unwrap();
-        assert_eq!(load(&entry).await, Some(inputs(3, 4)));
+        let outputs = LiteralMap {
+            literals: [("o0".to_string(), 3_i64.to_literal().unwrap())].into(),
+        };
+        assert_eq!(load(&entry, &interface()).await, None);
+        store(&entry, &outputs).await.unwrap();
+        assert_eq!(load(&entry, &interface()).await, Some(outputs));
         std::fs::write(&entry.path, b"\xff\xff garbage").unwrap();
-        assert_eq!(load(&entry).await, None);
+        assert_eq!(load(&entry, &interface()).await, None);
+        std::fs::write(&entry.path, b"").unwrap();
+        assert_eq!(load(&entry, &interface()).await, None);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -66,11 +66,12 @@ pub(crate) async fn run_task_node(
         let outputs = attempts(cx, path, entity, entry, metadata, inputs, array_index).await?;
         return Ok((outputs, false));
     };
+    let interface = entry.interface();
     let entry_key = cache::cache_entry(
         &cx.options.cache_dir,
         &entry.name(),
         &config,
-        &entry.interface(),
+        &interface,
         &inputs,
     );
     let lock = config.serialize.then(|| cx.cache_lock(&entry_key.key));
@@ -79,7 +80,7 @@ pub(crate) async fn run_task_node(
         None => None,
     };
     if cx.options.cache == CacheMode::Use {
-        if let Some(outputs) = cache::load(&entry_key).await {
+        if let Some(outputs) = cache::load(&entry_key, &interface).await {
             tracing::debug!(node = path, task = entity, "cache hit");
             return Ok((outputs, true));
         }
