@@ -94,6 +94,22 @@ async fn too_slow() -> i64 {
     1
 }
 
+/// A sync task that sleeps 8 s against its 1 s timeout: the thread cannot be stopped, so the
+/// process must not wait for it.
+#[task(timeout = "1s")]
+fn sleeps_past_timeout() -> i64 {
+    std::thread::sleep(std::time::Duration::from_secs(8));
+    1
+}
+
+/// A sync task that never ends on its own, with a 1 s timeout.
+#[task(timeout = "1s")]
+fn never_ends() -> i64 {
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 /// Writes a file and returns it.
 #[task]
 fn write_report(text: String) -> FlyteFile {

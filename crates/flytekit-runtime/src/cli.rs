@@ -220,6 +220,9 @@ fn init_logging(verbose: u8) {
 }
 
 /// Runs the command line `args` (program name first) and returns the process exit code.
+///
+/// Exit with that code right away, as [`main`](crate::main) does: a sync task that timed out
+/// may still be running on a thread no one can stop, and only the end of the process ends it.
 pub fn run_cli<I, T>(args: I) -> i32
 where
     I: IntoIterator<Item = T>,
@@ -249,7 +252,7 @@ where
             return 1;
         }
     };
-    match cli.command {
+    let code = match cli.command {
         Command::List { json } => list(json),
         Command::Run {
             json,
@@ -302,7 +305,15 @@ where
                 }
             }
         }
-    }
+    };
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    // Dropping the runtime would wait for every blocking-pool thread, among them the thread of
+    // a sync task that timed out and may never end (Rust cannot stop a thread): the timeout is
+    // reported and error.pb written already, so leave that thread behind; the process exit
+    // that follows ends it.
+    runtime.shutdown_background();
+    code
 }
 
 fn graph(name: &str, format: &str) -> i32 {

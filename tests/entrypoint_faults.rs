@@ -1,0 +1,140 @@
+//! The entrypoint (`execute`) and `run` under faults and bad input, on the test binary of tasks
+//! and without a Python peer: timeouts end the process, scratch dirs are private, leftovers of
+//! a killed attempt are cleaned up, bad environment and arguments are errors, failed uploads
+//! are retryable system errors.
+//!
+//! Time bounds here are loose on purpose (a process must end well before a task's sleep
+//! would): they check that nothing waits for an abandoned thread, they measure nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use flytekit::idl::core::{container_error, ContainerError, ErrorDocument};
+use prost::Message;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_flytekit-test-tasks");
+
+fn scratch(name: &str) -> PathBuf {
+    flytekit_tests::scratch_dir(env!("CARGO_TARGET_TMPDIR"), "entrypoint_faults", name)
+}
+
+/// Runs the test binary with `args` and `env`, its temp dir `dir/tmp`; kills it after `limit`
+/// (then the test fails: the process did not end on its own). Returns its output and how long
+/// it ran.
+fn run_binary(
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    limit: Duration,
+) -> (Output, Duration) {
+    let tmp = dir.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut command = Command::new(BINARY);
+    command
+        .env("TMPDIR", &tmp)
+        .env_remove("RUST_LOG")
+        .env_remove("FLYTE_K8S_ARRAY_INDEX")
+        .env_remove("BATCH_JOB_ARRAY_INDEX_OFFSET")
+        .env_remove("BATCH_JOB_ARRAY_INDEX_VAR_NAME")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let started = Instant::now();
+    let mut child = command.spawn().unwrap();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let output = child.wait_with_output().unwrap();
+            panic!(
+                "`{}` still ran after {limit:?}; stderr: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let elapsed = started.elapsed();
+    (child.wait_with_output().unwrap(), elapsed)
+}
+
+/// `execute` of `task` on the inputs at `dir/inputs.pb` (empty: no inputs), outputs in `dir`.
+fn execute(dir: &Path, task: &str, extra: &[&str], env: &[(&str, &str)]) -> (Output, Duration) {
+    let inputs = dir.join("inputs.pb");
+    if !inputs.exists() {
+        std::fs::write(&inputs, []).unwrap();
+    }
+    let (inputs, prefix) = (inputs.display().to_string(), dir.display().to_string());
+    let mut args = vec!["execute", "--inputs", &inputs, "--output-prefix", &prefix];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--", task]);
+    run_binary(dir, &args, env, Duration::from_secs(60))
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The error in `dir/error.pb`.
+fn error_of(dir: &Path) -> ContainerError {
+    assert!(
+        !dir.join("outputs.pb").exists(),
+        "outputs.pb beside error.pb"
+    );
+    let bytes = std::fs::read(dir.join("error.pb")).expect("error.pb was written");
+    ErrorDocument::decode(bytes.as_slice())
+        .unwrap()
+        .error
+        .expect("error.pb has an error")
+}
+
+fn recoverable(error: &ContainerError) -> bool {
+    error.kind == container_error::Kind::Recoverable as i32
+}
+
+#[test]
+fn a_timed_out_sync_task_ends_the_container() {
+    let dir = scratch("timeout");
+    let (output, elapsed) = execute(&dir, "sleeps_past_timeout", &[], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let error = error_of(&dir);
+    assert_eq!(
+        (error.code.as_str(), error.message.as_str()),
+        ("USER:Timeout", "task timed out after 1s")
+    );
+    assert!(recoverable(&error));
+    assert!(
+        elapsed < Duration::from_secs(6),
+        "execute ran {elapsed:?}: it waited for the task's 8 s sleep"
+    );
+
+    let dir = scratch("never-ends");
+    let (output, _) = execute(&dir, "never_ends", &[], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(error_of(&dir).code, "USER:Timeout");
+}
+
+#[test]
+fn run_reports_a_timeout_at_once() {
+    let dir = scratch("run-timeout");
+    let (output, elapsed) = run_binary(
+        &dir,
+        &["run", "sleeps_past_timeout"],
+        &[],
+        Duration::from_secs(60),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains("USER:Timeout: task timed out after 1s"),
+        "{err}"
+    );
+    assert!(
+        elapsed < Duration::from_secs(6),
+        "run took {elapsed:?}: it waited for the task's 8 s sleep"
+    );
+}
