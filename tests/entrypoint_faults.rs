@@ -138,3 +138,79 @@ fn run_reports_a_timeout_at_once() {
         "run took {elapsed:?}: it waited for the task's 8 s sleep"
     );
 }
+
+/// `run` of `scratch_dirs` (with `flags` before the entity): the task's working dir and the
+/// dir of its raw output prefix, each as (path, mode).
+fn scratch_dirs(dir: &Path, flags: &[&str]) -> [(PathBuf, String); 2] {
+    let mut args = vec!["run", "--json"];
+    args.extend_from_slice(flags);
+    args.push("scratch_dirs");
+    let (output, _) = run_binary(dir, &args, &[], Duration::from_secs(60));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let items: Vec<String> = serde_json::from_value(json["o0"].clone()).unwrap();
+    let [work, work_mode, raw, raw_mode] = <[String; 4]>::try_from(items).unwrap();
+    [(work.into(), work_mode), (raw.into(), raw_mode)]
+}
+
+#[test]
+#[cfg(unix)]
+fn scratch_dirs_are_private_and_fresh() {
+    let dir = scratch("private");
+    let tmp = dir.join("tmp");
+    for flags in [&[][..], &["--isolated"][..]] {
+        let first = scratch_dirs(&dir, flags);
+        let second = scratch_dirs(&dir, flags);
+        for (path, mode) in first.iter().chain(&second) {
+            assert_eq!(
+                mode,
+                "700",
+                "{flags:?}: `{}` is not private",
+                path.display()
+            );
+            // Right in the temp dir: no shared dir on the way that another user could make
+            // first, or swap for a symlink.
+            assert_eq!(
+                path.parent(),
+                Some(tmp.as_path()),
+                "{flags:?}: {}",
+                path.display()
+            );
+        }
+        assert_ne!(
+            first[0].0, second[0].0,
+            "{flags:?}: two runs shared a working dir"
+        );
+        assert_ne!(
+            first[1].0, second[1].0,
+            "{flags:?}: two runs shared a work dir"
+        );
+    }
+}
+
+#[test]
+fn leftovers_of_an_earlier_attempt_are_removed() {
+    use flytekit::prelude::FlyteType;
+    let dir = scratch("leftovers");
+    let inputs = flytekit::idl::core::LiteralMap {
+        literals: [("a".to_string(), 1_i64.to_literal().unwrap())].into(),
+    };
+    std::fs::write(dir.join("inputs.pb"), inputs.encode_to_vec()).unwrap();
+    // What a killed attempt and a failed one leave behind.
+    for name in ["outputs.pb#1", "outputs.pb#2", "error.pb#1", "error.pb"] {
+        std::fs::write(dir.join(name), b"half written").unwrap();
+    }
+    let (output, _) = execute(&dir, "add", &[], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|item| item.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["inputs.pb", "outputs.pb", "tmp"]);
+    let outputs = flytekit::idl::core::LiteralMap::decode(
+        std::fs::read(dir.join("outputs.pb")).unwrap().as_slice(),
+    )
+    .unwrap();
+    assert_eq!(i64::from_literal(&outputs.literals["o0"]).unwrap(), 4);
+}

@@ -110,6 +110,27 @@ fn never_ends() -> i64 {
     }
 }
 
+/// Where it runs: the path and mode (octal) of its working dir, then of the dir its raw output
+/// prefix is in.
+#[task]
+fn scratch_dirs() -> Vec<String> {
+    let context = current_context();
+    let raw = std::path::Path::new(&context.raw_output_prefix);
+    let mut out = Vec::new();
+    for dir in [context.working_dir.as_path(), raw.parent().unwrap_or(raw)] {
+        #[cfg(unix)]
+        let mode = {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::metadata(dir).map_or(0, |m| m.permissions().mode() & 0o777)
+        };
+        #[cfg(not(unix))]
+        let mode = 0;
+        out.push(dir.display().to_string());
+        out.push(format!("{mode:o}"));
+    }
+    out
+}
+
 /// Writes a file and returns it.
 #[task]
 fn write_report(text: String) -> FlyteFile {

@@ -8,7 +8,7 @@
 //! failure), and non-zero only when nothing could be written or `FLYTE_FAIL_ON_ERROR` is set.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use flytekit_core::context::{ExecutionId, TaskId};
@@ -18,7 +18,8 @@ use prost::Message;
 
 use crate::attempt::run_attempt;
 use crate::files::upload_local_blobs;
-use crate::storage::{join, Storage, StorageError};
+use crate::local::{private_dir, remove_if_empty};
+use crate::storage::{is_remote, join, Storage, StorageError};
 
 /// The arguments of `execute`, as the backend fills them in.
 #[derive(Debug, Clone, Default)]
@@ -54,6 +55,7 @@ pub enum Outcome {
 
 /// Runs the entrypoint; `Err` only when neither outputs.pb nor error.pb could be written.
 pub async fn execute(args: ExecuteArgs, storage: &Storage) -> Result<Outcome, StorageError> {
+    clear_stale_results(&args.output_prefix);
     let result = run(&args, storage).await;
     match result {
         Ok(outputs) => {
@@ -91,6 +93,43 @@ pub async fn execute(args: ExecuteArgs, storage: &Storage) -> Result<Outcome, St
     }
 }
 
+/// The files `execute` writes under the output prefix.
+const RESULT_FILES: [&str; 3] = ["outputs.pb", "error.pb", "futures.pb"];
+
+/// Removes what an earlier attempt with the same local output prefix left: the staging files
+/// of a write it did not finish (object_store writes `<name>#<n>` and renames it into place, so
+/// a kill leaves `outputs.pb#1`), and its outputs.pb / error.pb, so that exactly one result is
+/// there when this attempt ends. On a cluster every attempt has a fresh prefix; a remote prefix
+/// is left alone.
+fn clear_stale_results(output_prefix: &str) {
+    if is_remote(output_prefix) {
+        return;
+    }
+    let dir = Path::new(
+        output_prefix
+            .strip_prefix("file://")
+            .unwrap_or(output_prefix),
+    );
+    let Ok(items) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for item in items.flatten() {
+        let name = item.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let stale = RESULT_FILES.iter().any(|result| {
+            name == *result
+                || name
+                    .strip_prefix(result)
+                    .and_then(|rest| rest.strip_prefix('#'))
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if stale && item.file_type().is_ok_and(|t| t.is_file()) {
+            tracing::info!(file = name, "removing what an earlier attempt left");
+            let _ = std::fs::remove_file(item.path());
+        }
+    }
+}
+
 async fn run(args: &ExecuteArgs, storage: &Storage) -> Result<LiteralMap, TaskError> {
     let entry = registry::task(&args.task).ok_or_else(|| {
         TaskError::user(format!(
@@ -122,16 +161,22 @@ async fn run(args: &ExecuteArgs, storage: &Storage) -> Result<LiteralMap, TaskEr
         inputs = select_element(inputs, &entry.interface(), index)?;
     }
 
-    let context = Arc::new(context_from_env(args, array_index));
+    let working_dir = private_dir("execute").map_err(|err| {
+        TaskError::system(format!(
+            "cannot create a working dir in the temp dir: {err}"
+        ))
+    })?;
+    let context = Arc::new(context_from_env(args, array_index, working_dir));
     let timeout = entry.config.timeout;
     let outputs = match run_attempt(entry, inputs, context.clone(), timeout).await {
         Ok(outputs) => upload_local_blobs(outputs, &context.raw_output_prefix, storage).await,
         Err(err) => Err(err),
     };
-    // The working dir is made per process: removed when the task left it empty, so executions
-    // outside a container leave nothing in the temp dir. One holding files stays: an output
-    // may point into it (the raw output prefix defaults to a folder inside it).
-    let _ = std::fs::remove_dir(&context.working_dir);
+    // The working dir is made per attempt, private (random name, 0700): removed when the task
+    // left it empty, so executions outside a container leave nothing in the temp dir. One
+    // holding files stays: an output may point into it (the raw output prefix defaults to a
+    // folder inside it).
+    remove_if_empty(&context.working_dir);
     outputs
 }
 
@@ -265,9 +310,11 @@ fn env(names: &[&str]) -> String {
 
 /// The task context from the backend's environment (FLYTE-CONTRACT section 3.4) and the
 /// command line.
-fn context_from_env(args: &ExecuteArgs, array_index: Option<usize>) -> TaskContext {
-    let working_dir = std::env::temp_dir().join(format!("flytekit-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&working_dir);
+fn context_from_env(
+    args: &ExecuteArgs,
+    array_index: Option<usize>,
+    working_dir: PathBuf,
+) -> TaskContext {
     let raw_output_prefix = args
         .raw_output_data_prefix
         .clone()
@@ -288,7 +335,7 @@ fn context_from_env(args: &ExecuteArgs, array_index: Option<usize>) -> TaskConte
             version: env(&["FLYTE_INTERNAL_TASK_VERSION", "_F_TK_V"]),
         },
         attempt: env(&["FLYTE_ATTEMPT_NUMBER"]).parse().unwrap_or(0),
-        working_dir: PathBuf::from(&working_dir),
+        working_dir,
         raw_output_prefix,
         checkpoint_path: args.checkpoint_path.clone(),
         prev_checkpoint: args.prev_checkpoint.clone(),
