@@ -214,3 +214,63 @@ fn leftovers_of_an_earlier_attempt_are_removed() {
     .unwrap();
     assert_eq!(i64::from_literal(&outputs.literals["o0"]).unwrap(), 4);
 }
+
+#[test]
+fn an_array_index_that_overflows_is_an_error_pb() {
+    let dir = scratch("index-overflow");
+    let max = usize::MAX.to_string();
+    let (output, _) = execute(
+        &dir,
+        "add",
+        &[],
+        &[
+            ("FLYTE_K8S_ARRAY_INDEX", &max),
+            ("BATCH_JOB_ARRAY_INDEX_OFFSET", "1"),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let error = error_of(&dir);
+    assert_eq!(error.code, "SYSTEM");
+    assert_eq!(
+        error.message,
+        format!(
+            "the array index `FLYTE_K8S_ARRAY_INDEX` = {max} plus `BATCH_JOB_ARRAY_INDEX_OFFSET` = 1 \
+             is too large"
+        )
+    );
+}
+
+#[test]
+fn an_empty_output_prefix_is_an_error() {
+    let dir = scratch("empty-prefix");
+    let inputs = dir.join("inputs.pb");
+    std::fs::write(&inputs, []).unwrap();
+    for prefix in ["", "\"\"", " "] {
+        let (output, _) = run_binary(
+            &dir,
+            &[
+                "execute",
+                "--inputs",
+                inputs.to_str().unwrap(),
+                "--output-prefix",
+                prefix,
+                "--",
+                "add",
+            ],
+            &[],
+            Duration::from_secs(60),
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{prefix:?}: {}",
+            stderr(&output)
+        );
+        assert_eq!(
+            stderr(&output).trim(),
+            "error: `--output-prefix` is empty; give the directory or URI outputs.pb and error.pb \
+             go to, such as `--output-prefix s3://bucket/metadata/n0/data/0`",
+            "{prefix:?}"
+        );
+    }
+}

@@ -8,7 +8,9 @@ use flytekit_core::registry;
 use flytekit_core::types::json::literal_map_to_json;
 
 use crate::cli_inputs::{describe_inputs, parse_inputs};
-use crate::entrypoint::{execute, fail_on_error, provided, ExecuteArgs, Outcome};
+use crate::entrypoint::{
+    execute, fail_on_error, has_output_prefix, provided, ExecuteArgs, Outcome,
+};
 use crate::executor::{CacheMode, Executor, ExecutorOptions, GateValue, ProgressPrinter};
 use crate::storage::Storage;
 
@@ -279,6 +281,16 @@ where
             &crate::package::Output::Folder(output),
         ),
         Command::Graph { workflow, format } => graph(&workflow, &format),
+        // Joined with `outputs.pb`, an empty prefix would be a path at the root.
+        Command::Execute {
+            ref output_prefix, ..
+        } if !has_output_prefix(output_prefix) => {
+            eprintln!(
+                "error: `--output-prefix` is empty; give the directory or URI outputs.pb and \
+                 error.pb go to, such as `--output-prefix s3://bucket/metadata/n0/data/0`"
+            );
+            2
+        }
         Command::Execute {
             inputs,
             output_prefix,

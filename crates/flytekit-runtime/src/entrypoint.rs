@@ -44,6 +44,12 @@ pub fn provided(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.is_empty() && v != "\"\"" && !(v.starts_with("{{") && v.ends_with("}}")))
 }
 
+/// Whether `prefix` names a place for outputs.pb / error.pb: not empty, blank or `""` (joined
+/// with a file name, an empty prefix is a path at the root of the file system).
+pub fn has_output_prefix(prefix: &str) -> bool {
+    provided(Some(prefix.trim().to_string())).is_some()
+}
+
 /// What `execute` did, for the exit code.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -53,8 +59,15 @@ pub enum Outcome {
     Failed,
 }
 
-/// Runs the entrypoint; `Err` only when neither outputs.pb nor error.pb could be written.
+/// Runs the entrypoint; `Err` only when neither outputs.pb nor error.pb could be written, among
+/// others when the output prefix is empty (it would put them at the root of the file system).
 pub async fn execute(args: ExecuteArgs, storage: &Storage) -> Result<Outcome, StorageError> {
+    if !has_output_prefix(&args.output_prefix) {
+        return Err(StorageError::Unsupported {
+            uri: args.output_prefix.clone(),
+            reason: "the output prefix is empty".to_string(),
+        });
+    }
     clear_stale_results(&args.output_prefix);
     let result = run(&args, storage).await;
     match result {
@@ -225,7 +238,15 @@ fn array_index() -> Result<Option<usize>, TaskError> {
         Ok(offset) => parse("BATCH_JOB_ARRAY_INDEX_OFFSET", &offset)?,
         Err(_) => 0,
     };
-    Ok(Some(parse(&var, &index)? + offset))
+    let index = parse(&var, &index)?;
+    // Checked: an unchecked add panics in a debug build and wraps to a wrong element in a
+    // release one.
+    index.checked_add(offset).map(Some).ok_or_else(|| {
+        TaskError::system(format!(
+            "the array index `{var}` = {index} plus `BATCH_JOB_ARRAY_INDEX_OFFSET` = {offset} is \
+             too large"
+        ))
+    })
 }
 
 fn collection_depth_of_type(ty: Option<&LiteralType>) -> usize {
