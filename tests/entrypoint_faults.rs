@@ -188,14 +188,20 @@ fn scratch_dirs_are_private_and_fresh() {
     }
 }
 
-#[test]
-fn leftovers_of_an_earlier_attempt_are_removed() {
+/// `dir/inputs.pb` for `add`: `a = 1` (and `b` defaults to 3).
+fn write_add_inputs(dir: &Path) {
     use flytekit::prelude::FlyteType;
-    let dir = scratch("leftovers");
     let inputs = flytekit::idl::core::LiteralMap {
         literals: [("a".to_string(), 1_i64.to_literal().unwrap())].into(),
     };
     std::fs::write(dir.join("inputs.pb"), inputs.encode_to_vec()).unwrap();
+}
+
+#[test]
+fn leftovers_of_an_earlier_attempt_are_removed() {
+    use flytekit::prelude::FlyteType;
+    let dir = scratch("leftovers");
+    write_add_inputs(&dir);
     // What a killed attempt and a failed one leave behind.
     for name in ["outputs.pb#1", "outputs.pb#2", "error.pb#1", "error.pb"] {
         std::fs::write(dir.join(name), b"half written").unwrap();
@@ -273,4 +279,71 @@ fn an_empty_output_prefix_is_an_error() {
             "{prefix:?}"
         );
     }
+}
+
+/// Moving task data failed: a system error worth a retry (flytekit's
+/// `FlyteUploadDataException` / `FlyteDownloadDataException`), not the user's fault.
+#[test]
+fn failed_uploads_and_downloads_are_recoverable_system_errors() {
+    use flytekit::idl::core::execution_error::ErrorKind;
+    let system = ErrorKind::System as i32;
+
+    let dir = scratch("upload-output-file");
+    let (output, _) = execute(
+        &dir,
+        "vanished_file",
+        &["--raw-output-data-prefix", "memory://bucket/raw"],
+        &[],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let error = error_of(&dir);
+    assert_eq!(error.code, "SYSTEM:UploadDataError");
+    assert!(
+        error.message.starts_with("cannot upload output file `")
+            && error.message.contains("never-written.txt"),
+        "{}",
+        error.message
+    );
+    assert!(recoverable(&error));
+    assert_eq!(error.origin, system);
+
+    // outputs.pb cannot be written (a directory is in its place): error.pb says so.
+    let dir = scratch("upload-outputs-pb");
+    write_add_inputs(&dir);
+    std::fs::create_dir(dir.join("outputs.pb")).unwrap();
+    let (output, _) = execute(&dir, "add", &[], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let bytes = std::fs::read(dir.join("error.pb")).expect("error.pb was written");
+    let error = ErrorDocument::decode(bytes.as_slice())
+        .unwrap()
+        .error
+        .unwrap();
+    assert_eq!(error.code, "SYSTEM:UploadDataError");
+    assert!(
+        error.message.starts_with("cannot write outputs.pb: "),
+        "{}",
+        error.message
+    );
+    assert!(recoverable(&error));
+
+    let dir = scratch("download-inputs");
+    let (missing, prefix) = (dir.join("missing-inputs.pb"), dir.display().to_string());
+    let args = [
+        "execute",
+        "--inputs",
+        missing.to_str().unwrap(),
+        "--output-prefix",
+        &prefix,
+    ];
+    let (output, _) = run_binary(
+        &dir,
+        &[&args[..], &["--", "add"]].concat(),
+        &[],
+        Duration::from_secs(60),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let error = error_of(&dir);
+    assert_eq!(error.code, "SYSTEM:DownloadDataError");
+    assert!(recoverable(&error));
+    assert_eq!(error.origin, system);
 }

@@ -131,6 +131,13 @@ fn scratch_dirs() -> Vec<String> {
     out
 }
 
+/// Returns a file it never wrote: its upload must fail.
+#[task]
+fn vanished_file() -> FlyteFile {
+    let path = current_context().working_dir.join("never-written.txt");
+    FlyteFile::new(path.display().to_string())
+}
+
 /// Writes a file and returns it.
 #[task]
 fn write_report(text: String) -> FlyteFile {

@@ -17,7 +17,7 @@ use flytekit_idl::core::{literal, scalar, Literal, LiteralMap, LiteralType};
 use prost::Message;
 
 use crate::attempt::run_attempt;
-use crate::files::upload_local_blobs;
+use crate::files::{upload_local_blobs, DOWNLOAD_DATA_ERROR, UPLOAD_DATA_ERROR};
 use crate::local::{private_dir, remove_if_empty};
 use crate::storage::{is_remote, join, Storage, StorageError};
 
@@ -69,41 +69,44 @@ pub async fn execute(args: ExecuteArgs, storage: &Storage) -> Result<Outcome, St
         });
     }
     clear_stale_results(&args.output_prefix);
-    let result = run(&args, storage).await;
-    match result {
+    let error = match run(&args, storage).await {
         Ok(outputs) => {
-            storage
+            let written = storage
                 .put(
                     &join(&args.output_prefix, "outputs.pb"),
                     outputs.encode_to_vec(),
                 )
-                .await?;
-            tracing::info!(task = %args.task, "wrote outputs.pb");
-            Ok(Outcome::Succeeded)
-        }
-        Err(error) => {
-            let now = chrono::Utc::now();
-            let timestamp = prost_types::Timestamp {
-                seconds: now.timestamp(),
-                nanos: now.timestamp_subsec_nanos() as i32,
-            };
-            let mut document = error.to_error_document(timestamp);
-            if let (Some(container_error), Ok(worker)) =
-                (document.error.as_mut(), std::env::var("_F_WN"))
-            {
-                container_error.worker = worker;
+                .await;
+            match written {
+                Ok(()) => {
+                    tracing::info!(task = %args.task, "wrote outputs.pb");
+                    return Ok(Outcome::Succeeded);
+                }
+                // Said in error.pb when that can still be written: a retry may succeed.
+                Err(err) => TaskError::system(format!("cannot write outputs.pb: {err}"))
+                    .with_code(UPLOAD_DATA_ERROR),
             }
-            storage
-                .put(
-                    &join(&args.output_prefix, "error.pb"),
-                    document.encode_to_vec(),
-                )
-                .await?;
-            tracing::warn!(task = %args.task, "task failed: {error}");
-            eprintln!("{error}");
-            Ok(Outcome::Failed)
         }
+        Err(error) => error,
+    };
+    let now = chrono::Utc::now();
+    let timestamp = prost_types::Timestamp {
+        seconds: now.timestamp(),
+        nanos: now.timestamp_subsec_nanos() as i32,
+    };
+    let mut document = error.to_error_document(timestamp);
+    if let (Some(container_error), Ok(worker)) = (document.error.as_mut(), std::env::var("_F_WN")) {
+        container_error.worker = worker;
     }
+    storage
+        .put(
+            &join(&args.output_prefix, "error.pb"),
+            document.encode_to_vec(),
+        )
+        .await?;
+    tracing::warn!(task = %args.task, "task failed: {error}");
+    eprintln!("{error}");
+    Ok(Outcome::Failed)
 }
 
 /// The files `execute` writes under the output prefix.
@@ -155,11 +158,14 @@ async fn run(args: &ExecuteArgs, storage: &Storage) -> Result<LiteralMap, TaskEr
         ))
     })?;
 
-    let bytes = storage.get(&args.inputs).await.map_err(|err| match err {
-        StorageError::NotFound(uri) => {
-            TaskError::system(format!("cannot read the inputs: `{uri}` does not exist"))
+    let bytes = storage.get(&args.inputs).await.map_err(|err| {
+        match err {
+            StorageError::NotFound(uri) => {
+                TaskError::system(format!("cannot read the inputs: `{uri}` does not exist"))
+            }
+            other => TaskError::system(format!("cannot read the inputs: {other}")),
         }
-        other => TaskError::system(format!("cannot read the inputs: {other}")),
+        .with_code(DOWNLOAD_DATA_ERROR)
     })?;
     let mut inputs = LiteralMap::decode(bytes.as_ref()).map_err(|err| {
         TaskError::conversion(format!(
@@ -208,6 +214,7 @@ async fn resolve_offloaded(inputs: &mut LiteralMap, storage: &Storage) -> Result
                 TaskError::system(format!(
                     "input `{name}`: cannot fetch the offloaded literal: {err}"
                 ))
+                .with_code(DOWNLOAD_DATA_ERROR)
             })?;
             *literal = Literal::decode(bytes.as_ref()).map_err(|err| {
                 TaskError::conversion(format!(
