@@ -138,6 +138,17 @@ fn vanished_file() -> FlyteFile {
     FlyteFile::new(path.display().to_string())
 }
 
+/// Sums up a list, a dict and an optional note: inputs `run` takes as JSON.
+#[task]
+fn summarize(
+    tags: Vec<String>,
+    weights: std::collections::BTreeMap<String, f64>,
+    note: Option<String>,
+) -> String {
+    let weights: Vec<String> = weights.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("{}; {}; note={note:?}", tags.join(","), weights.join(","))
+}
+
 /// Writes a file and returns it.
 #[task]
 fn write_report(text: String) -> FlyteFile {
