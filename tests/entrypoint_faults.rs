@@ -347,3 +347,142 @@ fn failed_uploads_and_downloads_are_recoverable_system_errors() {
     assert!(recoverable(&error));
     assert_eq!(error.origin, system);
 }
+
+/// Whether process `pid` still runs (a zombie, dead but not yet reaped, does not count).
+#[cfg(unix)]
+fn alive(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            let state = stat.rsplit_once(") ")?.1.chars().next()?;
+            Some(state != 'Z' && state != 'X')
+        })
+        .unwrap_or(false)
+}
+
+/// Starts the test binary with `args`, waits until the task wrote `pid_file`, sends `signal` to
+/// the binary and returns its output, how long it took to end after the signal, and the pid
+/// the task wrote.
+#[cfg(unix)]
+fn stop_with(
+    dir: &Path,
+    args: &[&str],
+    pid_file: &Path,
+    signal: &str,
+) -> (Output, Duration, String) {
+    let mut child = Command::new(BINARY)
+        .env("TMPDIR", dir.join("tmp"))
+        .env_remove("RUST_LOG")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let task_pid = loop {
+        match std::fs::read_to_string(pid_file) {
+            Ok(pid) if !pid.is_empty() => break pid,
+            _ if started.elapsed() > Duration::from_secs(60) => {
+                let _ = child.kill();
+                panic!("the task never started");
+            }
+            _ if child.try_wait().unwrap().is_some() => {
+                let output = child.wait_with_output().unwrap();
+                panic!("ended before the task started: {}", stderr(&output));
+            }
+            _ => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    let status = Command::new("kill")
+        .args(["-s", signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let signalled = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if signalled.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("still running a minute after SIG{signal}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let elapsed = signalled.elapsed();
+    (child.wait_with_output().unwrap(), elapsed, task_pid)
+}
+
+#[test]
+#[cfg(unix)]
+fn sigterm_stops_an_isolated_run_and_its_task_processes() {
+    let dir = scratch("sigterm-isolated");
+    std::fs::create_dir_all(dir.join("tmp")).unwrap();
+    let pid_file = dir.join("task.pid");
+    let args = [
+        "run",
+        "--isolated",
+        "sleeps_for",
+        "--secs",
+        "30",
+        "--pid_file",
+        pid_file.to_str().unwrap(),
+    ];
+    let (output, elapsed, task_pid) = stop_with(&dir, &args, &pid_file, "TERM");
+    assert_eq!(output.status.code(), Some(143), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("error: terminated (SIGTERM)"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        elapsed < Duration::from_secs(20),
+        "ended {elapsed:?} after SIGTERM"
+    );
+    let gone = Instant::now();
+    while alive(&task_pid) {
+        assert!(
+            gone.elapsed() < Duration::from_secs(10),
+            "the task's process {task_pid} outlived the run"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+#[cfg(unix)]
+fn sigint_stops_execute_without_a_result() {
+    use flytekit::prelude::FlyteType;
+    let dir = scratch("sigint-execute");
+    std::fs::create_dir_all(dir.join("tmp")).unwrap();
+    let pid_file = dir.join("task.pid");
+    let inputs = flytekit::idl::core::LiteralMap {
+        literals: [
+            ("secs".to_string(), 30_u64.to_literal().unwrap()),
+            (
+                "pid_file".to_string(),
+                pid_file.display().to_string().to_literal().unwrap(),
+            ),
+        ]
+        .into(),
+    };
+    std::fs::write(dir.join("inputs.pb"), inputs.encode_to_vec()).unwrap();
+    let (inputs, prefix) = (
+        dir.join("inputs.pb").display().to_string(),
+        dir.display().to_string(),
+    );
+    let args = [
+        "execute",
+        "--inputs",
+        &inputs,
+        "--output-prefix",
+        &prefix,
+        "--",
+        "sleeps_for",
+    ];
+    let (output, elapsed, _) = stop_with(&dir, &args, &pid_file, "INT");
+    assert_eq!(output.status.code(), Some(130), "{}", stderr(&output));
+    assert!(
+        elapsed < Duration::from_secs(20),
+        "ended {elapsed:?} after SIGINT"
+    );
+    assert!(!dir.join("outputs.pb").exists() && !dir.join("error.pb").exists());
+}

@@ -149,6 +149,15 @@ fn summarize(
     format!("{}; {}; note={note:?}", tags.join(","), weights.join(","))
 }
 
+/// Writes the id of the process it runs in to `pid_file`, then sleeps `secs` seconds (for the
+/// tests of signals: is that process gone after the run was stopped?).
+#[task]
+fn sleeps_for(secs: u64, pid_file: String) -> u64 {
+    std::fs::write(&pid_file, std::process::id().to_string()).expect("pid file is writable");
+    std::thread::sleep(std::time::Duration::from_secs(secs));
+    secs
+}
+
 /// Writes a file and returns it.
 #[task]
 fn write_report(text: String) -> FlyteFile {

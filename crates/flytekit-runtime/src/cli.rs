@@ -265,7 +265,9 @@ where
             use std::io::IsTerminal;
             let progress = cli.verbose > 0 || std::io::stderr().is_terminal();
             match flags.executor_options(progress) {
-                Ok(options) => runtime.block_on(run(&entity, &inputs, json, options)),
+                Ok(options) => {
+                    runtime.block_on(until_signal(run(&entity, &inputs, json, options), "run"))
+                }
                 Err(err) => {
                     eprintln!("error: {err}");
                     2
@@ -307,15 +309,18 @@ where
                 prev_checkpoint: provided(prev_checkpoint),
                 task: task.join(" "),
             };
-            match runtime.block_on(execute(args, &Storage::new())) {
-                Ok(Outcome::Succeeded) => 0,
-                Ok(Outcome::Failed) if fail_on_error() => 1,
-                Ok(Outcome::Failed) => 0,
-                Err(err) => {
-                    eprintln!("error: could not write outputs.pb or error.pb: {err}");
-                    1
+            let work = async {
+                match execute(args, &Storage::new()).await {
+                    Ok(Outcome::Succeeded) => 0,
+                    Ok(Outcome::Failed) if fail_on_error() => 1,
+                    Ok(Outcome::Failed) => 0,
+                    Err(err) => {
+                        eprintln!("error: could not write outputs.pb or error.pb: {err}");
+                        1
+                    }
                 }
-            }
+            };
+            runtime.block_on(until_signal(work, "execute"))
         }
     };
     let _ = std::io::stdout().flush();
@@ -326,6 +331,46 @@ where
     // that follows ends it.
     runtime.shutdown_background();
     code
+}
+
+/// Runs `work` to its end, unless the process gets SIGTERM or SIGINT first: then `work` is
+/// dropped, which cancels its async tasks and kills the processes of isolated tasks (they are
+/// spawned with `kill_on_drop`; without this they would outlive the run, since only this
+/// process gets a SIGTERM), and the exit code is the conventional 128 + the signal's number.
+/// Nothing more is written: a stopped `execute` leaves neither outputs.pb nor error.pb (a
+/// half-written one is a staging file, removed by the next attempt).
+async fn until_signal(work: impl std::future::Future<Output = i32>, what: &str) -> i32 {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            return work.await;
+        };
+        tokio::select! {
+            code = work => code,
+            _ = term.recv() => {
+                eprintln!("error: terminated (SIGTERM); `{what}` stopped its tasks");
+                143
+            }
+            _ = int.recv() => {
+                eprintln!("error: interrupted (SIGINT); `{what}` stopped its tasks");
+                130
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::select! {
+            code = work => code,
+            _ = tokio::signal::ctrl_c() => {
+                eprintln!("error: interrupted; `{what}` stopped its tasks");
+                130
+            }
+        }
+    }
 }
 
 fn graph(name: &str, format: &str) -> i32 {
