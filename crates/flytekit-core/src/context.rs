@@ -46,7 +46,9 @@ pub struct TaskContext {
     pub task_id: TaskId,
     /// The attempt number, from 0 (the first try).
     pub attempt: u32,
-    /// A scratch directory for this execution of the task.
+    /// A scratch directory of this attempt: locally and under `execute`, a fresh private one
+    /// for every attempt (and every map element running at the same time), so a file written
+    /// here and returned as an output is never another run's.
     pub working_dir: PathBuf,
     /// Where the task's large outputs (files, directories) go: unique per attempt.
     pub raw_output_prefix: String,

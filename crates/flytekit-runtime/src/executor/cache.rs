@@ -415,6 +415,58 @@ mod tests {
         assert_eq!(inputs_hash(&a, &[]), inputs_hash(&b, &[]));
     }
 
+    /// Files and directories, also inside lists, are stored as read-only copies that outlive
+    /// the originals; an entry whose copy is gone is a miss.
+    #[tokio::test]
+    async fn stored_files_are_copies() {
+        use flytekit_core::types::{FlyteDirectory, FlyteFile};
+        let dir = std::env::temp_dir().join(format!("flytekit-cache-files-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let work = dir.join("work");
+        std::fs::create_dir_all(work.join("tree/sub")).unwrap();
+        std::fs::write(work.join("a.txt"), "A").unwrap();
+        std::fs::write(work.join("tree/sub/b.txt"), "B").unwrap();
+        let interface = flytekit_core::glue::interface(
+            vec![],
+            vec![
+                ("files", Vec::<FlyteFile>::literal_type(), ""),
+                ("tree", <FlyteDirectory>::literal_type(), ""),
+            ],
+        );
+        let file: FlyteFile = FlyteFile::new(work.join("a.txt").display().to_string());
+        let tree: FlyteDirectory = FlyteDirectory::new(work.join("tree").display().to_string());
+        let outputs = LiteralMap {
+            literals: [
+                ("files".to_string(), vec![file].to_literal().unwrap()),
+                ("tree".to_string(), tree.to_literal().unwrap()),
+            ]
+            .into(),
+        };
+        let entry = cache_entry(
+            &dir.join("cache"),
+            "m.t",
+            &CONFIG,
+            &interface,
+            &inputs(1, 1),
+        );
+        store(&entry, &outputs).await.unwrap();
+        std::fs::remove_dir_all(&work).unwrap();
+        let loaded = load(&entry, &interface).await.expect("a hit");
+        let files = Vec::<FlyteFile>::from_literal(&loaded.literals["files"]).unwrap();
+        let tree = <FlyteDirectory>::from_literal(&loaded.literals["tree"]).unwrap();
+        assert_eq!(std::fs::read_to_string(files[0].path()).unwrap(), "A");
+        let b = Path::new(tree.path()).join("sub/b.txt");
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "B");
+        assert!(std::fs::metadata(&b).unwrap().permissions().readonly());
+        std::fs::remove_file(files[0].path()).unwrap();
+        assert_eq!(
+            load(&entry, &interface).await,
+            None,
+            "a cached copy is gone"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[tokio::test]
     async fn store_then_load() {
         let dir = std::env::temp_dir().join(format!("flytekit-cache-test-{}", std::process::id()));
