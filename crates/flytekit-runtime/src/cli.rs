@@ -330,6 +330,7 @@ where
     // reported and error.pb written already, so leave that thread behind; the process exit
     // that follows ends it.
     runtime.shutdown_background();
+    crate::local::remove_spare_dirs();
     code
 }
 

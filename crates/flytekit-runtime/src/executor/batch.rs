@@ -33,8 +33,8 @@ use super::error::ExecutionError;
 use super::events::{send_event, ExecutionObserver, NodePhase};
 use super::task::{retries, retry_after};
 use super::Inner;
-use crate::attempt::{install_panic_hook, panicked};
-use crate::local::{local_context, remove_if_empty};
+use crate::attempt::{install_panic_hook, panicked, AttemptEnd};
+use crate::local::{local_context, release_dir, remove_if_empty};
 
 /// How long one blocking job runs elements before it gives its CPU permit back.
 const SLICE: Duration = Duration::from_millis(5);
@@ -324,7 +324,14 @@ pub(crate) async fn run_elements(
             shared.stop.store(true, Ordering::Relaxed);
         }
     }
-    remove_if_empty(&shared.dir);
+    // Handed on (when empty) only once no slice runs: a running one may still make an
+    // element's dir in it.
+    let end = if slices == 0 {
+        AttemptEnd::Finished { read_context: true }
+    } else {
+        AttemptEnd::Abandoned
+    };
+    release_dir(&batch.entry.name(), shared.dir.clone(), end);
     Elements {
         results,
         started: shared.next.load(Ordering::Relaxed).min(len),

@@ -19,8 +19,8 @@ use super::cache::{self, CacheEntry};
 use super::error::ExecutionError;
 use super::events::NodePhase;
 use super::{isolated, CacheMode, Inner};
-use crate::attempt::run_attempt;
-use crate::local::{local_context, remove_if_empty};
+use crate::attempt::run_attempt_reporting;
+use crate::local::{local_context, release_dir};
 
 /// The retry budget: the node's when set and non-zero, else the task's.
 pub(crate) fn retries(entry: &TaskEntry, metadata: Option<&NodeMetadata>) -> u32 {
@@ -200,8 +200,9 @@ async fn one_attempt(
     let mut context = local_context(entry, attempt)?;
     context.array_index = array_index;
     let working_dir = context.working_dir.clone();
-    let result = run_attempt(entry, inputs.clone(), Arc::new(context), timeout).await;
-    remove_if_empty(&working_dir);
+    let (result, end) =
+        run_attempt_reporting(entry, inputs.clone(), Arc::new(context), timeout).await;
+    release_dir(&entry.name(), working_dir, end);
     result
 }
 
