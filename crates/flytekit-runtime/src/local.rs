@@ -107,6 +107,36 @@ pub(crate) fn release_dir(task: &str, dir: PathBuf, end: AttemptEnd) {
     }
 }
 
+/// Whether a file or directory among `outputs` is `dir` or inside it: an empty dir returned as
+/// an output (a `FlyteDirectory` of the working dir) must not be handed on either.
+pub(crate) fn refers_to(outputs: &LiteralMap, dir: &Path) -> bool {
+    fn literal_refers_to(literal: &flytekit_idl::core::Literal, dir: &Path) -> bool {
+        use flytekit_idl::core::{literal, scalar};
+        match &literal.value {
+            Some(literal::Value::Scalar(s)) => match &s.value {
+                Some(scalar::Value::Blob(blob)) => {
+                    let path = blob.uri.strip_prefix("file://").unwrap_or(&blob.uri);
+                    Path::new(path).starts_with(dir)
+                }
+                Some(scalar::Value::Union(u)) => u
+                    .value
+                    .as_deref()
+                    .is_some_and(|inner| literal_refers_to(inner, dir)),
+                _ => false,
+            },
+            Some(literal::Value::Collection(c)) => {
+                c.literals.iter().any(|l| literal_refers_to(l, dir))
+            }
+            Some(literal::Value::Map(m)) => m.literals.values().any(|l| literal_refers_to(l, dir)),
+            _ => false,
+        }
+    }
+    outputs
+        .literals
+        .values()
+        .any(|literal| literal_refers_to(literal, dir))
+}
+
 /// Removes the spare working dirs (all empty). The command line does it before it exits; an
 /// attempt that starts later makes a new dir.
 pub fn remove_spare_dirs() {
@@ -208,6 +238,17 @@ mod tests {
             let mode = std::fs::metadata(&third).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o700);
         }
+        let dir_output: flytekit_core::types::FlyteDirectory =
+            flytekit_core::types::FlyteDirectory::new(third.display().to_string());
+        let outputs = LiteralMap {
+            literals: [(
+                "o0".to_string(),
+                flytekit_core::FlyteType::to_literal(&dir_output).unwrap(),
+            )]
+            .into(),
+        };
+        assert!(refers_to(&outputs, &third));
+        assert!(!refers_to(&outputs, &first));
         release_dir(
             &task,
             third.clone(),

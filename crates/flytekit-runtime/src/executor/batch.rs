@@ -34,7 +34,7 @@ use super::events::{send_event, ExecutionObserver, NodePhase};
 use super::task::{retries, retry_after};
 use super::Inner;
 use crate::attempt::{install_panic_hook, panicked, AttemptEnd};
-use crate::local::{local_context, release_dir, remove_if_empty};
+use crate::local::{local_context, refers_to, release_dir, remove_if_empty};
 
 /// How long one blocking job runs elements before it gives its CPU permit back.
 const SLICE: Duration = Duration::from_millis(5);
@@ -154,7 +154,10 @@ impl Shared {
                 let reads = context_reads();
                 let result = self.run_element(i, &dir);
                 let empty = context_reads() == reads
-                    || std::fs::read_dir(&dir).is_ok_and(|mut items| items.next().is_none());
+                    || (std::fs::read_dir(&dir).is_ok_and(|mut items| items.next().is_none())
+                        && !result
+                            .as_ref()
+                            .is_ok_and(|outputs| refers_to(outputs, &dir)));
                 // A dir with files in it stays: an output may point into it.
                 working_dir = empty.then_some(dir);
                 result

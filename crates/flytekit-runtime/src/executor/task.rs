@@ -20,7 +20,7 @@ use super::error::ExecutionError;
 use super::events::NodePhase;
 use super::{isolated, CacheMode, Inner};
 use crate::attempt::run_attempt_reporting;
-use crate::local::{local_context, release_dir};
+use crate::local::{local_context, refers_to, release_dir};
 
 /// The retry budget: the node's when set and non-zero, else the task's.
 pub(crate) fn retries(entry: &TaskEntry, metadata: Option<&NodeMetadata>) -> u32 {
@@ -202,7 +202,13 @@ async fn one_attempt(
     let working_dir = context.working_dir.clone();
     let (result, end) =
         run_attempt_reporting(entry, inputs.clone(), Arc::new(context), timeout).await;
-    release_dir(&entry.name(), working_dir, end);
+    // An output naming the dir itself (an empty `FlyteDirectory` of it) keeps it.
+    if !result
+        .as_ref()
+        .is_ok_and(|outputs| refers_to(outputs, &working_dir))
+    {
+        release_dir(&entry.name(), working_dir, end);
+    }
     result
 }
 
