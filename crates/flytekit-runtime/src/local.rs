@@ -137,8 +137,32 @@ pub(crate) fn refers_to(outputs: &LiteralMap, dir: &Path) -> bool {
         .any(|literal| literal_refers_to(literal, dir))
 }
 
-/// Removes the spare working dirs (all empty). The command line does it before it exits; an
-/// attempt that starts later makes a new dir.
+/// How many top-level runs of executors are going (see [`RunGuard`]).
+static ACTIVE_RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Held by a top-level run of an executor (`run_workflow`, `run_task`): spare dirs are kept
+/// while runs go, and removed when the last one ends (also when its future is dropped), so a
+/// program that runs workflows leaves no empty dirs behind.
+pub(crate) struct RunGuard(());
+
+impl RunGuard {
+    pub(crate) fn new() -> Self {
+        ACTIVE_RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        RunGuard(())
+    }
+}
+
+impl Drop for RunGuard {
+    fn drop(&mut self) {
+        // A run that starts meanwhile only loses spares it has not taken yet.
+        if ACTIVE_RUNS.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+            remove_spare_dirs();
+        }
+    }
+}
+
+/// Removes the spare working dirs (all empty). The last run that ends does it, and the command
+/// line before it exits; an attempt that starts later makes a new dir.
 pub fn remove_spare_dirs() {
     let spares = std::mem::take(&mut *SPARE_DIRS.lock().unwrap_or_else(|e| e.into_inner()));
     for dir in spares.into_values().flatten() {

@@ -238,6 +238,7 @@ impl Executor {
         sub_workflows: &[WorkflowTemplate],
         inputs: LiteralMap,
     ) -> Result<LiteralMap, ExecutionError> {
+        let _run = crate::local::RunGuard::new();
         let name = workflow.id.as_ref().map_or("", |id| id.name.as_str());
         let frame = workflow::Frame::top(sub_workflows, name);
         workflow::run_workflow(&self.inner, frame, workflow, inputs).await
@@ -249,6 +250,7 @@ impl Executor {
         entry: &'static TaskEntry,
         inputs: LiteralMap,
     ) -> Result<LiteralMap, ExecutionError> {
+        let _run = crate::local::RunGuard::new();
         let path = "n0";
         let entity = entry.name();
         let started = std::time::Instant::now();
