@@ -194,3 +194,74 @@ fn run_a_launch_plan_with_its_fixed_and_default_inputs() {
         "a fixed input cannot be given"
     );
 }
+
+#[test]
+fn json_inputs_that_do_not_parse_name_the_input_and_the_problem() {
+    let cases: [(&[&str], &str, &str); 3] = [
+        (
+            &["run", "shift", "--p", r#"{"x": 1, "y": "#, "--by", "1"],
+            "input `--p`: `{\"x\": 1, \"y\": ` is not valid JSON:",
+            "EOF while parsing a value at line 1 column 14",
+        ),
+        (
+            &["run", "summarize", "--tags", r#"["a","#, "--weights", "{}"],
+            "input `--tags`: `[\"a\",` is not valid JSON:",
+            "EOF while parsing a value at line 1 column 5",
+        ),
+        (
+            &[
+                "run",
+                "summarize",
+                "--tags",
+                "[]",
+                "--weights",
+                r#"{"w": 1.5"#,
+            ],
+            "input `--weights`: `{\"w\": 1.5` is not valid JSON:",
+            "EOF while parsing an object at line 1 column 9",
+        ),
+    ];
+    for (args, names, problem) in cases {
+        let output = cli(args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        let err = stderr(&output);
+        assert!(
+            err.starts_with(&format!("error: {names}")),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains(problem), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn an_omitted_optional_input_is_none() {
+    let output = cli(&[
+        "run",
+        "--json",
+        "summarize",
+        "--tags",
+        r#"["a","b"]"#,
+        "--weights",
+        r#"{"w":1.5}"#,
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output).trim(), r#"{"o0":"a,b; w=1.5; note=None"}"#);
+    let output = cli(&[
+        "run",
+        "--json",
+        "summarize",
+        "--tags",
+        "[]",
+        "--weights",
+        "{}",
+        "--note",
+        "hi",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output).trim(), r#"{"o0":"; ; note=Some(\"hi\")"}"#);
+}

@@ -239,6 +239,23 @@ fn always_fails(x: i64) -> Result<i64, String> {
     Err(format!("{x} is never right"))
 }
 
+/// Writes `text` to `out.txt` in its working dir and returns that file: two runs that shared a
+/// working dir would return each other's bytes.
+#[task]
+fn write_out(text: String) -> FlyteFile {
+    let path = current_context().working_dir.join("out.txt");
+    std::fs::write(&path, &text).expect("the working dir is writable");
+    FlyteFile::new(path.display().to_string())
+}
+
+/// `write_out`, cached.
+#[task(cache(version = "1"))]
+fn cached_write_out(text: String) -> FlyteFile {
+    let path = current_context().working_dir.join("out.txt");
+    std::fs::write(&path, &text).expect("the working dir is writable");
+    FlyteFile::new(path.display().to_string())
+}
+
 // ---------------------------------------------------------------------------------------------
 // Template helpers
 
@@ -508,10 +525,14 @@ fn task_error(err: &ExecutionError) -> &TaskError {
         .unwrap_or_else(|| panic!("not a task failure: {err}"))
 }
 
+#[path = "executor/cache_faults.rs"]
+mod cache_faults;
 #[path = "executor/cases.rs"]
 mod cases;
 #[path = "executor/failures.rs"]
 mod failures;
+#[path = "executor/files.rs"]
+mod files;
 #[path = "executor/maps.rs"]
 mod maps;
 
@@ -599,6 +620,26 @@ const CASES: &[(&str, fn())] = &[
         failures::isolated_timeouts_kill_the_child,
     ),
     ("malformed_templates", failures::malformed_templates),
+    (
+        "nodes_of_one_task_get_their_own_files",
+        files::nodes_of_one_task_get_their_own_files,
+    ),
+    (
+        "map_elements_get_their_own_files",
+        files::map_elements_get_their_own_files,
+    ),
+    (
+        "cached_files_keep_their_bytes",
+        files::cached_files_keep_their_bytes,
+    ),
+    (
+        "bad_cache_entries_are_misses",
+        cache_faults::bad_cache_entries_are_misses,
+    ),
+    (
+        "concurrent_runs_share_a_cache_dir",
+        cache_faults::concurrent_runs_share_a_cache_dir,
+    ),
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -94,6 +94,70 @@ async fn too_slow() -> i64 {
     1
 }
 
+/// A sync task that sleeps 8 s against its 1 s timeout: the thread cannot be stopped, so the
+/// process must not wait for it.
+#[task(timeout = "1s")]
+fn sleeps_past_timeout() -> i64 {
+    std::thread::sleep(std::time::Duration::from_secs(8));
+    1
+}
+
+/// A sync task that never ends on its own, with a 1 s timeout.
+#[task(timeout = "1s")]
+fn never_ends() -> i64 {
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// Where it runs: the path and mode (octal) of its working dir, then of the dir its raw output
+/// prefix is in.
+#[task]
+fn scratch_dirs() -> Vec<String> {
+    let context = current_context();
+    let raw = std::path::Path::new(&context.raw_output_prefix);
+    let mut out = Vec::new();
+    for dir in [context.working_dir.as_path(), raw.parent().unwrap_or(raw)] {
+        #[cfg(unix)]
+        let mode = {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::metadata(dir).map_or(0, |m| m.permissions().mode() & 0o777)
+        };
+        #[cfg(not(unix))]
+        let mode = 0;
+        out.push(dir.display().to_string());
+        out.push(format!("{mode:o}"));
+    }
+    out
+}
+
+/// Returns a file it never wrote: its upload must fail.
+#[task]
+fn vanished_file() -> FlyteFile {
+    let path = current_context().working_dir.join("never-written.txt");
+    FlyteFile::new(path.display().to_string())
+}
+
+/// Sums up a list, a dict and an optional note: inputs `run` takes as JSON.
+#[task]
+fn summarize(
+    tags: Vec<String>,
+    weights: std::collections::BTreeMap<String, f64>,
+    note: Option<String>,
+) -> String {
+    let weights: Vec<String> = weights.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("{}; {}; note={note:?}", tags.join(","), weights.join(","))
+}
+
+/// Writes the id of the process it runs in to `pid_file`, then sleeps `secs` seconds (for the
+/// tests of signals: is that process gone after the run was stopped?).
+#[task]
+fn sleeps_for(secs: u64, pid_file: String) -> u64 {
+    std::fs::write(&pid_file, std::process::id().to_string()).expect("pid file is writable");
+    std::thread::sleep(std::time::Duration::from_secs(secs));
+    secs
+}
+
 /// Writes a file and returns it.
 #[task]
 fn write_report(text: String) -> FlyteFile {

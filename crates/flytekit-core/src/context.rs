@@ -6,7 +6,7 @@
 //! future ([`WithContext`]), so [`current_context`] works the same in both. Core stays free of
 //! tokio: the scoping is a thread-local swapped around each call or poll.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
@@ -46,7 +46,9 @@ pub struct TaskContext {
     pub task_id: TaskId,
     /// The attempt number, from 0 (the first try).
     pub attempt: u32,
-    /// A scratch directory for this execution of the task.
+    /// A scratch directory of this attempt: locally and under `execute`, a fresh private one
+    /// for every attempt (and every map element running at the same time), so a file written
+    /// here and returned as an output is never another run's.
     pub working_dir: PathBuf,
     /// Where the task's large outputs (files, directories) go: unique per attempt.
     pub raw_output_prefix: String,
@@ -60,6 +62,22 @@ pub struct TaskContext {
 
 thread_local! {
     static CURRENT: RefCell<Option<Arc<TaskContext>>> = const { RefCell::new(None) };
+    /// How often the context was read on this thread (see [`context_reads`]).
+    static READS: Cell<u64> = const { Cell::new(0) };
+}
+
+fn count_read() {
+    READS.with(|reads| reads.set(reads.get().wrapping_add(1)));
+}
+
+/// How many times [`current_context`] or [`try_current_context`] ran on this thread so far.
+///
+/// For the runtime: a task that did not read its context between two calls cannot know its
+/// working dir (a fresh, randomly named private dir), so the runtime knows the dir is as it
+/// left it without listing it.
+#[doc(hidden)]
+pub fn context_reads() -> u64 {
+    READS.with(Cell::get)
 }
 
 /// The context of the task running on this thread; outside a task, a context for a plain local
@@ -72,6 +90,7 @@ thread_local! {
 /// assert_eq!(ctx.attempt, 0);
 /// ```
 pub fn current_context() -> Arc<TaskContext> {
+    count_read();
     CURRENT
         .with(|current| current.borrow().clone())
         .unwrap_or_else(|| {
@@ -91,6 +110,7 @@ pub fn current_context() -> Arc<TaskContext> {
 
 /// The context of the task running on this thread, or `None` outside a task.
 pub fn try_current_context() -> Option<Arc<TaskContext>> {
+    count_read();
     CURRENT.with(|current| current.borrow().clone())
 }
 

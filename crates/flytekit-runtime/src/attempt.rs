@@ -12,7 +12,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
 
-use flytekit_core::context::{try_current_context, with_context, WithContext};
+use flytekit_core::context::{context_reads, try_current_context, with_context, WithContext};
 use flytekit_core::task::{TaskEntry, TaskFn};
 use flytekit_core::{TaskContext, TaskError};
 use flytekit_idl::core::LiteralMap;
@@ -97,28 +97,60 @@ pub async fn run_attempt(
     context: Arc<TaskContext>,
     timeout: Option<Duration>,
 ) -> Result<LiteralMap, TaskError> {
+    run_attempt_reporting(entry, inputs, context, timeout)
+        .await
+        .0
+}
+
+/// How the code of an attempt ended, for whoever may reuse its working dir.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AttemptEnd {
+    /// It returned (or panicked); `read_context` is false only when it surely never read its
+    /// task context, so never learned its working dir.
+    Finished { read_context: bool },
+    /// It may still run (a sync task past its timeout) or was cancelled.
+    Abandoned,
+}
+
+/// [`run_attempt`], also saying how the task's code ended.
+pub(crate) async fn run_attempt_reporting(
+    entry: &'static TaskEntry,
+    inputs: LiteralMap,
+    context: Arc<TaskContext>,
+    timeout: Option<Duration>,
+) -> (Result<LiteralMap, TaskError>, AttemptEnd) {
     install_panic_hook();
     let key = context.clone();
     match entry.run {
         TaskFn::Sync(run) => {
             let handle = tokio::task::spawn_blocking(move || {
-                with_context(context, || {
+                // The task runs on this thread only: the thread's count of context reads says
+                // whether it read its context.
+                let reads = context_reads();
+                let result = with_context(context, || {
                     catch_unwind(AssertUnwindSafe(|| run.run(entry, &inputs)))
-                })
+                });
+                (result, context_reads() != reads)
             });
             let joined = match timeout {
                 Some(limit) => match tokio::time::timeout(limit, handle).await {
                     Ok(joined) => joined,
-                    Err(_) => return Err(timed_out(limit)),
+                    Err(_) => return (Err(timed_out(limit)), AttemptEnd::Abandoned),
                 },
                 None => handle.await,
             };
             match joined {
-                Ok(Ok(result)) => result,
-                Ok(Err(payload)) => Err(panicked(&key, payload.as_ref())),
-                Err(join_error) => Err(TaskError::system(format!(
-                    "task thread failed: {join_error}"
-                ))),
+                Ok((Ok(result), read_context)) => (result, AttemptEnd::Finished { read_context }),
+                Ok((Err(payload), _)) => (
+                    Err(panicked(&key, payload.as_ref())),
+                    AttemptEnd::Finished { read_context: true },
+                ),
+                Err(join_error) => (
+                    Err(TaskError::system(format!(
+                        "task thread failed: {join_error}"
+                    ))),
+                    AttemptEnd::Abandoned,
+                ),
             }
         }
         TaskFn::Async(run) => {
@@ -134,18 +166,24 @@ pub async fn run_attempt(
             let joined = match timeout {
                 Some(limit) => match tokio::time::timeout(limit, &mut handle.0).await {
                     Ok(joined) => joined,
-                    Err(_) => return Err(timed_out(limit)),
+                    Err(_) => return (Err(timed_out(limit)), AttemptEnd::Abandoned),
                 },
                 None => (&mut handle.0).await,
             };
+            // Polled on any worker thread: whether it read its context is not known.
+            let finished = AttemptEnd::Finished { read_context: true };
             match joined {
-                Ok(result) => result,
-                Err(join_error) if join_error.is_panic() => {
-                    Err(panicked(&key, join_error.into_panic().as_ref()))
-                }
-                Err(join_error) => Err(TaskError::system(format!(
-                    "task was cancelled: {join_error}"
-                ))),
+                Ok(result) => (result, finished),
+                Err(join_error) if join_error.is_panic() => (
+                    Err(panicked(&key, join_error.into_panic().as_ref())),
+                    finished,
+                ),
+                Err(join_error) => (
+                    Err(TaskError::system(format!(
+                        "task was cancelled: {join_error}"
+                    ))),
+                    AttemptEnd::Abandoned,
+                ),
             }
         }
     }

@@ -8,7 +8,9 @@ use flytekit_core::registry;
 use flytekit_core::types::json::literal_map_to_json;
 
 use crate::cli_inputs::{describe_inputs, parse_inputs};
-use crate::entrypoint::{execute, fail_on_error, provided, ExecuteArgs, Outcome};
+use crate::entrypoint::{
+    execute, fail_on_error, has_output_prefix, provided, ExecuteArgs, Outcome,
+};
 use crate::executor::{CacheMode, Executor, ExecutorOptions, GateValue, ProgressPrinter};
 use crate::storage::Storage;
 
@@ -224,6 +226,9 @@ fn init_logging(verbose: u8) {
 }
 
 /// Runs the command line `args` (program name first) and returns the process exit code.
+///
+/// Exit with that code right away, as [`main`](crate::main) does: a sync task that timed out
+/// may still be running on a thread no one can stop, and only the end of the process ends it.
 pub fn run_cli<I, T>(args: I) -> i32
 where
     I: IntoIterator<Item = T>,
@@ -253,7 +258,7 @@ where
             return 1;
         }
     };
-    match cli.command {
+    let code = match cli.command {
         Command::List { json } => list(json),
         Command::Run {
             json,
@@ -264,7 +269,9 @@ where
             use std::io::IsTerminal;
             let progress = cli.verbose > 0 || std::io::stderr().is_terminal();
             match flags.executor_options(progress) {
-                Ok(options) => runtime.block_on(run(&entity, &inputs, json, options)),
+                Ok(options) => {
+                    runtime.block_on(until_signal(run(&entity, &inputs, json, options), "run"))
+                }
                 Err(err) => {
                     eprintln!("error: {err}");
                     2
@@ -280,6 +287,16 @@ where
             &crate::package::Output::Folder(output),
         ),
         Command::Graph { workflow, format } => graph(&workflow, &format),
+        // Joined with `outputs.pb`, an empty prefix would be a path at the root.
+        Command::Execute {
+            ref output_prefix, ..
+        } if !has_output_prefix(output_prefix) => {
+            eprintln!(
+                "error: `--output-prefix` is empty; give the directory or URI outputs.pb and \
+                 error.pb go to, such as `--output-prefix s3://bucket/metadata/n0/data/0`"
+            );
+            2
+        }
         Command::Execute {
             inputs,
             output_prefix,
@@ -304,14 +321,66 @@ where
                 prev_checkpoint: provided(prev_checkpoint),
                 task: task.join(" "),
             };
-            match runtime.block_on(execute(args, &Storage::new())) {
-                Ok(Outcome::Succeeded) => 0,
-                Ok(Outcome::Failed) if fail_on_error() => 1,
-                Ok(Outcome::Failed) => 0,
-                Err(err) => {
-                    eprintln!("error: could not write outputs.pb or error.pb: {err}");
-                    1
+            let work = async {
+                match execute(args, &Storage::new()).await {
+                    Ok(Outcome::Succeeded) => 0,
+                    Ok(Outcome::Failed) if fail_on_error() => 1,
+                    Ok(Outcome::Failed) => 0,
+                    Err(err) => {
+                        eprintln!("error: could not write outputs.pb or error.pb: {err}");
+                        1
+                    }
                 }
+            };
+            runtime.block_on(until_signal(work, "execute"))
+        }
+    };
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    // Dropping the runtime would wait for every blocking-pool thread, among them the thread of
+    // a sync task that timed out and may never end (Rust cannot stop a thread): the timeout is
+    // reported and error.pb written already, so leave that thread behind; the process exit
+    // that follows ends it.
+    runtime.shutdown_background();
+    crate::local::remove_spare_dirs();
+    code
+}
+
+/// Runs `work` to its end, unless the process gets SIGTERM or SIGINT first: then `work` is
+/// dropped, which cancels its async tasks and kills the processes of isolated tasks (they are
+/// spawned with `kill_on_drop`; without this they would outlive the run, since only this
+/// process gets a SIGTERM), and the exit code is the conventional 128 + the signal's number.
+/// Nothing more is written: a stopped `execute` leaves neither outputs.pb nor error.pb (a
+/// half-written one is a staging file, removed by the next attempt).
+async fn until_signal(work: impl std::future::Future<Output = i32>, what: &str) -> i32 {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            return work.await;
+        };
+        tokio::select! {
+            code = work => code,
+            _ = term.recv() => {
+                eprintln!("error: terminated (SIGTERM); `{what}` stopped its tasks");
+                143
+            }
+            _ = int.recv() => {
+                eprintln!("error: interrupted (SIGINT); `{what}` stopped its tasks");
+                130
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::select! {
+            code = work => code,
+            _ = tokio::signal::ctrl_c() => {
+                eprintln!("error: interrupted; `{what}` stopped its tasks");
+                130
             }
         }
     }

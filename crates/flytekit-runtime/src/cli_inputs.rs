@@ -46,7 +46,7 @@ pub fn describe_inputs(interface: &TypedInterface, defaults: &BTreeMap<String, L
 
 /// Parses `--name value` / `--name=value` pairs into the inputs of `interface`; inputs not given
 /// take their default; an input that is neither given nor defaulted is an error unless it is
-/// optional (a union with NONE, which Flyte lets go unbound).
+/// optional (a union with NONE), which is then `None`, as flytekit makes an omitted `Optional`.
 pub fn parse_inputs(
     args: &[String],
     interface: &TypedInterface,
@@ -103,7 +103,10 @@ pub fn parse_inputs(
         }
         if let Some(default) = defaults.get(name) {
             given.insert(name.clone(), default.clone());
-        } else if !is_optional(variable.r#type.as_ref()) {
+        } else if let Some(none) = none_of(variable.r#type.as_ref()) {
+            // Left out, the task would find the input missing, not `None`.
+            given.insert(name.clone(), none);
+        } else {
             missing.push(format!("`--{name}`"));
         }
     }
@@ -118,15 +121,20 @@ pub fn parse_inputs(
     Ok(LiteralMap { literals: given })
 }
 
-fn is_optional(ty: Option<&flytekit_idl::core::LiteralType>) -> bool {
+/// The `None` of an optional type (a union with NONE), as JSON `null` converts to it.
+fn none_of(ty: Option<&flytekit_idl::core::LiteralType>) -> Option<Literal> {
     use flytekit_idl::core::{literal_type::Type, SimpleType};
-    match ty.and_then(|t| t.r#type.as_ref()) {
-        Some(Type::UnionType(u)) => u
-            .variants
-            .iter()
-            .any(|v| matches!(v.r#type, Some(Type::Simple(s)) if s == SimpleType::None as i32)),
-        _ => false,
-    }
+    let ty = ty?;
+    let Some(Type::UnionType(u)) = &ty.r#type else {
+        return None;
+    };
+    let optional = u
+        .variants
+        .iter()
+        .any(|v| matches!(v.r#type, Some(Type::Simple(s)) if s == SimpleType::None as i32));
+    optional
+        .then(|| flytekit_core::types::json::json_to_literal(&serde_json::Value::Null, ty).ok())
+        .flatten()
 }
 
 #[cfg(test)]
@@ -166,7 +174,10 @@ mod tests {
             ["x", "y"]
         );
         assert!(bool::from_literal(&parsed.literals["verbose"]).unwrap());
-        assert!(!parsed.literals.contains_key("note"));
+        assert_eq!(
+            Option::<String>::from_literal(&parsed.literals["note"]).unwrap(),
+            None
+        );
         let parsed = parse_inputs(
             &args(&["--a=2", "--names=[]", "--verbose", "false"]),
             &interface(),
@@ -187,6 +198,14 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert_eq!(err, "input `--a`: expected INTEGER, found the string \"x\"");
+        let err = parse_inputs(&args(&["--names", "[\"x\","]), &interface(), &none)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "input `--names`: `[\"x\",` is not valid JSON: EOF while parsing a value at line 1 \
+             column 5"
+        );
         let err = parse_inputs(&args(&["--a", "1"]), &interface(), &none)
             .unwrap_err()
             .to_string();

@@ -8,7 +8,7 @@
 //! failure), and non-zero only when nothing could be written or `FLYTE_FAIL_ON_ERROR` is set.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use flytekit_core::context::{ExecutionId, TaskId};
@@ -17,8 +17,9 @@ use flytekit_idl::core::{literal, scalar, Literal, LiteralMap, LiteralType};
 use prost::Message;
 
 use crate::attempt::run_attempt;
-use crate::files::upload_local_blobs;
-use crate::storage::{join, Storage, StorageError};
+use crate::files::{upload_local_blobs, DOWNLOAD_DATA_ERROR, UPLOAD_DATA_ERROR};
+use crate::local::{private_dir, remove_if_empty};
+use crate::storage::{is_remote, join, Storage, StorageError};
 
 /// The arguments of `execute`, as the backend fills them in.
 #[derive(Debug, Clone, Default)]
@@ -47,6 +48,12 @@ pub fn provided(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.is_empty() && v != "\"\"" && !(v.starts_with("{{") && v.ends_with("}}")))
 }
 
+/// Whether `prefix` names a place for outputs.pb / error.pb: not empty, blank or `""` (joined
+/// with a file name, an empty prefix is a path at the root of the file system).
+pub fn has_output_prefix(prefix: &str) -> bool {
+    provided(Some(prefix.trim().to_string())).is_some()
+}
+
 /// What `execute` did, for the exit code.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -56,41 +63,89 @@ pub enum Outcome {
     Failed,
 }
 
-/// Runs the entrypoint; `Err` only when neither outputs.pb nor error.pb could be written.
+/// Runs the entrypoint; `Err` only when neither outputs.pb nor error.pb could be written, among
+/// others when the output prefix is empty (it would put them at the root of the file system).
 pub async fn execute(args: ExecuteArgs, storage: &Storage) -> Result<Outcome, StorageError> {
-    let result = run(&args, storage).await;
-    match result {
+    if !has_output_prefix(&args.output_prefix) {
+        return Err(StorageError::Unsupported {
+            uri: args.output_prefix.clone(),
+            reason: "the output prefix is empty".to_string(),
+        });
+    }
+    clear_stale_results(&args.output_prefix);
+    let error = match run(&args, storage).await {
         Ok(outputs) => {
-            storage
+            let written = storage
                 .put(
                     &join(&args.output_prefix, "outputs.pb"),
                     outputs.encode_to_vec(),
                 )
-                .await?;
-            tracing::info!(task = %args.task, "wrote outputs.pb");
-            Ok(Outcome::Succeeded)
-        }
-        Err(error) => {
-            let now = chrono::Utc::now();
-            let timestamp = prost_types::Timestamp {
-                seconds: now.timestamp(),
-                nanos: now.timestamp_subsec_nanos() as i32,
-            };
-            let mut document = error.to_error_document(timestamp);
-            if let (Some(container_error), Ok(worker)) =
-                (document.error.as_mut(), std::env::var("_F_WN"))
-            {
-                container_error.worker = worker;
+                .await;
+            match written {
+                Ok(()) => {
+                    tracing::info!(task = %args.task, "wrote outputs.pb");
+                    return Ok(Outcome::Succeeded);
+                }
+                // Said in error.pb when that can still be written: a retry may succeed.
+                Err(err) => TaskError::system(format!("cannot write outputs.pb: {err}"))
+                    .with_code(UPLOAD_DATA_ERROR),
             }
-            storage
-                .put(
-                    &join(&args.output_prefix, "error.pb"),
-                    document.encode_to_vec(),
-                )
-                .await?;
-            tracing::warn!(task = %args.task, "task failed: {error}");
-            eprintln!("{error}");
-            Ok(Outcome::Failed)
+        }
+        Err(error) => error,
+    };
+    let now = chrono::Utc::now();
+    let timestamp = prost_types::Timestamp {
+        seconds: now.timestamp(),
+        nanos: now.timestamp_subsec_nanos() as i32,
+    };
+    let mut document = error.to_error_document(timestamp);
+    if let (Some(container_error), Ok(worker)) = (document.error.as_mut(), std::env::var("_F_WN")) {
+        container_error.worker = worker;
+    }
+    storage
+        .put(
+            &join(&args.output_prefix, "error.pb"),
+            document.encode_to_vec(),
+        )
+        .await?;
+    tracing::warn!(task = %args.task, "task failed: {error}");
+    eprintln!("{error}");
+    Ok(Outcome::Failed)
+}
+
+/// The files `execute` writes under the output prefix.
+const RESULT_FILES: [&str; 3] = ["outputs.pb", "error.pb", "futures.pb"];
+
+/// Removes what an earlier attempt with the same local output prefix left: the staging files
+/// of a write it did not finish (object_store writes `<name>#<n>` and renames it into place, so
+/// a kill leaves `outputs.pb#1`), and its outputs.pb / error.pb, so that exactly one result is
+/// there when this attempt ends. On a cluster every attempt has a fresh prefix; a remote prefix
+/// is left alone.
+fn clear_stale_results(output_prefix: &str) {
+    if is_remote(output_prefix) {
+        return;
+    }
+    let dir = Path::new(
+        output_prefix
+            .strip_prefix("file://")
+            .unwrap_or(output_prefix),
+    );
+    let Ok(items) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for item in items.flatten() {
+        let name = item.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let stale = RESULT_FILES.iter().any(|result| {
+            name == *result
+                || name
+                    .strip_prefix(result)
+                    .and_then(|rest| rest.strip_prefix('#'))
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if stale && item.file_type().is_ok_and(|t| t.is_file()) {
+            tracing::info!(file = name, "removing what an earlier attempt left");
+            let _ = std::fs::remove_file(item.path());
         }
     }
 }
@@ -107,11 +162,14 @@ async fn run(args: &ExecuteArgs, storage: &Storage) -> Result<LiteralMap, TaskEr
         ))
     })?;
 
-    let bytes = storage.get(&args.inputs).await.map_err(|err| match err {
-        StorageError::NotFound(uri) => {
-            TaskError::system(format!("cannot read the inputs: `{uri}` does not exist"))
+    let bytes = storage.get(&args.inputs).await.map_err(|err| {
+        match err {
+            StorageError::NotFound(uri) => {
+                TaskError::system(format!("cannot read the inputs: `{uri}` does not exist"))
+            }
+            other => TaskError::system(format!("cannot read the inputs: {other}")),
         }
-        other => TaskError::system(format!("cannot read the inputs: {other}")),
+        .with_code(DOWNLOAD_DATA_ERROR)
     })?;
     let mut inputs = LiteralMap::decode(bytes.as_ref()).map_err(|err| {
         TaskError::conversion(format!(
@@ -133,16 +191,22 @@ async fn run(args: &ExecuteArgs, storage: &Storage) -> Result<LiteralMap, TaskEr
         (None, None) => {}
     }
 
-    let context = Arc::new(context_from_env(args, array_index));
+    let working_dir = private_dir("execute").map_err(|err| {
+        TaskError::system(format!(
+            "cannot create a working dir in the temp dir: {err}"
+        ))
+    })?;
+    let context = Arc::new(context_from_env(args, array_index, working_dir));
     let timeout = entry.config.timeout;
     let outputs = match run_attempt(entry, inputs, context.clone(), timeout).await {
         Ok(outputs) => upload_local_blobs(outputs, &context.raw_output_prefix, storage).await,
         Err(err) => Err(err),
     };
-    // The working dir is made per process: removed when the task left it empty, so executions
-    // outside a container leave nothing in the temp dir. One holding files stays: an output
-    // may point into it (the raw output prefix defaults to a folder inside it).
-    let _ = std::fs::remove_dir(&context.working_dir);
+    // The working dir is made per attempt, private (random name, 0700): removed when the task
+    // left it empty, so executions outside a container leave nothing in the temp dir. One
+    // holding files stays: an output may point into it (the raw output prefix defaults to a
+    // folder inside it).
+    remove_if_empty(&context.working_dir);
     outputs
 }
 
@@ -161,6 +225,7 @@ async fn resolve_offloaded(inputs: &mut LiteralMap, storage: &Storage) -> Result
                 TaskError::system(format!(
                     "input `{name}`: cannot fetch the offloaded literal: {err}"
                 ))
+                .with_code(DOWNLOAD_DATA_ERROR)
             })?;
             *literal = Literal::decode(bytes.as_ref()).map_err(|err| {
                 TaskError::conversion(format!(
@@ -191,7 +256,15 @@ fn array_index() -> Result<Option<usize>, TaskError> {
         Ok(offset) => parse("BATCH_JOB_ARRAY_INDEX_OFFSET", &offset)?,
         Err(_) => 0,
     };
-    Ok(Some(parse(&var, &index)? + offset))
+    let index = parse(&var, &index)?;
+    // Checked: an unchecked add panics in a debug build and wraps to a wrong element in a
+    // release one.
+    index.checked_add(offset).map(Some).ok_or_else(|| {
+        TaskError::system(format!(
+            "the array index `{var}` = {index} plus `BATCH_JOB_ARRAY_INDEX_OFFSET` = {offset} is \
+             too large"
+        ))
+    })
 }
 
 fn collection_depth_of_type(ty: Option<&LiteralType>) -> usize {
@@ -310,9 +383,11 @@ fn env(names: &[&str]) -> String {
 
 /// The task context from the backend's environment (FLYTE-CONTRACT section 3.4) and the
 /// command line.
-fn context_from_env(args: &ExecuteArgs, array_index: Option<usize>) -> TaskContext {
-    let working_dir = std::env::temp_dir().join(format!("flytekit-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&working_dir);
+fn context_from_env(
+    args: &ExecuteArgs,
+    array_index: Option<usize>,
+    working_dir: PathBuf,
+) -> TaskContext {
     let raw_output_prefix = args
         .raw_output_data_prefix
         .clone()
@@ -333,7 +408,7 @@ fn context_from_env(args: &ExecuteArgs, array_index: Option<usize>) -> TaskConte
             version: env(&["FLYTE_INTERNAL_TASK_VERSION", "_F_TK_V"]),
         },
         attempt: env(&["FLYTE_ATTEMPT_NUMBER"]).parse().unwrap_or(0),
-        working_dir: PathBuf::from(&working_dir),
+        working_dir,
         raw_output_prefix,
         checkpoint_path: args.checkpoint_path.clone(),
         prev_checkpoint: args.prev_checkpoint.clone(),

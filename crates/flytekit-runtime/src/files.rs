@@ -9,6 +9,14 @@ use flytekit_idl::core::{literal, scalar, Literal, LiteralMap};
 
 use crate::storage::{is_remote, join, Storage};
 
+/// The error code of a failed upload of task data (flytekit's `FlyteUploadDataException`):
+/// SYSTEM origin, recoverable.
+pub const UPLOAD_DATA_ERROR: &str = "SYSTEM:UploadDataError";
+
+/// The error code of a failed download of task data (flytekit's
+/// `FlyteDownloadDataException`): SYSTEM origin, recoverable.
+pub const DOWNLOAD_DATA_ERROR: &str = "SYSTEM:DownloadDataError";
+
 /// Uploads the local files and directories among `outputs` when the raw output prefix is
 /// remote; with a local prefix (a local run) they stay where they are.
 pub async fn upload_local_blobs(
@@ -51,8 +59,11 @@ fn upload_in<'a>(
                     } else {
                         storage.upload_file(path, &target).await
                     };
+                    // flytekit's FlyteUploadDataException: moving data is the platform's job,
+                    // and a retry may well succeed.
                     result.map_err(|err| {
-                        TaskError::user(format!("cannot upload output file `{local}`: {err}"))
+                        TaskError::system(format!("cannot upload output file `{local}`: {err}"))
+                            .with_code(UPLOAD_DATA_ERROR)
                     })?;
                     blob.uri = target;
                 }

@@ -2,10 +2,19 @@
 //! to its `retries`, each attempt limited by its `timeout`, with the attempt number in its
 //! context, exactly as Flyte would. The work is done by the [executor](crate::executor); this
 //! module keeps the task context of local attempts and a shorthand to run one task.
+//!
+//! Every attempt gets a working dir of its own, private (mode 0700) and empty: on a cluster
+//! each attempt runs in its own pod, so a task may write `out.txt` in its working dir and
+//! return it, and two attempts that shared a dir would return each other's bytes. The dir
+//! outlives the attempt when the task left files in it (an output may point at them). An
+//! attempt that left it empty hands it on to a later attempt of the same task: making and
+//! removing a dir costs 0.1 to 2 ms on a busy disk, more than many tasks take.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+use crate::attempt::AttemptEnd;
 
 use flytekit_core::task::TaskEntry;
 use flytekit_core::{TaskContext, TaskError};
@@ -13,24 +22,169 @@ use flytekit_idl::core::LiteralMap;
 
 use crate::executor::{ExecutionError, Executor, ExecutorOptions};
 
-/// The directories [`local_context`] has created: a map task asks for the same one for each of
-/// its elements, and a `mkdir` per element is a good part of a small element's cost.
-static CREATED_DIRS: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+/// A fresh, private (0700) directory in the system temp dir, named
+/// `flytekit-<label>-<random>`, that stays when the returned path is dropped.
+///
+/// Random names and `O_EXCL` creation (what `tempfile` does) mean another user cannot predict
+/// it, create it first or plant a symlink there.
+pub fn private_dir(label: &str) -> std::io::Result<PathBuf> {
+    let label: String = label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(64)
+        .collect();
+    let prefix = format!("flytekit-{label}-");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    Ok(builder.tempdir()?.keep())
+}
 
-fn ensure_dir(dir: &Path) {
-    let mut created = CREATED_DIRS.lock().unwrap_or_else(|e| e.into_inner());
-    if !created.contains(dir) && std::fs::create_dir_all(dir).is_ok() {
-        created.insert(dir.to_path_buf());
+/// Removes `dir` if it is empty: a working dir the task wrote nothing into.
+pub(crate) fn remove_if_empty(dir: &Path) {
+    // `remove_dir` fails on a dir with files in it, which is what keeps those.
+    let _ = std::fs::remove_dir(dir);
+}
+
+/// Empty private working dirs of attempts that finished, by task name, for the next attempts
+/// of the task. No attempt that may still run holds one of these.
+static SPARE_DIRS: Mutex<BTreeMap<String, Vec<PathBuf>>> = Mutex::new(BTreeMap::new());
+
+/// How many spare dirs one task keeps: enough for its attempts running at the same time.
+const SPARES_PER_TASK: usize = 8;
+
+/// An empty private working dir for an attempt of `task`: a spare one, else a new one.
+fn take_dir(task: &str) -> std::io::Result<PathBuf> {
+    let spare = SPARE_DIRS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get_mut(task)
+        .and_then(Vec::pop);
+    match spare {
+        Some(dir) => Ok(dir),
+        None => private_dir(task),
     }
 }
 
-/// The task context of attempt `attempt` of a local run of `entry`, whose scratch data goes to
-/// `flytekit-local/<task name>` in the system temp dir (created if missing).
-pub fn local_context(entry: &TaskEntry, attempt: u32) -> TaskContext {
-    let working_dir = std::env::temp_dir()
-        .join("flytekit-local")
-        .join(entry.name());
-    ensure_dir(&working_dir);
+/// Takes back the working dir of an attempt of `task` that ended as `end`: kept as it is when
+/// the task left files in it, kept for a later attempt when empty, and left alone (removed if
+/// empty) when the task's code may still be running.
+pub(crate) fn release_dir(task: &str, dir: PathBuf, end: AttemptEnd) {
+    let empty = match end {
+        AttemptEnd::Abandoned => {
+            remove_if_empty(&dir);
+            return;
+        }
+        // It was empty when the attempt began, and a task that never read its context cannot
+        // know its path (random, private): no need to look.
+        AttemptEnd::Finished {
+            read_context: false,
+        } => true,
+        AttemptEnd::Finished { read_context: true } => {
+            std::fs::read_dir(&dir).is_ok_and(|mut items| items.next().is_none())
+        }
+    };
+    if !empty {
+        return;
+    }
+    let mut spares = SPARE_DIRS.lock().unwrap_or_else(|e| e.into_inner());
+    let list = spares.entry(task.to_string()).or_default();
+    if list.len() < SPARES_PER_TASK {
+        list.push(dir);
+    } else {
+        drop(spares);
+        remove_if_empty(&dir);
+    }
+}
+
+/// Whether a file or directory among `outputs` is `dir` or inside it: an empty dir returned as
+/// an output (a `FlyteDirectory` of the working dir) must not be handed on either.
+pub(crate) fn refers_to(outputs: &LiteralMap, dir: &Path) -> bool {
+    fn literal_refers_to(literal: &flytekit_idl::core::Literal, dir: &Path) -> bool {
+        use flytekit_idl::core::{literal, scalar};
+        match &literal.value {
+            Some(literal::Value::Scalar(s)) => match &s.value {
+                Some(scalar::Value::Blob(blob)) => {
+                    let path = blob.uri.strip_prefix("file://").unwrap_or(&blob.uri);
+                    Path::new(path).starts_with(dir)
+                }
+                Some(scalar::Value::Union(u)) => u
+                    .value
+                    .as_deref()
+                    .is_some_and(|inner| literal_refers_to(inner, dir)),
+                _ => false,
+            },
+            Some(literal::Value::Collection(c)) => {
+                c.literals.iter().any(|l| literal_refers_to(l, dir))
+            }
+            Some(literal::Value::Map(m)) => m.literals.values().any(|l| literal_refers_to(l, dir)),
+            _ => false,
+        }
+    }
+    outputs
+        .literals
+        .values()
+        .any(|literal| literal_refers_to(literal, dir))
+}
+
+/// How many top-level runs of executors are going (see [`RunGuard`]).
+static ACTIVE_RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Held by a top-level run of an executor (`run_workflow`, `run_task`): spare dirs are kept
+/// while runs go, and removed when the last one ends (also when its future is dropped), so a
+/// program that runs workflows leaves no empty dirs behind.
+pub(crate) struct RunGuard(());
+
+impl RunGuard {
+    pub(crate) fn new() -> Self {
+        ACTIVE_RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        RunGuard(())
+    }
+}
+
+impl Drop for RunGuard {
+    fn drop(&mut self) {
+        // A run that starts meanwhile only loses spares it has not taken yet.
+        if ACTIVE_RUNS.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+            remove_spare_dirs();
+        }
+    }
+}
+
+/// Removes the spare working dirs (all empty). The last run that ends does it, and the command
+/// line before it exits; an attempt that starts later makes a new dir.
+pub fn remove_spare_dirs() {
+    let spares = std::mem::take(&mut *SPARE_DIRS.lock().unwrap_or_else(|e| e.into_inner()));
+    for dir in spares.into_values().flatten() {
+        remove_if_empty(&dir);
+    }
+}
+
+/// The task context of attempt `attempt` of a local run of `entry`, in an empty private working
+/// dir of its own (see [`private_dir`]); its raw output prefix is `raw` inside that dir.
+pub fn local_context(entry: &TaskEntry, attempt: u32) -> Result<TaskContext, TaskError> {
+    let working_dir = take_dir(&entry.name()).map_err(|err| {
+        TaskError::system(format!(
+            "cannot create a working dir for `{}` in the temp dir: {err}",
+            entry.name()
+        ))
+    })?;
+    Ok(context_in(entry, attempt, working_dir))
+}
+
+/// The task context of attempt `attempt` of a local run of `entry` in `working_dir`, which the
+/// caller created.
+pub(crate) fn context_in(entry: &TaskEntry, attempt: u32, working_dir: PathBuf) -> TaskContext {
     TaskContext {
         task_id: flytekit_core::context::TaskId {
             name: entry.name(),
@@ -60,4 +214,72 @@ pub async fn run_task(
         .run_task(entry, inputs)
         .await
         .map_err(ExecutionError::into_task_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An empty dir of a finished attempt is handed on; one with files, or one whose code may
+    /// still run, is not.
+    #[test]
+    fn only_empty_dirs_of_finished_attempts_are_handed_on() {
+        let task = format!("local-tests-{}", std::process::id());
+        let first = take_dir(&task).unwrap();
+        release_dir(
+            &task,
+            first.clone(),
+            AttemptEnd::Finished {
+                read_context: false,
+            },
+        );
+        assert_eq!(
+            take_dir(&task).unwrap(),
+            first,
+            "an untouched dir is reused"
+        );
+
+        std::fs::write(first.join("out.txt"), "A").unwrap();
+        release_dir(
+            &task,
+            first.clone(),
+            AttemptEnd::Finished { read_context: true },
+        );
+        let second = take_dir(&task).unwrap();
+        assert_ne!(second, first, "a dir with files is kept for its outputs");
+        assert_eq!(std::fs::read_to_string(first.join("out.txt")).unwrap(), "A");
+
+        release_dir(&task, second.clone(), AttemptEnd::Abandoned);
+        assert!(
+            !second.exists(),
+            "an abandoned attempt's empty dir is removed"
+        );
+        let third = take_dir(&task).unwrap();
+        assert_ne!(third, second);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&third).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700);
+        }
+        let dir_output: flytekit_core::types::FlyteDirectory =
+            flytekit_core::types::FlyteDirectory::new(third.display().to_string());
+        let outputs = LiteralMap {
+            literals: [(
+                "o0".to_string(),
+                flytekit_core::FlyteType::to_literal(&dir_output).unwrap(),
+            )]
+            .into(),
+        };
+        assert!(refers_to(&outputs, &third));
+        assert!(!refers_to(&outputs, &first));
+        release_dir(
+            &task,
+            third.clone(),
+            AttemptEnd::Finished { read_context: true },
+        );
+        remove_spare_dirs();
+        assert!(!third.exists(), "spares are removed at the end");
+        let _ = std::fs::remove_dir_all(&first);
+    }
 }

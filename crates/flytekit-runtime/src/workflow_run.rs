@@ -17,7 +17,11 @@ pub fn run_workflow_blocking(
             .enable_all()
             .build()
             .map_err(|e| e.to_string())?;
-        runtime.block_on(run_workflow(entry, inputs, ExecutorOptions::default()))
+        let result = runtime.block_on(run_workflow(entry, inputs, ExecutorOptions::default()));
+        // Dropping the runtime would wait for the thread of a sync task that timed out, which
+        // may never end; the workflow's result is known, so leave that thread behind.
+        runtime.shutdown_background();
+        result
     });
     handle
         .join()

@@ -22,7 +22,7 @@ pub use config::{
     FixedRateUnit, LaunchPlanConfig, Notification, NotificationKind, Phase, Schedule, ScheduleKind,
 };
 pub use inputs::{input_index, InputName, LaunchPlanValue, NoInput, MAX_INPUTS};
-pub use validate::validate;
+pub use validate::{fits, validate};
 
 use std::collections::BTreeMap;
 

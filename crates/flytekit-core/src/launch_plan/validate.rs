@@ -230,9 +230,9 @@ fn check_notification(notification: &admin::Notification, say: &mut dyn FnMut(St
     }
 }
 
-/// Whether `literal` is a value of type `ty` (the cast admin checks, for the literals a launch
-/// plan carries).
-pub(crate) fn fits(literal: &Literal, ty: &LiteralType) -> bool {
+/// Whether `literal` is a value of type `ty`: the check admin makes of the literals a launch plan
+/// carries, also what the local cache asks of a stored entry.
+pub fn fits(literal: &Literal, ty: &LiteralType) -> bool {
     use literal_type::Type;
     let scalar = match &literal.value {
         Some(literal::Value::Scalar(s)) => s.value.as_ref(),

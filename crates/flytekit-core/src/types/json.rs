@@ -348,8 +348,32 @@ pub fn cli_arg_to_literal(text: &str, ty: &LiteralType) -> Result<Literal, TypeE
     }
     match serde_json::from_str::<Json>(text) {
         Ok(json) => json_to_literal(&json, ty),
-        // A union of a text type and something else (`Option<String>`): fall back to the text.
+        // A list, map or struct is only ever JSON: say what is wrong with it, rather than
+        // read the text as a string of the wrong type.
+        Err(err) if takes_only_json(ty) => {
+            Err(TypeError::new(format!("`{text}` is not valid JSON: {err}")))
+        }
+        // A union of a text type and something else (`Option<String>`): fall back to the text;
+        // a bad number says "expected INTEGER, found the string ...".
         Err(_) => json_to_literal(&Json::String(text.to_string()), ty),
+    }
+}
+
+/// Whether a value of `ty` can only be given as JSON: a list, a map, a struct, or an optional
+/// one of those.
+fn takes_only_json(ty: &LiteralType) -> bool {
+    match &ty.r#type {
+        Some(literal_type::Type::CollectionType(_) | literal_type::Type::MapValueType(_)) => true,
+        Some(literal_type::Type::Simple(_)) => simple_of(ty) == Some(SimpleType::Struct),
+        Some(literal_type::Type::UnionType(union)) => {
+            let mut values = union
+                .variants
+                .iter()
+                .filter(|v| simple_of(v) != Some(SimpleType::None))
+                .peekable();
+            values.peek().is_some() && values.all(takes_only_json)
+        }
+        _ => false,
     }
 }
 

@@ -15,11 +15,12 @@
 
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use flytekit_core::context::with_context;
+use flytekit_core::context::{context_reads, with_context};
 use flytekit_core::task::TaskEntry;
 use flytekit_core::{TaskContext, TaskError};
 use flytekit_idl::core::{LiteralMap, NodeMetadata};
@@ -32,8 +33,8 @@ use super::error::ExecutionError;
 use super::events::{send_event, ExecutionObserver, NodePhase};
 use super::task::{retries, retry_after};
 use super::Inner;
-use crate::attempt::{install_panic_hook, panicked};
-use crate::local::local_context;
+use crate::attempt::{install_panic_hook, panicked, AttemptEnd};
+use crate::local::{local_context, refers_to, release_dir, remove_if_empty};
 
 /// How long one blocking job runs elements before it gives its CPU permit back.
 const SLICE: Duration = Duration::from_millis(5);
@@ -60,8 +61,12 @@ struct Shared {
     entry: &'static TaskEntry,
     run: SyncTaskFn,
     elements: ElementInputs,
-    /// The task context every element starts from (its array index is set per element).
+    /// The task context every element starts from (its array index and working dir are set
+    /// per element).
     context: TaskContext,
+    /// A private dir of this batch; the working dirs of the elements are made inside it (a
+    /// plain `mkdir` in a dir no one else can enter, cheaper than a fresh random dir).
+    dir: PathBuf,
     len: usize,
     /// The next element to claim.
     next: AtomicUsize,
@@ -109,11 +114,13 @@ impl Shared {
         !self.stop.load(Ordering::Relaxed) && self.next.load(Ordering::Relaxed) < self.len
     }
 
-    /// Runs the first attempt of element `i` on this (blocking) thread.
-    fn run_element(&self, i: usize) -> Result<LiteralMap, TaskError> {
+    /// Runs the first attempt of element `i` on this (blocking) thread, in `working_dir`.
+    fn run_element(&self, i: usize, working_dir: &Path) -> Result<LiteralMap, TaskError> {
         let inputs = self.elements.get(i);
         let mut context = self.context.clone();
         context.array_index = Some(i);
+        context.raw_output_prefix = working_dir.join("raw").display().to_string();
+        context.working_dir = working_dir.to_path_buf();
         let context = Arc::new(context);
         let (run, entry) = (self.run, self.entry);
         let result = with_context(context.clone(), || {
@@ -126,10 +133,35 @@ impl Shared {
     fn run_slice(&self) -> Vec<FirstAttempt> {
         let deadline = Instant::now() + SLICE;
         let mut done = Vec::new();
+        // This slice's working dir: no element running elsewhere uses it, and an element that
+        // leaves it empty hands it on to the next element here. An element that never read its
+        // context cannot know the dir (a random private path), so it is still empty: that costs
+        // nothing, a `read_dir` costs ~10 µs and a `mkdir` + `rmdir` 100 µs or more.
+        let mut working_dir: Option<PathBuf> = None;
         while let Some(i) = self.claim() {
             self.emit(i, || NodePhase::Started);
             let started = Instant::now();
-            let result = self.run_element(i);
+            let result = match &working_dir {
+                Some(dir) => Ok(dir.clone()),
+                None => {
+                    let dir = self.dir.join(i.to_string());
+                    std::fs::create_dir(&dir).map(|()| dir).map_err(|err| {
+                        TaskError::system(format!("cannot create a working dir: {err}"))
+                    })
+                }
+            }
+            .and_then(|dir| {
+                let reads = context_reads();
+                let result = self.run_element(i, &dir);
+                let empty = context_reads() == reads
+                    || (std::fs::read_dir(&dir).is_ok_and(|mut items| items.next().is_none())
+                        && !result
+                            .as_ref()
+                            .is_ok_and(|outputs| refers_to(outputs, &dir)));
+                // A dir with files in it stays: an output may point into it.
+                working_dir = empty.then_some(dir);
+                result
+            });
             match &result {
                 Ok(_) => self.emit(i, || NodePhase::Succeeded {
                     cached: false,
@@ -155,6 +187,9 @@ impl Shared {
             if Instant::now() >= deadline {
                 break;
             }
+        }
+        if let Some(dir) = working_dir {
+            remove_if_empty(&dir);
         }
         done
     }
@@ -184,11 +219,29 @@ pub(crate) async fn run_elements(
     mut tally: Tally,
 ) -> Elements {
     install_panic_hook();
+    let context = match local_context(batch.entry, 0) {
+        Ok(context) => context,
+        Err(error) => {
+            let path = format!("{}-0", batch.path);
+            let error = ExecutionError::task(&path, batch.entity.clone(), error);
+            tally.fail_all(0, &error);
+            let mut results = vec![None; len];
+            if let Some(first) = results.first_mut() {
+                *first = Some(Err(error));
+            }
+            return Elements {
+                results,
+                started: 0,
+                tally,
+            };
+        }
+    };
     let shared = Arc::new(Shared {
         entry: batch.entry,
         run: batch.run,
         elements,
-        context: local_context(batch.entry, 0),
+        dir: context.working_dir.clone(),
+        context,
         len,
         next: AtomicUsize::new(0),
         stop: AtomicBool::new(false),
@@ -210,19 +263,30 @@ pub(crate) async fn run_elements(
     // Elements waiting for their retries: they count against the width like slices do, so
     // `parallelism` holds for them too.
     let mut to_retry: VecDeque<(usize, TaskError)> = VecDeque::new();
+    // Slices still running. Once too many elements failed, the slices in flight are still
+    // waited for (each only finishes the element it is on, which cannot be stopped anyway), so
+    // the node reports the failure of the lowest index, not whichever thread was fastest.
+    let mut slices = 0_usize;
     loop {
-        while running.len() < width {
+        while running.len() < width && !tally.is_exceeded() {
             if let Some((i, error)) = to_retry.pop_front() {
                 running.push(retry(cx, &batch, &shared, i, error).boxed());
-            } else if shared.has_unclaimed() && !tally.is_exceeded() {
+            } else if shared.has_unclaimed() {
+                slices += 1;
                 running.push(slice(cx, shared.clone()).boxed());
             } else {
                 break;
             }
         }
+        if tally.is_exceeded() && slices == 0 {
+            break;
+        }
         let Some(done) = running.next().await else {
             break;
         };
+        if matches!(done, Done::Slice(_)) {
+            slices -= 1;
+        }
         match done {
             Done::Slice(Ok(finished)) => {
                 for (i, result) in finished {
@@ -261,9 +325,16 @@ pub(crate) async fn run_elements(
         }
         if tally.is_exceeded() {
             shared.stop.store(true, Ordering::Relaxed);
-            break;
         }
     }
+    // Handed on (when empty) only once no slice runs: a running one may still make an
+    // element's dir in it.
+    let end = if slices == 0 {
+        AttemptEnd::Finished { read_context: true }
+    } else {
+        AttemptEnd::Abandoned
+    };
+    release_dir(&batch.entry.name(), shared.dir.clone(), end);
     Elements {
         results,
         started: shared.next.load(Ordering::Relaxed).min(len),

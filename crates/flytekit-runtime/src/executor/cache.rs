@@ -7,13 +7,14 @@
 //! and literals that carry a `hash` replaced by just that hash. Input hashes are SHA-256 of the
 //! prost encoding of the `LiteralMap`, which is deterministic because every map is a `BTreeMap`.
 //! Writes go to a temporary file in the same directory and are renamed into place, so a reader
-//! never sees half a file and concurrent writers of one key cannot corrupt it.
+//! never sees half a file and concurrent writers of one key cannot corrupt it. Local files and
+//! directories among the outputs are copied into `<entry>.files-<random>/` beside the entry, and
+//! the stored literals point at those copies.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use flytekit_core::task::CacheConfig;
-use flytekit_idl::core::{literal, Literal, LiteralCollection, LiteralMap, TypedInterface};
+use flytekit_idl::core::{literal, scalar, Literal, LiteralCollection, LiteralMap, TypedInterface};
 use prost::Message;
 
 use super::hash::{hex, Sha256};
@@ -132,39 +133,215 @@ fn hashify(literal: &Literal) -> Literal {
     }
 }
 
-/// The cached outputs, if there are any (an unreadable entry is a miss).
-pub(crate) async fn load(entry: &CacheEntry) -> Option<LiteralMap> {
-    let bytes = tokio::fs::read(&entry.path).await.ok()?;
-    match LiteralMap::decode(bytes.as_slice()) {
-        Ok(outputs) => Some(outputs),
+/// The cached outputs, when the entry holds outputs the task could have returned: an entry that
+/// cannot be read or decoded, whose outputs are not exactly the interface's (a missing or extra
+/// name, a literal of another type) or whose cached files are gone is a miss, logged, and the
+/// run that follows replaces it. An emptied file decodes as an empty `LiteralMap`, so decoding
+/// alone would serve it.
+pub(crate) async fn load(entry: &CacheEntry, interface: &TypedInterface) -> Option<LiteralMap> {
+    let path = entry.path.display();
+    let bytes = match tokio::fs::read(&entry.path).await {
+        Ok(bytes) => bytes,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return None,
         Err(err) => {
-            tracing::warn!(path = %entry.path.display(), "ignoring a corrupt cache entry: {err}");
+            tracing::warn!(path = %path, "ignoring an unreadable cache entry: {err}");
+            return None;
+        }
+    };
+    let outputs = match LiteralMap::decode(bytes.as_slice()) {
+        Ok(outputs) => outputs,
+        Err(err) => {
+            tracing::warn!(path = %path, "ignoring a corrupt cache entry: {err}");
+            return None;
+        }
+    };
+    match check_outputs(&outputs, interface) {
+        Ok(()) => Some(outputs),
+        Err(problem) => {
+            tracing::warn!(path = %path, "ignoring a cache entry that {problem}");
             None
         }
     }
 }
 
-/// Stores outputs, atomically.
-pub(crate) async fn store(entry: &CacheEntry, outputs: &LiteralMap) -> std::io::Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let dir = entry.path.parent().unwrap_or(Path::new("."));
-    tokio::fs::create_dir_all(dir).await?;
-    let name = entry
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(
-        ".{name}.{}-{}.tmp",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    tokio::fs::write(&temp, outputs.encode_to_vec()).await?;
-    if let Err(err) = tokio::fs::rename(&temp, &entry.path).await {
-        let _ = tokio::fs::remove_file(&temp).await;
-        return Err(err);
+/// Why `outputs` are not outputs of `interface`, if they are not.
+fn check_outputs(outputs: &LiteralMap, interface: &TypedInterface) -> Result<(), String> {
+    let declared = interface.outputs.as_ref().map(|o| &o.variables);
+    for (name, variable) in declared.into_iter().flatten() {
+        let Some(literal) = outputs.literals.get(name) else {
+            return Err(format!("lacks the output `{name}`"));
+        };
+        let fits = variable
+            .r#type
+            .as_ref()
+            .is_some_and(|ty| flytekit_core::launch_plan::fits(literal, ty));
+        if !fits {
+            return Err(format!(
+                "holds {} for the output `{name}`, not a value of its type",
+                flytekit_core::types::describe_literal(literal)
+            ));
+        }
+        if let Some(missing) = missing_local_blob(literal) {
+            return Err(format!(
+                "points at the cached file `{missing}`, which is gone"
+            ));
+        }
+    }
+    if let Some(extra) = outputs
+        .literals
+        .keys()
+        .find(|name| declared.is_none_or(|d| !d.contains_key(*name)))
+    {
+        return Err(format!(
+            "has the output `{extra}`, which the task does not declare"
+        ));
     }
     Ok(())
+}
+
+/// The first local file or directory in `literal` that does not exist.
+fn missing_local_blob(literal: &Literal) -> Option<String> {
+    match &literal.value {
+        Some(literal::Value::Scalar(s)) => match &s.value {
+            Some(scalar::Value::Blob(blob)) if !crate::storage::is_remote(&blob.uri) => {
+                let path = blob.uri.strip_prefix("file://").unwrap_or(&blob.uri);
+                (!Path::new(path).exists()).then(|| path.to_string())
+            }
+            Some(scalar::Value::Union(u)) => u.value.as_deref().and_then(missing_local_blob),
+            _ => None,
+        },
+        Some(literal::Value::Collection(c)) => c.literals.iter().find_map(missing_local_blob),
+        Some(literal::Value::Map(m)) => m.literals.values().find_map(missing_local_blob),
+        _ => None,
+    }
+}
+
+/// Stores outputs, atomically. Local files and directories among them are copied into the
+/// cache first, next to the entry, and the stored literals point at the copies: a hit must
+/// return the bytes of the run that was cached, not whatever is at the task's path by then.
+/// The copies are read-only, so a task handed one cannot change the cache through it.
+pub(crate) async fn store(entry: &CacheEntry, outputs: &LiteralMap) -> std::io::Result<()> {
+    let (entry, outputs) = (entry.clone(), outputs.clone());
+    tokio::task::spawn_blocking(move || store_blocking(&entry, outputs))
+        .await
+        .map_err(std::io::Error::other)?
+}
+
+fn store_blocking(entry: &CacheEntry, mut outputs: LiteralMap) -> std::io::Result<()> {
+    let dir = entry.path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let stem = entry
+        .path
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut files = BlobCopies {
+        dir,
+        stem: &stem,
+        target: None,
+    };
+    let copied = outputs
+        .literals
+        .iter_mut()
+        .try_for_each(|(name, literal)| files.copy_in(literal, Path::new(name)));
+    let written = copied.and_then(|()| {
+        // A uniquely named temp file renamed over the entry: readers see the old entry or
+        // the new one, never half of one, and concurrent writers cannot mix their bytes.
+        let mut temp = tempfile::Builder::new()
+            .prefix(&format!(".{stem}."))
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        std::io::Write::write_all(&mut temp, &outputs.encode_to_vec())?;
+        temp.persist(&entry.path).map_err(|e| e.error)?;
+        Ok(())
+    });
+    if written.is_err() {
+        if let Some(target) = &files.target {
+            let _ = std::fs::remove_dir_all(target);
+        }
+    }
+    written
+}
+
+/// Copies the local blobs of one entry into `<stem>.files-<random>/` beside it.
+struct BlobCopies<'a> {
+    dir: &'a Path,
+    stem: &'a str,
+    /// The entry's files dir, made on the first blob.
+    target: Option<PathBuf>,
+}
+
+impl BlobCopies<'_> {
+    /// Copies the local files and directories in `literal` (the output or element at
+    /// `relative`) and points the literal at the copies.
+    fn copy_in(&mut self, literal: &mut Literal, relative: &Path) -> std::io::Result<()> {
+        match &mut literal.value {
+            Some(literal::Value::Scalar(scalar)) => match &mut scalar.value {
+                Some(scalar::Value::Blob(blob)) if !crate::storage::is_remote(&blob.uri) => {
+                    let source =
+                        PathBuf::from(blob.uri.strip_prefix("file://").unwrap_or(&blob.uri));
+                    let name = source
+                        .file_name()
+                        .map(|n| n.to_os_string())
+                        .unwrap_or_else(|| "data".into());
+                    let target = self.target()?.join(relative);
+                    std::fs::create_dir_all(&target)?;
+                    let target = target.join(name);
+                    copy_read_only(&source, &target).map_err(|err| {
+                        std::io::Error::new(
+                            err.kind(),
+                            format!("cannot copy `{}` into the cache: {err}", source.display()),
+                        )
+                    })?;
+                    blob.uri = target.display().to_string();
+                    Ok(())
+                }
+                Some(scalar::Value::Union(union)) => match union.value.as_deref_mut() {
+                    Some(inner) => self.copy_in(inner, relative),
+                    None => Ok(()),
+                },
+                _ => Ok(()),
+            },
+            Some(literal::Value::Collection(c)) => c
+                .literals
+                .iter_mut()
+                .enumerate()
+                .try_for_each(|(i, item)| self.copy_in(item, &relative.join(i.to_string()))),
+            Some(literal::Value::Map(m)) => m
+                .literals
+                .iter_mut()
+                .try_for_each(|(key, item)| self.copy_in(item, &relative.join(escape(key)))),
+            _ => Ok(()),
+        }
+    }
+
+    fn target(&mut self) -> std::io::Result<&Path> {
+        if self.target.is_none() {
+            let dir = tempfile::Builder::new()
+                .prefix(&format!("{}.files-", self.stem))
+                .tempdir_in(self.dir)?
+                .keep();
+            self.target = Some(dir);
+        }
+        Ok(self.target.as_deref().unwrap_or(self.dir))
+    }
+}
+
+/// Copies a file, or a directory recursively (symlinks are followed: the cache keeps the
+/// bytes), leaving the copied files read-only.
+fn copy_read_only(source: &Path, target: &Path) -> std::io::Result<()> {
+    if std::fs::metadata(source)?.is_dir() {
+        std::fs::create_dir(target)?;
+        for item in std::fs::read_dir(source)? {
+            let item = item?;
+            copy_read_only(&item.path(), &target.join(item.file_name()))?;
+        }
+        return Ok(());
+    }
+    std::fs::copy(source, target)?;
+    let mut permissions = std::fs::metadata(target)?.permissions();
+    permissions.set_readonly(true);
+    std::fs::set_permissions(target, permissions)
 }
 
 #[cfg(test)]
@@ -238,15 +415,72 @@ mod tests {
         assert_eq!(inputs_hash(&a, &[]), inputs_hash(&b, &[]));
     }
 
+    /// Files and directories, also inside lists, are stored as read-only copies that outlive
+    /// the originals; an entry whose copy is gone is a miss.
+    #[tokio::test]
+    async fn stored_files_are_copies() {
+        use flytekit_core::types::{FlyteDirectory, FlyteFile};
+        let dir = std::env::temp_dir().join(format!("flytekit-cache-files-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let work = dir.join("work");
+        std::fs::create_dir_all(work.join("tree/sub")).unwrap();
+        std::fs::write(work.join("a.txt"), "A").unwrap();
+        std::fs::write(work.join("tree/sub/b.txt"), "B").unwrap();
+        let interface = flytekit_core::glue::interface(
+            vec![],
+            vec![
+                ("files", Vec::<FlyteFile>::literal_type(), ""),
+                ("tree", <FlyteDirectory>::literal_type(), ""),
+            ],
+        );
+        let file: FlyteFile = FlyteFile::new(work.join("a.txt").display().to_string());
+        let tree: FlyteDirectory = FlyteDirectory::new(work.join("tree").display().to_string());
+        let outputs = LiteralMap {
+            literals: [
+                ("files".to_string(), vec![file].to_literal().unwrap()),
+                ("tree".to_string(), tree.to_literal().unwrap()),
+            ]
+            .into(),
+        };
+        let entry = cache_entry(
+            &dir.join("cache"),
+            "m.t",
+            &CONFIG,
+            &interface,
+            &inputs(1, 1),
+        );
+        store(&entry, &outputs).await.unwrap();
+        std::fs::remove_dir_all(&work).unwrap();
+        let loaded = load(&entry, &interface).await.expect("a hit");
+        let files = Vec::<FlyteFile>::from_literal(&loaded.literals["files"]).unwrap();
+        let tree = <FlyteDirectory>::from_literal(&loaded.literals["tree"]).unwrap();
+        assert_eq!(std::fs::read_to_string(files[0].path()).unwrap(), "A");
+        let b = Path::new(tree.path()).join("sub/b.txt");
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "B");
+        assert!(std::fs::metadata(&b).unwrap().permissions().readonly());
+        std::fs::remove_file(files[0].path()).unwrap();
+        assert_eq!(
+            load(&entry, &interface).await,
+            None,
+            "a cached copy is gone"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[tokio::test]
     async fn store_then_load() {
         let dir = std::env::temp_dir().join(format!("flytekit-cache-test-{}", std::process::id()));
         let entry = cache_entry(&dir, "m.t", &CONFIG, &interface(), &inputs(1, 1));
-        assert_eq!(load(&entry).await, None);
-        store(&entry, &inputs(3, 4)).await.unwrap();
-        assert_eq!(load(&entry).await, Some(inputs(3, 4)));
+        let outputs = LiteralMap {
+            literals: [("o0".to_string(), 3_i64.to_literal().unwrap())].into(),
+        };
+        assert_eq!(load(&entry, &interface()).await, None);
+        store(&entry, &outputs).await.unwrap();
+        assert_eq!(load(&entry, &interface()).await, Some(outputs));
         std::fs::write(&entry.path, b"\xff\xff garbage").unwrap();
-        assert_eq!(load(&entry).await, None);
+        assert_eq!(load(&entry, &interface()).await, None);
+        std::fs::write(&entry.path, b"").unwrap();
+        assert_eq!(load(&entry, &interface()).await, None);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -1,8 +1,8 @@
 //! Isolated mode: one task attempt in a subprocess, through the binary's own `execute`
 //! entrypoint, exactly as a Flyte pod runs it (FLYTE-CONTRACT section 3).
 //!
-//! Consumes the task's name and input literals; writes `inputs.pb` to a fresh work directory
-//! under the system temp dir, runs `<exe> execute --inputs <dir>/inputs.pb --output-prefix <dir>
+//! Consumes the task's name and input literals; writes `inputs.pb` to a fresh private work
+//! directory in the system temp dir (random name, mode 0700), runs `<exe> execute --inputs <dir>/inputs.pb --output-prefix <dir>
 //! --raw-output-data-prefix <dir>/raw -- <task>` and produces the literals of `outputs.pb` or the
 //! error of `error.pb`. A process that dies without writing either (abort, signal, exit) fails
 //! only its node, with a recoverable SYSTEM error naming the exit status and the end of its
@@ -20,6 +20,7 @@ use tokio::io::AsyncReadExt;
 
 use super::Inner;
 use crate::attempt::humanize;
+use crate::local::private_dir;
 
 /// How much of a crashed child's stderr goes into the error message.
 const STDERR_TAIL: usize = 4000;
@@ -38,27 +39,19 @@ pub(crate) struct Attempt<'a> {
     pub(crate) array_index: Option<usize>,
 }
 
-fn work_dir(cx: &Inner, attempt: &Attempt<'_>) -> PathBuf {
-    let node: String = attempt
-        .node_path
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    std::env::temp_dir()
-        .join("flytekit-rs-isolated")
-        .join(format!(
-            "{}-{}-{}",
-            std::process::id(),
-            cx.id,
-            cx.next_run()
+/// A fresh private dir for the attempt (see [`private_dir`]): inputs.pb, outputs.pb / error.pb
+/// and the raw outputs go there, where no other user can read them or plant a symlink.
+fn work_dir(attempt: &Attempt<'_>) -> Result<PathBuf, TaskError> {
+    private_dir(&format!(
+        "isolated-{}-a{}",
+        attempt.node_path, attempt.attempt
+    ))
+    .map_err(|e| {
+        TaskError::system(format!(
+            "cannot create a work dir for `{}` in the temp dir: {e}",
+            attempt.task
         ))
-        .join(format!("{node}-a{}", attempt.attempt))
+    })
 }
 
 /// Runs the attempt and returns the task's outputs or error.
@@ -67,15 +60,15 @@ pub(crate) async fn run(
     attempt: Attempt<'_>,
     inputs: &LiteralMap,
 ) -> Result<LiteralMap, TaskError> {
-    let dir = work_dir(cx, &attempt);
+    let dir = work_dir(&attempt)?;
     let result = run_in(cx, &attempt, inputs, &dir).await;
     // Files the task wrote under raw/ may be referenced by its outputs: keep those.
     if dir.join("raw").exists() {
         for name in ["inputs.pb", "outputs.pb", "error.pb"] {
             let _ = tokio::fs::remove_file(dir.join(name)).await;
         }
-    } else if let Some(parent) = dir.parent() {
-        let _ = tokio::fs::remove_dir_all(parent).await;
+    } else {
+        let _ = tokio::fs::remove_dir_all(&dir).await;
     }
     result
 }
@@ -91,9 +84,6 @@ async fn run_in(
         None => std::env::current_exe()
             .map_err(|e| TaskError::system(format!("cannot find the current executable: {e}")))?,
     };
-    tokio::fs::create_dir_all(dir)
-        .await
-        .map_err(|e| TaskError::system(format!("cannot create `{}`: {e}", dir.display())))?;
     let inputs_path = dir.join("inputs.pb");
     tokio::fs::write(&inputs_path, inputs.encode_to_vec())
         .await

@@ -42,7 +42,6 @@ mod workflow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use flytekit_core::task::TaskEntry;
@@ -186,9 +185,6 @@ pub(crate) struct Inner {
     cache_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Only one gate asks on the terminal at a time.
     pub(crate) prompt: tokio::sync::Mutex<()>,
-    /// Names this executor's isolated work directories apart.
-    pub(crate) id: u64,
-    run_counter: AtomicU64,
 }
 
 impl std::fmt::Debug for Inner {
@@ -212,17 +208,11 @@ impl Inner {
         let mut locks = self.cache_locks.lock().unwrap_or_else(|e| e.into_inner());
         locks.entry(key.to_string()).or_default().clone()
     }
-
-    /// A number unique to this executor, for work directories.
-    pub(crate) fn next_run(&self) -> u64 {
-        self.run_counter.fetch_add(1, Ordering::Relaxed)
-    }
 }
 
 impl Executor {
     /// An executor with these options.
     pub fn new(options: ExecutorOptions) -> Self {
-        static EXECUTORS: AtomicU64 = AtomicU64::new(0);
         let slots = options.max_parallel_sync.max(1);
         Executor {
             inner: Arc::new(Inner {
@@ -230,8 +220,6 @@ impl Executor {
                 sync_slots: Arc::new(Semaphore::new(slots)),
                 cache_locks: Mutex::new(HashMap::new()),
                 prompt: tokio::sync::Mutex::new(()),
-                id: EXECUTORS.fetch_add(1, Ordering::Relaxed),
-                run_counter: AtomicU64::new(0),
             }),
         }
     }
@@ -250,6 +238,7 @@ impl Executor {
         sub_workflows: &[WorkflowTemplate],
         inputs: LiteralMap,
     ) -> Result<LiteralMap, ExecutionError> {
+        let _run = crate::local::RunGuard::new();
         let name = workflow.id.as_ref().map_or("", |id| id.name.as_str());
         let frame = workflow::Frame::top(sub_workflows, name);
         workflow::run_workflow(&self.inner, frame, workflow, inputs).await
@@ -261,6 +250,7 @@ impl Executor {
         entry: &'static TaskEntry,
         inputs: LiteralMap,
     ) -> Result<LiteralMap, ExecutionError> {
+        let _run = crate::local::RunGuard::new();
         let path = "n0";
         let entity = entry.name();
         let started = std::time::Instant::now();

@@ -19,8 +19,8 @@ use super::cache::{self, CacheEntry};
 use super::error::ExecutionError;
 use super::events::NodePhase;
 use super::{isolated, CacheMode, Inner};
-use crate::attempt::run_attempt;
-use crate::local::local_context;
+use crate::attempt::run_attempt_reporting;
+use crate::local::{local_context, refers_to, release_dir};
 
 /// The retry budget: the node's when set and non-zero, else the task's.
 pub(crate) fn retries(entry: &TaskEntry, metadata: Option<&NodeMetadata>) -> u32 {
@@ -66,11 +66,12 @@ pub(crate) async fn run_task_node(
         let outputs = attempts(cx, path, entity, entry, metadata, inputs, array_index).await?;
         return Ok((outputs, false));
     };
+    let interface = entry.interface();
     let entry_key = cache::cache_entry(
         &cx.options.cache_dir,
         &entry.name(),
         &config,
-        &entry.interface(),
+        &interface,
         &inputs,
     );
     let lock = config.serialize.then(|| cx.cache_lock(&entry_key.key));
@@ -79,7 +80,7 @@ pub(crate) async fn run_task_node(
         None => None,
     };
     if cx.options.cache == CacheMode::Use {
-        if let Some(outputs) = cache::load(&entry_key).await {
+        if let Some(outputs) = cache::load(&entry_key, &interface).await {
             tracing::debug!(node = path, task = entity, "cache hit");
             return Ok((outputs, true));
         }
@@ -196,9 +197,19 @@ async fn one_attempt(
         };
         return isolated::run(cx, attempt, inputs).await;
     }
-    let mut context = local_context(entry, attempt);
+    let mut context = local_context(entry, attempt)?;
     context.array_index = array_index;
-    run_attempt(entry, inputs.clone(), Arc::new(context), timeout).await
+    let working_dir = context.working_dir.clone();
+    let (result, end) =
+        run_attempt_reporting(entry, inputs.clone(), Arc::new(context), timeout).await;
+    // An output naming the dir itself (an empty `FlyteDirectory` of it) keeps it.
+    if !result
+        .as_ref()
+        .is_ok_and(|outputs| refers_to(outputs, &working_dir))
+    {
+        release_dir(&entry.name(), working_dir, end);
+    }
+    result
 }
 
 #[cfg(test)]
