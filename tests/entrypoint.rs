@@ -346,3 +346,31 @@ fn the_map_task_entity_without_an_index_or_a_list_writes_error_pb() {
         "{error}"
     );
 }
+
+#[test]
+fn a_binary_that_cannot_start_still_writes_error_pb() {
+    let dir = scratch("clashing");
+    write_inputs("add", &dir);
+    let output = Command::new(env!("CARGO_BIN_EXE_flytekit-clashing"))
+        .args(["execute", "--inputs"])
+        .arg(dir.join("inputs.pb"))
+        .arg("--output-prefix")
+        .arg(&dir)
+        .args(["--", "clash.add"])
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let error = read_error(&dir);
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("this binary cannot start") && message.contains("`clash.add`"),
+        "{error}"
+    );
+    // Every other command stops at once, naming the clash.
+    let output = Command::new(env!("CARGO_BIN_EXE_flytekit-clashing"))
+        .arg("list")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("two entities are named `clash.add`"));
+}

@@ -242,7 +242,9 @@ where
         }
     };
     init_logging(cli.verbose);
-    if let Err(clashes) = registry::check_unique_names() {
+    // `execute` reports a clash in error.pb (see `entrypoint::run`); everything else stops here.
+    let executing = matches!(cli.command, Command::Execute { .. });
+    if let (Err(clashes), false) = (registry::check_unique_names(), executing) {
         for clash in clashes {
             eprintln!("error: {clash}");
         }

@@ -151,6 +151,15 @@ fn clear_stale_results(output_prefix: &str) {
 }
 
 async fn run(args: &ExecuteArgs, storage: &Storage) -> Result<LiteralMap, TaskError> {
+    // A binary that cannot start (two entities with one name) still answers with error.pb,
+    // so Flyte reports why instead of a bare non-zero exit.
+    if let Err(clashes) = registry::check_unique_names() {
+        let clashes: Vec<String> = clashes.iter().map(ToString::to_string).collect();
+        return Err(TaskError::user(format!(
+            "this binary cannot start: {}",
+            clashes.join("; ")
+        )));
+    }
     let entry = registry::task(&args.task).ok_or_else(|| {
         TaskError::user(format!(
             "no task named `{}` in this binary; it has: {}",

@@ -226,6 +226,12 @@ pub(crate) fn run_workflow<'a>(
         let mut outputs: HashMap<String, Arc<LiteralMap>> = HashMap::new();
         let mut ready: VecDeque<usize> = (0..total).filter(|&i| waiting[i] == 0).collect();
         let mut failure: Option<(usize, ExecutionError)> = None;
+        // Which node futures were polled at least once: a node that failed on its first poll
+        // can end the run before its siblings are polled, and those must still report that
+        // they were aborted (a polled one reports it itself, as its future is dropped).
+        let polled: Vec<std::sync::atomic::AtomicBool> =
+            (0..total).map(|_| Default::default()).collect();
+        let polled = &polled;
         let mut running = FuturesUnordered::new();
         let frame = &frame;
         let path_of = |i: usize| format!("{}{}", frame.prefix, graph.nodes[i].id);
@@ -243,6 +249,7 @@ pub(crate) fn run_workflow<'a>(
                 let path = path_of(i);
                 state[i] = State::Running;
                 running.push(async move {
+                    polled[i].store(true, std::sync::atomic::Ordering::Relaxed);
                     match eval_bindings(&node.inputs, &env) {
                         Ok(node_inputs) => {
                             let result =
@@ -292,6 +299,15 @@ pub(crate) fn run_workflow<'a>(
         }
         // Nodes still running are aborted (each reports it as its future is dropped).
         drop(running);
+        for (i, state) in state.iter().enumerate() {
+            if *state == State::Running && !polled[i].load(std::sync::atomic::Ordering::Relaxed) {
+                cx.emit(
+                    &path_of(i),
+                    &entity_name(graph.nodes[i]),
+                    NodePhase::Aborted,
+                );
+            }
+        }
 
         let Some((failed, error)) = failure else {
             if let Some(i) = state.iter().position(|s| *s != State::Done) {
