@@ -47,7 +47,7 @@ fn nothing(#[default(None)] x: Option<String>) {
     let _ = x;
 }
 
-#[task(retries = 1)]
+#[task(retries = 1, accelerator = "nvidia-tesla-t4", shared_memory = "1Gi")]
 fn moves(p: Point, xs: Vec<f64>, m: HashMap<String, i64>) -> Point {
     let _ = (xs, m);
     p

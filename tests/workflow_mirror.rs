@@ -245,6 +245,13 @@ fn build_imperative(b: &mut flytekit::WorkflowBuilder) {
 
 flytekit::imperative_workflow!(imperative = build_imperative);
 
+/// Node overrides of the extended resources (flytekit's `with_overrides`).
+#[workflow]
+fn overridden(x: i64) -> i64 {
+    let a = inc(x).accelerator("nvidia-tesla-t4").shared_memory("2Gi");
+    inc(a).shared_memory("")
+}
+
 #[workflow(on_failure = clean_up)]
 fn with_failure(x: i64) -> i64 {
     inc(x)
@@ -275,6 +282,7 @@ fn workflow_specs_match_what_flytekit_builds() {
         "regions",
         "ordered",
         "imperative",
+        "overridden",
     ] {
         let entry = registry::workflow(name).unwrap_or_else(|| panic!("{name} is not registered"));
         let compiled = build_workflow(entry).unwrap_or_else(|e| panic!("{name}: {e:?}"));

@@ -46,6 +46,7 @@ def compared(spec):
         "resources": json_format.MessageToDict(t.container.resources),
         "env": sorted((kv.key, kv.value) for kv in t.container.env),
         "security_context": json_format.MessageToDict(t.security_context),
+        "extended_resources": json_format.MessageToDict(t.extended_resources),
     }
     return data
 

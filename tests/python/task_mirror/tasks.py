@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flytekit import Resources, Secret, task
+from flytekit.extras.accelerators import T4
 
 
 @dataclass
@@ -45,6 +46,6 @@ def nothing(x: typing.Optional[str] = None) -> None:
     print(x)
 
 
-@task(retries=1)
+@task(retries=1, accelerator=T4, shared_memory="1Gi")
 def moves(p: Point, xs: typing.List[float], m: typing.Dict[str, int]) -> Point:
     return p

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from flytekit import conditional, map_task, sleep, task, workflow
 from flytekit.core.workflow import ImperativeWorkflow
+from flytekit.extras.accelerators import T4
 from flytekit.types.error import FlyteError
 
 
@@ -228,6 +229,12 @@ def ordered(x: int) -> int:
     picked = conditional("picked").if_(x > 0).then(inc(x=x)).else_().then(inc(x=1))
     b >> picked
     return picked
+
+
+@workflow
+def overridden(x: int) -> int:
+    a = inc(x=x).with_overrides(accelerator=T4, shared_memory="2Gi")
+    return inc(x=a).with_overrides(shared_memory=True)
 
 
 @workflow(on_failure=clean_up)

@@ -58,6 +58,8 @@ const OVERRIDES: &[&str] = &[
     "interruptible",
     "container_image",
     "requests",
+    "accelerator",
+    "shared_memory",
     "limits",
     "after",
 ];
@@ -420,6 +422,29 @@ impl<'a> Lowerer<'a> {
             }
         };
         match name.as_str() {
+            "accelerator" => {
+                let arg = one_arg(self)?;
+                Some(quote_spanned!(span=> .accelerator(#arg)))
+            }
+            "shared_memory" => {
+                let arg = one_arg(self)?;
+                if let Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(size),
+                    ..
+                }) = arg
+                {
+                    if !size.value().is_empty() {
+                        if let Err(err) = parse_quantity(&size.value()) {
+                            self.cx.error_spanned_by(
+                                size,
+                                format!("invalid shared memory size {:?}: {err}; write a quantity such as \"2Gi\", or \"\" for no limit", size.value()),
+                            );
+                            return None;
+                        }
+                    }
+                }
+                Some(quote_spanned!(span=> .shared_memory(#arg)))
+            }
             "name" | "container_image" => {
                 let arg = one_arg(self)?;
                 let ident = &method.method;

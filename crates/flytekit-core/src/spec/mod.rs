@@ -19,5 +19,5 @@ pub use identifiers::{
 pub use launch_plan::{default_launch_plan, launch_plan, parameters};
 pub use map_task::{map_task_spec, BOUND_INPUTS_FLAG};
 pub use package::{build_package, check_order, file_names, index_width, Spec};
-pub use task::{container_args, task_spec, task_template, SerializationSettings};
+pub use task::{container_args, shared_memory, task_spec, task_template, SerializationSettings};
 pub use workflow::workflow_spec;

@@ -23,7 +23,7 @@ pub const DEFAULT_TASK_TYPE: &str = "container";
 
 /// Where shared memory is mounted, and the volume's name (flytekit's defaults).
 const SHARED_MEMORY_PATH: &str = "/dev/shm";
-const SHARED_MEMORY_NAME: &str = "flyte-shm";
+const SHARED_MEMORY_NAME: &str = "flyte-shared-memory";
 
 /// Settings that depend on where the specs will be registered, not on the code.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -97,6 +97,15 @@ fn resource_entries(entries: &[(Resource, &str)]) -> Vec<resources::ResourceEntr
             value: value.to_string(),
         })
         .collect()
+}
+
+/// Shared memory at `/dev/shm` of at most `size_limit` (empty: no limit), as flytekit mounts it.
+pub fn shared_memory(size_limit: &str) -> SharedMemory {
+    SharedMemory {
+        mount_path: SHARED_MEMORY_PATH.to_string(),
+        mount_name: SHARED_MEMORY_NAME.to_string(),
+        size_limit: size_limit.to_string(),
+    }
 }
 
 /// The TaskTemplate of a registered task.
@@ -190,11 +199,9 @@ pub fn task_template(entry: &TaskEntry, settings: &SerializationSettings) -> Tas
             (None, false) => None,
         },
     });
-    let shared_memory = config.shared_memory.map(|size| SharedMemory {
-        mount_path: SHARED_MEMORY_PATH.to_string(),
-        mount_name: SHARED_MEMORY_NAME.to_string(),
-        size_limit: size.unwrap_or_default().to_string(),
-    });
+    let shared_memory = config
+        .shared_memory
+        .map(|size| shared_memory(size.unwrap_or_default()));
     let extended_resources =
         (gpu_accelerator.is_some() || shared_memory.is_some()).then_some(ExtendedResources {
             gpu_accelerator,

@@ -258,6 +258,29 @@ impl WorkflowBuilder {
         }
     }
 
+    fn call_extended_resources(&mut self) -> Option<&mut flytekit_idl::core::ExtendedResources> {
+        self.call_overrides().map(|overrides| {
+            overrides
+                .extended_resources
+                .get_or_insert_with(Default::default)
+        })
+    }
+
+    fn call_accelerator(&mut self, device: &str) {
+        if let Some(extended) = self.call_extended_resources() {
+            extended.gpu_accelerator = Some(flytekit_idl::core::GpuAccelerator {
+                device: device.to_string(),
+                partition_size_value: None,
+            });
+        }
+    }
+
+    fn call_shared_memory(&mut self, size: &str) {
+        if let Some(extended) = self.call_extended_resources() {
+            extended.shared_memory = Some(crate::spec::shared_memory(size));
+        }
+    }
+
     fn call_after(&mut self, upstream: super::promise::UpstreamRef) {
         match self.upstream_id(upstream) {
             Some(id) => {
@@ -405,6 +428,20 @@ impl<'b, E: Entity> Call<'b, E> {
     /// Overrides resource limits.
     pub fn limits(self, entries: &[(&str, &str)]) -> Self {
         self.builder.call_resources(entries, true);
+        self
+    }
+
+    /// Overrides the GPU the node's task runs on (`"nvidia-tesla-t4"`; flytekit's
+    /// `with_overrides(accelerator=T4)`).
+    pub fn accelerator(self, device: &str) -> Self {
+        self.builder.call_accelerator(device);
+        self
+    }
+
+    /// Gives the node's task shared memory at `/dev/shm` of at most `size` (`"2Gi"`; empty for
+    /// no limit), as flytekit's `with_overrides(shared_memory=...)`.
+    pub fn shared_memory(self, size: &str) -> Self {
+        self.builder.call_shared_memory(size);
         self
     }
 
