@@ -181,7 +181,8 @@ fn a_workflow_references_entities_by_their_full_identifiers() {
         .iter()
         .map(|n| n.metadata.as_ref().unwrap().name.as_str())
         .collect();
-    assert_eq!(names, ["py_add", "nightly", "remote_pipeline", "echo"]);
+    // Named after the registered entity's last segment, as flytekit names reference nodes.
+    assert_eq!(names, ["add", "nightly", "pipeline", "echo"]);
     assert!(
         compiled.sub_workflows.is_empty(),
         "references embed nothing"

@@ -252,6 +252,20 @@ fn overridden(x: i64) -> i64 {
     inc(a).shared_memory("")
 }
 
+/// A task registered elsewhere in the same project, domain and version as this package:
+/// registration fills the empty fields.
+#[reference_task(project = "", domain = "", name = "shared.double", version = "")]
+fn shared_double(x: i64) -> i64;
+
+/// A launch plan registered elsewhere, likewise.
+#[reference_launch_plan(project = "", domain = "", name = "shared.nightly", version = "")]
+fn shared_nightly(x: i64) -> i64;
+
+#[workflow]
+fn uses_reference(x: i64) -> i64 {
+    shared_nightly(shared_double(inc(x)))
+}
+
 #[workflow(on_failure = clean_up)]
 fn with_failure(x: i64) -> i64 {
     inc(x)
@@ -283,6 +297,7 @@ fn workflow_specs_match_what_flytekit_builds() {
         "ordered",
         "imperative",
         "overridden",
+        "uses_reference",
     ] {
         let entry = registry::workflow(name).unwrap_or_else(|| panic!("{name} is not registered"));
         let compiled = build_workflow(entry).unwrap_or_else(|e| panic!("{name}: {e:?}"));
@@ -336,4 +351,40 @@ fn workflow_functions_run_their_dag_locally() {
 #[should_panic(expected = "no case matched")]
 fn a_branch_that_fails_fails_the_workflow_function() {
     branches(0, 9.0);
+}
+
+#[test]
+fn the_package_of_these_workflows_registers_and_fills_empty_reference_fields() {
+    use flytekit::core::spec::{build_package, Spec};
+    use flytekit::idl::core::{node, task_node};
+    let settings = SerializationSettings {
+        image: "ghcr.io/x/app:1".to_string(),
+        project: "flytesnacks".to_string(),
+        domain: "development".to_string(),
+        version: "v7".to_string(),
+        ..Default::default()
+    };
+    let specs = build_package(&settings).unwrap_or_else(|problems| panic!("{problems:#?}"));
+    let workflow = specs
+        .iter()
+        .find_map(|spec| match spec {
+            Spec::Workflow(w) if spec.name().ends_with(".uses_reference") => w.template.clone(),
+            _ => None,
+        })
+        .expect("uses_reference is packaged");
+    let Some(node::Target::TaskNode(task)) = &workflow.nodes[1].target else {
+        panic!("n1 calls the reference task")
+    };
+    let Some(task_node::Reference::ReferenceId(id)) = &task.reference else {
+        panic!()
+    };
+    assert_eq!(
+        (
+            id.project.as_str(),
+            id.domain.as_str(),
+            id.name.as_str(),
+            id.version.as_str()
+        ),
+        ("flytesnacks", "development", "shared.double", "v7")
+    );
 }

@@ -13,8 +13,8 @@
 //! the same interface; without one, running fails with [`ReferenceEntry::no_stand_in_message`].
 
 use flytekit_idl::core::{
-    node, node_metadata, task_node, workflow_node, Identifier, NodeMetadata, ResourceType,
-    RetryStrategy, TaskNode, TaskNodeOverrides, TypedInterface, WorkflowNode,
+    node, task_node, workflow_node, Identifier, NodeMetadata, ResourceType, RetryStrategy,
+    TaskNode, TaskNodeOverrides, TypedInterface, WorkflowNode,
 };
 
 use std::collections::BTreeMap;
@@ -115,13 +115,16 @@ impl ReferenceEntry {
         }
     }
 
-    /// Whether `id` is what a call of this reference references.
+    /// Whether `id` is what a call of this reference references. A field the declaration
+    /// leaves empty is filled at registration (flytekit's `reference_task(project="", ...)`),
+    /// so it matches whatever the identifier carries.
     pub fn matches(&self, id: &Identifier) -> bool {
+        let field = |declared: &str, given: &str| declared.is_empty() || declared == given;
         id.resource_type == self.kind.resource_type() as i32
             && id.name == self.name
-            && id.project == self.project
-            && id.domain == self.domain
-            && id.version == self.version
+            && field(self.project, &id.project)
+            && field(self.domain, &id.domain)
+            && field(self.version, &id.version)
     }
 
     /// The stand-in task, for a reference task that has one.
@@ -187,10 +190,17 @@ pub fn target(entry: &ReferenceEntry) -> node::Target {
 /// interruptible, like a sub-workflow node.
 pub fn node_metadata(entry: &ReferenceEntry) -> NodeMetadata {
     NodeMetadata {
-        name: entry.fn_name.to_string(),
+        // flytekit names the node after the registered entity's last segment (`core.add` ->
+        // `add`), not after the Python function that declares the reference.
+        name: entry
+            .name
+            .rsplit('.')
+            .next()
+            .unwrap_or(entry.name)
+            .to_string(),
+        // Like flytekit's launch-plan nodes (a reference workflow is called through its launch
+        // plan), no `interruptible` is written.
         retries: Some(RetryStrategy::default()),
-        interruptible_value: (entry.kind != ReferenceKind::Task)
-            .then_some(node_metadata::InterruptibleValue::Interruptible(false)),
         ..Default::default()
     }
 }

@@ -469,9 +469,16 @@ fn list(json: bool) -> i32 {
                 Some(name) => format!("; runs {name} locally"),
                 None => String::new(),
             };
+            // An empty field is filled at registration, with the package's own.
+            let or_registration = |value: &str, what: &str| match value {
+                "" => format!("<{what} of the registration>"),
+                value => value.to_string(),
+            };
             let registered = format!(
                 "{}/{} version {}",
-                reference.project, reference.domain, reference.version
+                or_registration(reference.project, "project"),
+                or_registration(reference.domain, "domain"),
+                or_registration(reference.version, "version")
             );
             let head = format!("reference {kind}");
             format!(

@@ -8,7 +8,15 @@ from functools import partial
 
 from datetime import timedelta
 
-from flytekit import conditional, map_task, sleep, task, workflow
+from flytekit import (
+    conditional,
+    map_task,
+    reference_launch_plan,
+    reference_task,
+    sleep,
+    task,
+    workflow,
+)
 from flytekit.core.workflow import ImperativeWorkflow
 from flytekit.extras.accelerators import T4
 from flytekit.types.error import FlyteError
@@ -235,6 +243,21 @@ def ordered(x: int) -> int:
 def overridden(x: int) -> int:
     a = inc(x=x).with_overrides(accelerator=T4, shared_memory="2Gi")
     return inc(x=a).with_overrides(shared_memory=True)
+
+
+@reference_task(project="", domain="", name="shared.double", version="")
+def shared_double(x: int) -> int:
+    ...
+
+
+@reference_launch_plan(project="", domain="", name="shared.nightly", version="")
+def shared_nightly(x: int) -> int:
+    return 0
+
+
+@workflow
+def uses_reference(x: int) -> int:
+    return shared_nightly(x=shared_double(x=inc(x=x)))
 
 
 @workflow(on_failure=clean_up)

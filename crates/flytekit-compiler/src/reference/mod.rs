@@ -14,7 +14,7 @@ use proc_macro2::{Span, TokenStream};
 use syn::{Expr, ExprLit, ExprPath, Lit};
 
 use crate::attr::args::{
-    expect_nonempty_string, expect_value, expr_text, invalid_value, parse_args,
+    expect_nonempty_string, expect_string, expect_value, expr_text, invalid_value, parse_args,
     strip_invisible_groups, Arg, ArgList,
 };
 use crate::attr::Spanned;
@@ -151,9 +151,18 @@ pub fn parse_reference_options(
 
 fn parse_one(ctxt: &Ctxt, kind: ReferenceKind, arg: &Arg, options: &mut ReferenceOptions) {
     let name = arg.name.as_str();
+    // Project, domain and version may be empty: registration fills them with the package's
+    // own, as flytekit allows (`reference_task(project="", domain="", ..., version="")`).
+    let may_be_empty = matches!(name, "project" | "domain" | "version");
     let string = |example: &str, expected: &str| {
         expect_value(ctxt, arg, example)
-            .and_then(|expr| expect_nonempty_string(ctxt, name, expr, expected))
+            .and_then(|expr| {
+                if may_be_empty {
+                    expect_string(ctxt, name, expr, expected)
+                } else {
+                    expect_nonempty_string(ctxt, name, expr, expected)
+                }
+            })
             .and_then(|text| {
                 if text.value.chars().any(char::is_whitespace) {
                     ctxt.error_at(

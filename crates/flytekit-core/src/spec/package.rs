@@ -145,7 +145,12 @@ pub fn check_order(specs: &[Spec]) -> Vec<String> {
         let name = spec.name();
         for reference in spec.references() {
             let (kind, target) = key(&reference);
-            if reference.version.is_empty() && !seen.contains(&(kind, target.to_string())) {
+            // A declared reference registered elsewhere may leave its version empty (filled at
+            // registration): it need not be in this package.
+            if reference.version.is_empty()
+                && !seen.contains(&(kind, target.to_string()))
+                && registry::reference(&reference).is_none()
+            {
                 let kind = ResourceType::try_from(kind)
                     .map(|k| k.as_str_name().to_lowercase().replace('_', " "))
                     .unwrap_or_default();
@@ -276,7 +281,9 @@ pub fn build_package(settings: &SerializationSettings) -> Result<Vec<Spec>, Vec<
         let mut spec = workflow_spec(entry, &compiled);
         let mut plan_refs = Vec::new();
         visit_workflow_spec_ids(&mut spec, &mut |id| {
-            if id.resource_type == ResourceType::LaunchPlan as i32 && id.version.is_empty() {
+            if registry::reference(id).is_some() {
+                // Declared with `#[reference_*]`: registered elsewhere, whatever its version.
+            } else if id.resource_type == ResourceType::LaunchPlan as i32 && id.version.is_empty() {
                 plan_refs.push(id.name.clone());
             } else if id.resource_type == ResourceType::Task as i32
                 && id.version.is_empty()

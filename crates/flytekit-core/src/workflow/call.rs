@@ -42,12 +42,18 @@ impl Callee {
         }
     }
 
-    /// The short name flytekit puts in `NodeMetadata.name` (the function name).
+    /// The short name flytekit puts in `NodeMetadata.name`: the function name, or a
+    /// reference's last name segment.
     pub fn node_name(&self) -> String {
         match self.kind {
             CalleeKind::Task(entry) => entry.fn_name.to_string(),
             CalleeKind::Workflow(entry) => entry.fn_name.to_string(),
-            CalleeKind::Reference(entry) => entry.fn_name.to_string(),
+            CalleeKind::Reference(entry) => entry
+                .name
+                .rsplit('.')
+                .next()
+                .unwrap_or(entry.name)
+                .to_string(),
         }
     }
 
@@ -301,7 +307,11 @@ impl WorkflowBuilder {
         };
         let target = match call.callee.target(self) {
             Ok(node::Target::TaskNode(mut task)) => {
-                task.overrides = Some(call.overrides);
+                // flytekit writes an (empty) `overrides` on nodes of its own tasks, and none on
+                // those of reference tasks unless the call overrides something.
+                let reference = matches!(call.callee.kind, CalleeKind::Reference(_));
+                let empty = call.overrides == TaskNodeOverrides::default();
+                task.overrides = (!(reference && empty)).then_some(call.overrides);
                 Some(node::Target::TaskNode(task))
             }
             Ok(target) => Some(target),
