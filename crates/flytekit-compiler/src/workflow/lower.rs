@@ -58,9 +58,9 @@ const OVERRIDES: &[&str] = &[
     "interruptible",
     "container_image",
     "requests",
+    "limits",
     "accelerator",
     "shared_memory",
-    "limits",
     "after",
 ];
 const MAP_OPTIONS: &[&str] = &["concurrency", "min_successes", "min_success_ratio", "after"];
