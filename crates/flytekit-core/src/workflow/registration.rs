@@ -527,29 +527,24 @@ impl<'a> Scope<'a> {
         data: &'a BindingData,
         expected: &LiteralType,
     ) -> Option<LiteralType> {
-        let mut quiet = Scope {
-            context: self.context,
-            workflow: self.workflow.clone(),
-            inputs: self.inputs.clone(),
-            nodes: self.nodes.clone(),
-            interfaces: self.interfaces.clone(),
-            problems: Vec::new(),
-        };
-        // Collections and maps into a union must fit exactly one variant.
+        // Collections and maps into a union must fit exactly one variant. Each variant is tried
+        // on this scope, its problems dropped afterwards (what it computed and memoized about
+        // node interfaces holds whatever the variant).
         let composite = matches!(
             data.value,
             Some(binding_data::Value::Collection(_)) | Some(binding_data::Value::Map(_))
         );
         if let (true, Some(Type::UnionType(union))) = (composite, &expected.r#type) {
-            let fits: Vec<&LiteralType> = union
-                .variants
-                .iter()
-                .filter(|variant| {
-                    quiet.problems.clear();
-                    quiet.check_binding(label, input, data, variant).is_some()
-                        && quiet.problems.is_empty()
-                })
-                .collect();
+            let mut fits: Vec<&LiteralType> = Vec::new();
+            for variant in &union.variants {
+                let mark = self.problems.len();
+                let fitted = self.check_binding(label, input, data, variant).is_some()
+                    && self.problems.len() == mark;
+                self.problems.truncate(mark);
+                if fitted {
+                    fits.push(variant);
+                }
+            }
             return match fits.as_slice() {
                 [one] => Some((*one).clone()),
                 [] => {
