@@ -216,6 +216,112 @@ flytekit::imperative_workflow!(
     add_and_double = build_add_and_double
 );
 
+/// Reads a file (downloading it when it is remote).
+#[task]
+fn read_text(file: FlyteFile) -> Result<String, TaskError> {
+    let local = file.download()?;
+    // A second call reuses the first download.
+    assert_eq!(file.download()?, local);
+    Ok(std::fs::read_to_string(local)?)
+}
+
+/// Reads a file from an async task.
+#[task]
+async fn read_text_async(file: FlyteFile) -> Result<String, TaskError> {
+    let local = file.download_async().await?;
+    Ok(tokio::fs::read_to_string(local).await?)
+}
+
+/// Lists a directory without downloading it, then reads each file: `<relative name>=<text>`.
+#[task]
+fn list_texts(dir: FlyteDirectory) -> Result<Vec<String>, TaskError> {
+    let root = dir.path().trim_end_matches('/').to_string();
+    let mut out = Vec::new();
+    for file in dir.files()? {
+        let name = file.path()[root.len() + 1..].to_string();
+        let text = std::fs::read_to_string(file.download()?)?;
+        out.push(format!("{name}={text}"));
+    }
+    Ok(out)
+}
+
+/// Downloads a whole directory and lists what arrived: `<relative name>=<text>`.
+#[task]
+fn download_texts(dir: FlyteDirectory) -> Result<Vec<String>, TaskError> {
+    let local = dir.download()?;
+    let mut out = Vec::new();
+    let mut pending = vec![local.clone()];
+    while let Some(next) = pending.pop() {
+        for entry in std::fs::read_dir(next)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let name = path.strip_prefix(&local).unwrap().display().to_string();
+                out.push(format!("{name}={}", std::fs::read_to_string(&path)?));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Writes one file per name (`name` holds `text of <name>`, `/` makes subfolders) in a folder
+/// of its working dir and returns the folder.
+#[task]
+fn write_named(names: Vec<String>) -> Result<FlyteDirectory, TaskError> {
+    let dir = current_context().working_dir.join("named");
+    for name in &names {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap())?;
+        std::fs::write(&path, format!("text of {name}"))?;
+    }
+    Ok(FlyteDirectory::new(dir.display().to_string()))
+}
+
+/// Writes one file called `name` holding `text` and returns it.
+#[task]
+fn write_one(name: String, text: String) -> Result<FlyteFile, TaskError> {
+    let path = current_context().working_dir.join(&name);
+    std::fs::write(&path, text)?;
+    Ok(FlyteFile::new(path.display().to_string()))
+}
+
+/// Writes a file of `mib` MiB (a repeating byte pattern) and returns it.
+#[task]
+fn write_big(mib: u64) -> Result<FlyteFile, TaskError> {
+    use std::io::Write;
+    let path = current_context().working_dir.join("big.bin");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path)?);
+    let block: Vec<u8> = (0..1024 * 1024).map(|i| (i % 251) as u8).collect();
+    for _ in 0..mib {
+        file.write_all(&block)?;
+    }
+    file.flush()?;
+    Ok(FlyteFile::new(path.display().to_string()))
+}
+
+/// The size of a file and a checksum of its bytes (read in blocks; below 2^62, so it fits a
+/// Flyte INTEGER).
+#[task]
+fn size_and_sum(file: FlyteFile) -> Result<(u64, u64), TaskError> {
+    use std::io::Read;
+    let mut reader = std::fs::File::open(file.download()?)?;
+    let mut block = vec![0u8; 1 << 16];
+    let (mut size, mut sum) = (0u64, 0u64);
+    loop {
+        let n = reader.read(&mut block)?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        sum = block[..n].iter().fold(sum, |acc, b| {
+            acc.wrapping_mul(31).wrapping_add(u64::from(*b))
+        });
+    }
+    Ok((size, sum % (1 << 62)))
+}
+
 fn main() {
     flytekit::main()
 }

@@ -5,10 +5,12 @@
 //! scripts in `tests/python/`.
 
 mod python;
+mod s3;
 
 use std::path::{Path, PathBuf};
 
 pub use python::{python_dir, PythonEnv};
+pub use s3::{with_server, S3Server, BUCKET};
 
 /// An empty dir for one test: `<target_tmp>/<group>/<name>`, emptied if an earlier run left it.
 /// Pass `env!("CARGO_TARGET_TMPDIR")` (set only when integration tests are compiled) and the

@@ -171,6 +171,13 @@ impl fmt::Display for TaskError {
 
 impl<E: std::error::Error + Send + Sync + 'static> From<E> for TaskError {
     fn from(error: E) -> Self {
+        // A failed download is the platform's failure, worth a retry, whatever the task's
+        // error type: flytekit's FlyteDownloadDataException.
+        let any: &dyn std::any::Any = &error;
+        if let Some(file_error) = any.downcast_ref::<crate::types::FileError>() {
+            return TaskError::system(file_error.to_string())
+                .with_code(crate::types::DOWNLOAD_DATA_ERROR);
+        }
         let mut message = error.to_string();
         let mut source = error.source();
         while let Some(cause) = source {
@@ -193,6 +200,10 @@ pub fn into_task_error<E: 'static>(
     display: fn(&E, &mut fmt::Formatter<'_>) -> fmt::Result,
 ) -> TaskError {
     let any: &dyn std::any::Any = &error;
+    if let Some(file_error) = any.downcast_ref::<crate::types::FileError>() {
+        return TaskError::system(file_error.to_string())
+            .with_code(crate::types::DOWNLOAD_DATA_ERROR);
+    }
     match any.downcast_ref::<TaskError>() {
         Some(task_error) => task_error.clone(),
         None => TaskError::user(Shown(&error, display).to_string()),

@@ -120,6 +120,7 @@ pub(crate) async fn run_attempt_reporting(
     timeout: Option<Duration>,
 ) -> (Result<LiteralMap, TaskError>, AttemptEnd) {
     install_panic_hook();
+    crate::files::install_blob_store();
     let key = context.clone();
     match entry.run {
         TaskFn::Sync(run) => {

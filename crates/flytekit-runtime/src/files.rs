@@ -1,13 +1,22 @@
-//! Files and directories leaving a task: a `FlyteFile` output that points at a local path is
-//! uploaded under the raw output prefix and its literal rewritten to the uploaded URI, as
-//! flytekit does, so the next task (on another machine) can read it.
+//! Files and directories moving between a task and object storage.
+//!
+//! Leaving a task: a `FlyteFile` output that points at a local path is uploaded under the raw
+//! output prefix and its literal rewritten to the uploaded URI, so the next task (on another
+//! machine) can read it. The layout is flytekit's: a file goes to `<prefix>/<random>/<its name>`,
+//! a directory's contents to `<prefix>/<random>/`, with a fresh 32-hex-digit random part each.
+//!
+//! Entering a task: [`install_blob_store`] gives `FlyteFile::download` and friends a store that
+//! runs on an I/O runtime of its own, so a sync task can block on a download and an async one
+//! await it, whatever runtime (if any) the caller is on.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
+use flytekit_core::types::{BlobFuture, BlobStore, FileError};
 use flytekit_core::TaskError;
 use flytekit_idl::core::{literal, scalar, Literal, LiteralMap};
 
-use crate::storage::{is_remote, join, Storage};
+use crate::storage::{is_remote, join, Storage, StorageError};
 
 /// The error code of a failed upload of task data (flytekit's `FlyteUploadDataException`):
 /// SYSTEM origin, recoverable.
@@ -15,23 +24,44 @@ pub const UPLOAD_DATA_ERROR: &str = "SYSTEM:UploadDataError";
 
 /// The error code of a failed download of task data (flytekit's
 /// `FlyteDownloadDataException`): SYSTEM origin, recoverable.
-pub const DOWNLOAD_DATA_ERROR: &str = "SYSTEM:DownloadDataError";
+pub use flytekit_core::types::DOWNLOAD_DATA_ERROR;
 
-/// Uploads the local files and directories among `outputs` when the raw output prefix is
-/// remote; with a local prefix (a local run) they stay where they are.
+/// Uploads the local files and directories among `outputs` under the raw output prefix (the
+/// container contract: remote on a cluster, a local folder in tests), rewriting their literals to
+/// where they went. A location already under the prefix, or on a remote store, is kept as it is.
 pub async fn upload_local_blobs(
     mut outputs: LiteralMap,
     raw_output_prefix: &str,
     storage: &Storage,
 ) -> Result<LiteralMap, TaskError> {
-    if !is_remote(raw_output_prefix) {
-        return Ok(outputs);
-    }
-    for (name, literal) in outputs.literals.iter_mut() {
-        let prefix = join(raw_output_prefix, name);
-        upload_in(literal, &prefix, storage).await?;
+    for literal in outputs.literals.values_mut() {
+        upload_in(literal, raw_output_prefix, storage).await?;
     }
     Ok(outputs)
+}
+
+/// A fresh random path part, as flytekit's `get_random_string` (a uuid4 as 32 hex digits).
+pub fn random_part() -> String {
+    let mut bytes = [0u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        // No OS randomness (never seen on Linux): fall back to the clock and a counter, which
+        // are unique within this machine, and that is all a raw output prefix needs.
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let next = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        bytes = (nanos ^ (u128::from(next) << 64) ^ u128::from(std::process::id())).to_le_bytes();
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// True when `uri` is `prefix` or below it.
+fn is_under(uri: &str, prefix: &str) -> bool {
+    let prefix = prefix.trim_end_matches('/');
+    uri.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 fn upload_in<'a>(
@@ -42,22 +72,25 @@ fn upload_in<'a>(
     Box::pin(async move {
         match &mut literal.value {
             Some(literal::Value::Scalar(s)) => match &mut s.value {
-                Some(scalar::Value::Blob(blob)) if !is_remote(&blob.uri) => {
+                Some(scalar::Value::Blob(blob))
+                    if !is_remote(&blob.uri) && !is_under(&blob.uri, prefix) =>
+                {
                     let local = blob
                         .uri
                         .strip_prefix("file://")
                         .unwrap_or(&blob.uri)
                         .to_string();
                     let path = Path::new(&local);
-                    let file_name = path
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_else(|| "data".into());
-                    let target = join(prefix, &file_name);
-                    let result = if path.is_dir() {
-                        storage.upload_dir(path, &target).await
+                    let folder = join(prefix, &random_part());
+                    let (result, target) = if path.is_dir() {
+                        (storage.upload_dir(path, &folder).await, folder)
                     } else {
-                        storage.upload_file(path, &target).await
+                        let file_name = path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_else(|| "data".into());
+                        let target = join(&folder, &file_name);
+                        (storage.upload_file(path, &target).await, target)
                     };
                     // flytekit's FlyteUploadDataException: moving data is the platform's job,
                     // and a retry may well succeed.
@@ -75,17 +108,164 @@ fn upload_in<'a>(
                 _ => {}
             },
             Some(literal::Value::Collection(c)) => {
-                for (i, item) in c.literals.iter_mut().enumerate() {
-                    upload_in(item, &join(prefix, &i.to_string()), storage).await?;
+                for item in c.literals.iter_mut() {
+                    upload_in(item, prefix, storage).await?;
                 }
             }
             Some(literal::Value::Map(m)) => {
-                for (key, item) in m.literals.iter_mut() {
-                    upload_in(item, &join(prefix, key), storage).await?;
+                for item in m.literals.values_mut() {
+                    upload_in(item, prefix, storage).await?;
                 }
             }
             _ => {}
         }
         Ok(())
     })
+}
+
+/// Installs (once per process) the store behind `FlyteFile::download`, `FlyteDirectory::files`
+/// and friends.
+pub fn install_blob_store() {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        flytekit_core::types::install_blob_store(Arc::new(RuntimeBlobStore {
+            storage: Storage::new(),
+        }))
+    });
+}
+
+/// The I/O runtime the installed store runs on: its connections live as long as the process,
+/// whichever runtime (or plain thread) asked for a download.
+fn io_runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("flytekit-io")
+            .enable_all()
+            .build()
+            .expect("the OS can start the flytekit-io threads")
+    })
+}
+
+struct RuntimeBlobStore {
+    storage: Storage,
+}
+
+impl RuntimeBlobStore {
+    fn spawn<T: Send + 'static>(
+        &self,
+        uri: &str,
+        work: impl FnOnce(Storage, String) -> BlobFuture<T>,
+    ) -> BlobFuture<T> {
+        let uri = uri.to_string();
+        let task = io_runtime().spawn(work(self.storage.clone(), uri.clone()));
+        Box::pin(async move {
+            task.await.map_err(|err| {
+                FileError::new(&uri, format!("the transfer of `{uri}` stopped: {err}"))
+            })?
+        })
+    }
+}
+
+fn file_error(action: &str, uri: &str, error: StorageError) -> FileError {
+    match error {
+        StorageError::NotFound(_) => FileError::not_found(uri),
+        other => FileError::new(uri, format!("cannot {action} `{uri}`: {other}")),
+    }
+}
+
+impl BlobStore for RuntimeBlobStore {
+    fn download_file(&self, uri: &str, to: &Path) -> BlobFuture<()> {
+        let to: PathBuf = to.to_path_buf();
+        self.spawn(uri, move |storage, uri| {
+            Box::pin(async move {
+                storage
+                    .download_file(&uri, &to)
+                    .await
+                    .map_err(|err| file_error("download", &uri, err))
+            })
+        })
+    }
+
+    fn download_dir(&self, uri: &str, to: &Path) -> BlobFuture<()> {
+        let to: PathBuf = to.to_path_buf();
+        self.spawn(uri, move |storage, uri| {
+            Box::pin(async move {
+                let listed = storage
+                    .list(&uri)
+                    .await
+                    .map_err(|err| file_error("list", &uri, err))?;
+                if listed.is_empty() {
+                    // An empty prefix is what a missing directory looks like on object storage.
+                    return Err(FileError::not_found(&uri));
+                }
+                storage
+                    .download_dir(&uri, &to)
+                    .await
+                    .map_err(|err| file_error("download", &uri, err))
+            })
+        })
+    }
+
+    fn list(&self, uri: &str) -> BlobFuture<Vec<String>> {
+        self.spawn(uri, move |storage, uri| {
+            Box::pin(async move {
+                storage
+                    .list(&uri)
+                    .await
+                    .map_err(|err| file_error("list", &uri, err))
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_parts_are_fresh_32_digit_hex() {
+        let (a, b) = (random_part(), random_part());
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn only_locations_below_the_prefix_count_as_under_it() {
+        assert!(is_under("s3://b/raw/x/f.txt", "s3://b/raw"));
+        assert!(is_under("s3://b/raw/x", "s3://b/raw/"));
+        assert!(!is_under("s3://b/rawer/x", "s3://b/raw"));
+        assert!(!is_under("/tmp/w/f.txt", "s3://b/raw"));
+    }
+
+    #[tokio::test]
+    async fn local_outputs_go_under_the_prefix_in_flytekit_layout() {
+        use flytekit_core::types::FlyteFile;
+        use flytekit_core::FlyteType;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("report.csv");
+        std::fs::write(&file, "x").unwrap();
+        let mut outputs = LiteralMap::default();
+        outputs.literals.insert(
+            "o0".into(),
+            FlyteFile::<flytekit_core::types::GenericFormat>::new(file.display().to_string())
+                .to_literal()
+                .unwrap(),
+        );
+        let storage = Storage::new();
+        let outputs = upload_local_blobs(outputs, "memory://layout/raw", &storage)
+            .await
+            .unwrap();
+        let uri =
+            FlyteFile::<flytekit_core::types::GenericFormat>::from_literal(&outputs.literals["o0"])
+                .unwrap()
+                .path()
+                .to_string();
+        let rest = uri.strip_prefix("memory://layout/raw/").unwrap();
+        let (random, name) = rest.split_once('/').unwrap();
+        assert_eq!((random.len(), name), (32, "report.csv"));
+        assert_eq!(storage.get(&uri).await.unwrap().as_ref(), b"x");
+    }
 }

@@ -1,19 +1,25 @@
 //! Files and directories: [`FlyteFile`] and [`FlyteDirectory`], Flyte's BLOB literals.
 //!
 //! A blob literal is a URI plus a type (single file or multipart directory, and a format such as
-//! "csv"). Here a file or directory is just that location: a local path while a task runs
-//! locally, an object-store URI (`s3://...`) on a cluster. Moving bytes between the two is the
-//! runtime's job (it uploads local outputs under the raw output prefix and downloads inputs on
-//! demand), so these types stay plain data.
+//! "csv"). Here a file or directory is that location: a local path while a task runs locally, an
+//! object-store URI (`s3://...`) on a cluster. A task reads a remote one through
+//! [`FlyteFile::download`] (or [`FlyteFile::download_async`] in an async task), which fetches it
+//! once, on first use, into the attempt's working directory; a local one is used in place. Local
+//! outputs are uploaded by the runtime under the raw output prefix when it is remote, as flytekit
+//! does.
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use flytekit_idl::core::{
     blob_type::BlobDimensionality, literal_type, scalar, Blob, BlobMetadata, BlobType, Literal,
     LiteralType,
 };
 
+use super::blob_store::{blob_store, block_on, FileError};
 use super::literal::{describe_literal, msgpack_of, resolve, scalar_literal, scalar_of};
 use super::msgpack::{decode_msgpack, msgpack_kind, msgpack_str, write_map_len, write_str};
 use super::{short_type_name, FlyteType, TypeError};
@@ -79,13 +85,73 @@ macro_rules! blob_type {
             pub fn new(path: impl Into<String>) -> Self {
                 $name {
                     path: path.into(),
+                    local: Arc::new(OnceLock::new()),
                     format: PhantomData,
                 }
             }
 
-            /// The local path or URI.
+            /// The local path or URI, as the literal names it.
             pub fn path(&self) -> &str {
                 &self.path
+            }
+
+            /// The URI when the data lives on object storage (flytekit's `remote_source`),
+            /// `None` for a local path or `file://` URI.
+            pub fn remote_source(&self) -> Option<&str> {
+                self.is_remote().then_some(self.path.as_str())
+            }
+
+            /// Where the data is on this machine without fetching anything: the local path, or
+            /// where an earlier [`download`](Self::download) put a remote one; `None` for a remote
+            /// location not downloaded yet.
+            pub fn local_path(&self) -> Option<PathBuf> {
+                if self.is_remote() {
+                    self.local.get().cloned()
+                } else {
+                    Some(PathBuf::from(local_part(&self.path)))
+                }
+            }
+
+            /// The local copy: a local location as it is; a remote one downloaded on the first
+            /// call (into a fresh folder of the attempt's working directory, keeping its name)
+            /// and reused by later calls on this value and its clones.
+            ///
+            /// This blocks the calling thread while the data moves; in an `async` task use
+            /// [`download_async`](Self::download_async).
+            pub fn download(&self) -> Result<PathBuf, FileError> {
+                match self.cached_or_target()? {
+                    Ok(done) => Ok(done),
+                    Err(target) => block_on(self.fetch(target)),
+                }
+            }
+
+            /// [`download`](Self::download) for async tasks: the same copy, awaited.
+            pub async fn download_async(&self) -> Result<PathBuf, FileError> {
+                match self.cached_or_target()? {
+                    Ok(done) => Ok(done),
+                    Err(target) => self.fetch(target).await,
+                }
+            }
+
+            /// `Ok(Ok(path))` when nothing has to move, `Ok(Err(target))` with the local path a
+            /// download goes to otherwise.
+            fn cached_or_target(&self) -> Result<Result<PathBuf, PathBuf>, FileError> {
+                if let Some(local) = self.local_path() {
+                    return Ok(Ok(local));
+                }
+                Ok(Err(download_target(&self.path)?))
+            }
+
+            async fn fetch(&self, target: PathBuf) -> Result<PathBuf, FileError> {
+                let store = blob_store(&self.path)?;
+                let result = if $dimensionality == BlobDimensionality::Multipart {
+                    store.download_dir(&self.path, &target).await
+                } else {
+                    store.download_file(&self.path, &target).await
+                };
+                result?;
+                // Two clones downloading at once both succeed; the first copy is the one kept.
+                Ok(self.local.get_or_init(|| target).clone())
             }
 
             /// True when the location is a URI with a scheme other than `file://`, such as
@@ -101,6 +167,7 @@ macro_rules! blob_type {
             pub fn with_format<G: FileFormat>(self) -> $name<G> {
                 $name {
                     path: self.path,
+                    local: self.local,
                     format: PhantomData,
                 }
             }
@@ -117,6 +184,7 @@ macro_rules! blob_type {
             fn clone(&self) -> Self {
                 $name {
                     path: self.path.clone(),
+                    local: self.local.clone(),
                     format: PhantomData,
                 }
             }
@@ -211,15 +279,132 @@ macro_rules! blob_type {
 }
 
 /// A file: a local path or a URI, with an optional [`FileFormat`]. flytekit's `FlyteFile`.
+///
+/// ```no_run
+/// use flytekit_core::types::FlyteFile;
+/// use flytekit_core::TaskError;
+///
+/// fn count_lines(report: FlyteFile) -> Result<usize, TaskError> {
+///     // Fetched once, on first use, when `report` is `s3://...`; a local path is read in place.
+///     let local = report.download()?;
+///     Ok(std::fs::read_to_string(local)?.lines().count())
+/// }
+/// ```
 pub struct FlyteFile<F = GenericFormat> {
     path: String,
+    /// The local copy of a remote file, once downloaded (shared by clones).
+    local: Arc<OnceLock<PathBuf>>,
     format: PhantomData<fn() -> F>,
 }
 
 /// A directory (a multipart blob): a local path or a URI prefix. flytekit's `FlyteDirectory`.
+///
+/// [`files`](FlyteDirectory::files) lists it without downloading anything;
+/// [`download`](FlyteDirectory::download) fetches all of it.
 pub struct FlyteDirectory<F = GenericFormat> {
     path: String,
+    /// The local copy of a remote directory, once downloaded (shared by clones).
+    local: Arc<OnceLock<PathBuf>>,
     format: PhantomData<fn() -> F>,
+}
+
+impl<F: FileFormat> FlyteDirectory<F> {
+    /// Every file in the directory and its subdirectories, sorted by location, without
+    /// downloading any of them: local paths for a local directory, URIs for a remote one (each
+    /// downloads on its own with [`FlyteFile::download`]). Symbolic links are not followed.
+    ///
+    /// This blocks while a remote store answers; in an `async` task use
+    /// [`files_async`](Self::files_async).
+    pub fn files(&self) -> Result<Vec<FlyteFile<F>>, FileError> {
+        if !self.is_remote() {
+            return list_local(local_part(&self.path));
+        }
+        let store = blob_store(&self.path)?;
+        Ok(block_on(store.list(&self.path))?
+            .into_iter()
+            .map(FlyteFile::new)
+            .collect())
+    }
+
+    /// [`files`](Self::files) for async tasks.
+    pub async fn files_async(&self) -> Result<Vec<FlyteFile<F>>, FileError> {
+        if !self.is_remote() {
+            return list_local(local_part(&self.path));
+        }
+        let store = blob_store(&self.path)?;
+        Ok(store
+            .list(&self.path)
+            .await?
+            .into_iter()
+            .map(FlyteFile::new)
+            .collect())
+    }
+}
+
+/// A local location without its `file://` scheme.
+fn local_part(path: &str) -> &str {
+    path.strip_prefix("file://").unwrap_or(path)
+}
+
+/// Every file under the local directory `root`, sorted, symbolic links not followed.
+fn list_local<F: FileFormat>(root: &str) -> Result<Vec<FlyteFile<F>>, FileError> {
+    let mut files = Vec::new();
+    let mut pending = vec![PathBuf::from(root)];
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|err| match err.kind() {
+            std::io::ErrorKind::NotFound => FileError::not_found(dir.display().to_string()),
+            _ => FileError::new(
+                dir.display().to_string(),
+                format!("cannot list `{}`: {err}", dir.display()),
+            ),
+        })?;
+        for entry in entries.flatten() {
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => pending.push(entry.path()),
+                Ok(kind) if kind.is_file() => files.push(entry.path().display().to_string()),
+                _ => {}
+            }
+        }
+    }
+    files.sort();
+    Ok(files.into_iter().map(FlyteFile::new).collect())
+}
+
+/// A fresh local path for a download of `uri`: a new folder in the running attempt's working
+/// directory, holding the object's own name (so a tool that looks at extensions still works).
+fn download_target(uri: &str) -> Result<PathBuf, FileError> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let context = crate::context::current_context();
+    let name = uri
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .filter(|name| !name.is_empty() && !name.contains("://"))
+        .unwrap_or("data");
+    let downloads = context.working_dir.join("flytekit-downloads");
+    loop {
+        let folder = downloads.join(format!(
+            "{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        match std::fs::create_dir_all(downloads.as_path())
+            .and_then(|()| std::fs::create_dir(&folder))
+        {
+            Ok(()) => return Ok(folder.join(name)),
+            // Another process sharing the working dir took this number; take the next.
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(err) => {
+                return Err(FileError::new(
+                    uri,
+                    format!(
+                        "cannot download `{uri}`: cannot create a folder in `{}`: {err}",
+                        downloads.display()
+                    ),
+                ))
+            }
+        }
+    }
 }
 
 blob_type!(
@@ -234,3 +419,50 @@ blob_type!(
     "FlyteDirectory",
     "BLOB (directory)"
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_locations_are_used_in_place_and_listed() {
+        let root = std::env::temp_dir().join(format!("flytekit-blob-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join("a.txt"), "a").unwrap();
+        std::fs::write(root.join("sub/b.txt"), "b").unwrap();
+        let file: FlyteFile = FlyteFile::new(format!("file://{}/a.txt", root.display()));
+        assert_eq!(file.download().unwrap(), root.join("a.txt"));
+        assert_eq!(file.remote_source(), None);
+        let dir: FlyteDirectory = FlyteDirectory::new(root.display().to_string());
+        let listed: Vec<String> = dir
+            .files()
+            .unwrap()
+            .iter()
+            .map(|f| f.path().to_string())
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                root.join("a.txt").display().to_string(),
+                root.join("sub/b.txt").display().to_string()
+            ]
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+        let err = dir.files().unwrap_err();
+        assert!(err.is_not_found(), "{err}");
+    }
+
+    #[test]
+    fn remote_locations_say_where_they_are_before_any_download() {
+        let file: FlyteFile = FlyteFile::new("s3://bucket/data/report.csv");
+        assert_eq!(file.remote_source(), Some("s3://bucket/data/report.csv"));
+        assert_eq!(file.local_path(), None);
+        // A failed download is the platform's failure, retried: flytekit's
+        // FlyteDownloadDataException, whatever the task's own error type.
+        let error = crate::TaskError::from(FileError::not_found("s3://bucket/x"));
+        assert_eq!(error.code(), DOWNLOAD_DATA_ERROR_CODE);
+        assert!(error.is_recoverable());
+    }
+
+    const DOWNLOAD_DATA_ERROR_CODE: &str = "SYSTEM:DownloadDataError";
+}

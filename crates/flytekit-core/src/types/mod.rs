@@ -24,6 +24,7 @@
 //! | `#[derive(FlyteType)] enum` (unit variants) | ENUM | `string_value` |
 
 mod blob;
+mod blob_store;
 mod bytes;
 mod collections;
 mod derive_support;
@@ -39,6 +40,9 @@ mod untyped;
 
 pub use blob::formats;
 pub use blob::{FileFormat, FlyteDirectory, FlyteFile, GenericFormat};
+pub use blob_store::{
+    block_on, install_blob_store, BlobFuture, BlobStore, FileError, DOWNLOAD_DATA_ERROR,
+};
 pub use bytes::Bytes;
 pub use derive_support::{
     enum_from_literal, enum_literal_type, enum_read_msgpack, enum_to_literal, struct_field,

@@ -219,6 +219,7 @@ pub(crate) async fn run_elements(
     mut tally: Tally,
 ) -> Elements {
     install_panic_hook();
+    crate::files::install_blob_store();
     let context = match local_context(batch.entry, 0) {
         Ok(context) => context,
         Err(error) => {
