@@ -265,3 +265,55 @@ fn an_omitted_optional_input_is_none() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(stdout(&output).trim(), r#"{"o0":"; ; note=Some(\"hi\")"}"#);
 }
+
+/// The Dockerfile puts the binary exactly where the packaged tasks' command lines run it.
+#[test]
+fn the_dockerfile_puts_the_binary_where_package_points() {
+    use prost::Message;
+    let dockerfile = stdout(&cli(&["dockerfile"]));
+    assert!(
+        dockerfile.contains("cargo build --release --locked --bin flytekit-test-tasks"),
+        "{dockerfile}"
+    );
+    let copy = "COPY --from=build /flytekit-test-tasks /usr/local/bin/flytekit-test-tasks\n";
+    assert!(dockerfile.contains(copy), "{dockerfile}");
+
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-dockerfile");
+    let _ = std::fs::remove_dir_all(&dir);
+    let output = cli(&[
+        "serialize",
+        "--image",
+        "x:1",
+        "--output",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let task_file = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.to_string_lossy()
+                .ends_with("flytekit_test_tasks.add_1.pb")
+        })
+        .expect("the add task is packaged");
+    let spec = flytekit::idl::admin::TaskSpec::decode(std::fs::read(task_file).unwrap().as_slice())
+        .unwrap();
+    let container = match spec.template.unwrap().target {
+        Some(flytekit::idl::core::task_template::Target::Container(c)) => c,
+        other => panic!("not a container task: {other:?}"),
+    };
+    let first = container.command.first().or(container.args.first());
+    assert_eq!(
+        first.map(String::as_str),
+        Some("/usr/local/bin/flytekit-test-tasks"),
+        "{container:?}"
+    );
+
+    // Another path moves both.
+    let custom = stdout(&cli(&["dockerfile", "--entrypoint", "/app/run"]));
+    assert!(
+        custom.contains("COPY --from=build /flytekit-test-tasks /app/run\n"),
+        "{custom}"
+    );
+    assert!(custom.contains("--entrypoint /app/run"), "{custom}");
+}

@@ -64,6 +64,25 @@ enum Command {
         #[arg(short, long, default_value = "flyte-specs")]
         output: std::path::PathBuf,
     },
+    /// Write a Dockerfile that builds this binary and puts it in a small image for Flyte.
+    Dockerfile {
+        /// The binary target to build (default: this binary's name).
+        #[arg(long)]
+        bin: Option<String>,
+        /// Path of the binary inside the image; give `package` the same (default:
+        /// /usr/local/bin/<binary name>).
+        #[arg(long)]
+        entrypoint: Option<String>,
+        /// The image the build stage runs in.
+        #[arg(long, default_value = "rust:1-bookworm")]
+        rust_image: String,
+        /// The image tasks run in (Debian-based: the Dockerfile installs ca-certificates with apt).
+        #[arg(long, default_value = "debian:bookworm-slim")]
+        base_image: String,
+        /// Write here instead of standard output.
+        #[arg(short, long)]
+        output: Option<std::path::PathBuf>,
+    },
     /// Draw a workflow as a Graphviz DOT or Mermaid graph.
     Graph {
         /// The workflow: its full name or, when unambiguous, its function name.
@@ -289,6 +308,38 @@ where
             &crate::package::Output::Folder(output),
         ),
         Command::Graph { workflow, format } => graph(&workflow, &format),
+        Command::Dockerfile {
+            bin,
+            entrypoint,
+            rust_image,
+            base_image,
+            output,
+        } => {
+            let mut options = crate::dockerfile::DockerfileOptions::for_this_binary();
+            if let Some(bin) = bin {
+                options.entrypoint = format!("/usr/local/bin/{bin}");
+                options.bin = bin;
+            }
+            if let Some(entrypoint) = entrypoint {
+                options.entrypoint = entrypoint;
+            }
+            options.rust_image = rust_image;
+            options.base_image = base_image;
+            let text = crate::dockerfile::dockerfile(&options);
+            match output {
+                None => {
+                    print!("{text}");
+                    0
+                }
+                Some(path) => match std::fs::write(&path, text) {
+                    Ok(()) => 0,
+                    Err(err) => {
+                        eprintln!("error: cannot write {}: {err}", path.display());
+                        1
+                    }
+                },
+            }
+        }
         // Joined with `outputs.pb`, an empty prefix would be a path at the root.
         Command::Execute {
             ref output_prefix, ..

@@ -16,6 +16,7 @@
 pub mod attempt;
 mod cli;
 pub mod cli_inputs;
+pub mod dockerfile;
 pub mod entrypoint;
 pub mod executor;
 pub mod files;

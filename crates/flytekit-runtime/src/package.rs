@@ -72,7 +72,8 @@ pub fn settings(args: &PackageArgs) -> Result<SerializationSettings, String> {
     Ok(settings)
 }
 
-fn binary_name() -> String {
+/// The file name of this binary (what `cargo build` named it).
+pub(crate) fn binary_name() -> String {
     std::env::current_exe()
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))

@@ -35,7 +35,7 @@ pub use flytekit_idl as idl;
 pub use flytekit_runtime as runtime;
 
 pub use flytekit_core::types::{
-    formats, Bytes, FileFormat, FlyteDirectory, FlyteError, FlyteFile, TypeError,
+    formats, Bytes, FileError, FileFormat, FlyteDirectory, FlyteError, FlyteFile, TypeError,
 };
 pub use flytekit_core::workflow::{NodeRef, Promise, WorkflowBuilder};
 pub use flytekit_core::FlyteType;
