@@ -208,6 +208,18 @@ impl BlobStore for RuntimeBlobStore {
         })
     }
 
+    fn read(&self, uri: &str) -> BlobFuture<Vec<u8>> {
+        self.spawn(uri, move |storage, uri| {
+            Box::pin(async move {
+                storage
+                    .get(&uri)
+                    .await
+                    .map(|bytes| bytes.to_vec())
+                    .map_err(|err| file_error("read", &uri, err))
+            })
+        })
+    }
+
     fn list(&self, uri: &str) -> BlobFuture<Vec<String>> {
         self.spawn(uri, move |storage, uri| {
             Box::pin(async move {
@@ -267,5 +279,49 @@ mod tests {
         let (random, name) = rest.split_once('/').unwrap();
         assert_eq!((random.len(), name), (32, "report.csv"));
         assert_eq!(storage.get(&uri).await.unwrap().as_ref(), b"x");
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn offloaded_literals_and_remote_files_come_through_the_installed_store() {
+        use flytekit_core::types::FlyteFile;
+        use flytekit_core::FlyteType;
+        use flytekit_idl::core::LiteralOffloadedMetadata;
+        use prost::Message;
+        install_blob_store();
+        let storage = Storage::new();
+        let stored = 41i64.to_literal().unwrap();
+        storage
+            .put("memory://installed/lit.pb", stored.encode_to_vec())
+            .await
+            .unwrap();
+        let offloaded = Literal {
+            value: Some(literal::Value::OffloadedMetadata(Box::new(
+                LiteralOffloadedMetadata {
+                    uri: "memory://installed/lit.pb".into(),
+                    ..Default::default()
+                },
+            ))),
+            ..Default::default()
+        };
+        assert_eq!(i64::from_literal(&offloaded).unwrap(), 41);
+
+        storage
+            .put("memory://installed/dir/a b~1.txt", b"hello".to_vec())
+            .await
+            .unwrap();
+        let file: FlyteFile = FlyteFile::new("memory://installed/dir/a b~1.txt");
+        let local = file.download_async().await.unwrap();
+        assert_eq!(local.file_name().unwrap(), "a b~1.txt");
+        assert_eq!(std::fs::read(&local).unwrap(), b"hello");
+        assert_eq!(file.clone().local_path(), Some(local.clone()));
+        // The sync form, from a blocking thread, finds the same copy.
+        let again = tokio::task::spawn_blocking(move || file.download().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(again, local);
+        let missing: FlyteFile = FlyteFile::new("memory://installed/nothing");
+        let err = missing.download_async().await.unwrap_err();
+        assert!(err.is_not_found(), "{err}");
+        let _ = std::fs::remove_dir_all(local.parent().unwrap());
     }
 }

@@ -76,6 +76,9 @@ pub trait BlobStore: Send + Sync {
 
     /// The URIs of every object under the prefix `uri`, sorted.
     fn list(&self, uri: &str) -> BlobFuture<Vec<String>>;
+
+    /// The whole object at `uri`, in memory (for small objects such as offloaded literals).
+    fn read(&self, uri: &str) -> BlobFuture<Vec<u8>>;
 }
 
 static STORE: RwLock<Option<Arc<dyn BlobStore>>> = RwLock::new(None);
@@ -85,6 +88,11 @@ static STORE: RwLock<Option<Arc<dyn BlobStore>>> = RwLock::new(None);
 pub fn install_blob_store(store: Arc<dyn BlobStore>) {
     // A poisoned lock only means a thread panicked while swapping; the slot is still valid.
     *STORE.write().unwrap_or_else(|e| e.into_inner()) = Some(store);
+}
+
+/// The installed store, if the runtime installed one.
+pub(crate) fn installed_blob_store() -> Option<Arc<dyn BlobStore>> {
+    STORE.read().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
 /// The installed store, or an error naming `uri` when no runtime installed one.

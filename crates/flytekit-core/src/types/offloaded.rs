@@ -3,8 +3,9 @@
 //! Flyte replaces an input or output literal above a size threshold by
 //! `offloaded_metadata { uri, size_bytes, inferred_type }`; whoever reads it fetches the real
 //! `Literal` from the URI. Core has no storage client (it may not depend on tokio or
-//! object_store), so the runtime registers a fetcher at start-up. Without one, local paths and
-//! `file://` URIs are read directly and anything else is a clear error.
+//! object_store): a fetcher registered here is used first, then the runtime's
+//! [`BlobStore`](super::BlobStore); without either, local paths and `file://` URIs are read
+//! directly and anything else is a clear error.
 
 use std::sync::{Arc, RwLock};
 
@@ -29,9 +30,13 @@ pub fn set_offloaded_literal_fetcher(fetcher: OffloadedFetcher) {
 /// The literal an offloaded literal stands for.
 pub(crate) fn fetch_offloaded(meta: &LiteralOffloadedMetadata) -> Result<Literal, TypeError> {
     let fetcher = FETCHER.read().unwrap_or_else(|e| e.into_inner()).clone();
-    let bytes = match fetcher {
-        Some(fetch) => fetch(&meta.uri),
-        None => read_local(&meta.uri),
+    let is_remote = matches!(meta.uri.split_once("://"), Some((scheme, _)) if scheme != "file");
+    let bytes = match (fetcher, super::blob_store::installed_blob_store()) {
+        (Some(fetch), _) => fetch(&meta.uri),
+        (None, Some(store)) if is_remote => {
+            super::blob_store::block_on(store.read(&meta.uri)).map_err(|err| err.to_string())
+        }
+        _ => read_local(&meta.uri),
     }
     .map_err(|err| {
         TypeError::new(format!(
