@@ -317,3 +317,52 @@ fn the_dockerfile_puts_the_binary_where_package_points() {
     );
     assert!(custom.contains("--entrypoint /app/run"), "{custom}");
 }
+
+/// Locally every attempt gets a checkpoint folder and the one before it, in process and in
+/// isolated mode (through `execute`, as a pod).
+#[test]
+fn a_local_retry_resumes_from_the_checkpoint() {
+    for isolated in [false, true] {
+        let mut args = vec!["run", "--json"];
+        if isolated {
+            args.push("--isolated");
+        }
+        args.extend(["resumes", "--label", "local"]);
+        let output = cli(&args);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(
+            stdout(&output).trim(),
+            r#"{"o0":"resumed from local saved by attempt 0 in attempt 1"}"#,
+            "isolated: {isolated}"
+        );
+    }
+}
+
+/// A task that ignores its outputs succeeds without any; a node reading one of them fails and
+/// says which. In process and in isolated mode alike.
+#[test]
+fn ignored_outputs_locally() {
+    for isolated in [false, true] {
+        let with = |rest: &[&'static str]| {
+            let mut args = vec!["run", "--json"];
+            if isolated {
+                args.push("--isolated");
+            }
+            args.extend_from_slice(rest);
+            cli(&args)
+        };
+        let output = with(&["ranked", "--rank", "1"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(stdout(&output).trim(), "{}", "isolated: {isolated}");
+        let output = with(&["ranked_then_scaled", "--rank", "0"]);
+        assert_eq!(
+            stdout(&output).trim(),
+            r#"{"o0":200}"#,
+            "isolated: {isolated}"
+        );
+        let output = with(&["ranked_then_scaled", "--rank", "1"]);
+        assert!(!output.status.success());
+        let message = stderr(&output);
+        assert!(message.contains("o0"), "isolated: {isolated}: {message}");
+    }
+}

@@ -486,3 +486,25 @@ fn sigint_stops_execute_without_a_result() {
     );
     assert!(!dir.join("outputs.pb").exists() && !dir.join("error.pb").exists());
 }
+
+/// flytekit's IgnoreOutputs: neither outputs.pb nor error.pb, exit 0 (also when failures are
+/// asked to exit non-zero: ignoring outputs is not a failure).
+#[test]
+fn ignored_outputs_write_nothing_and_exit_zero() {
+    use flytekit::prelude::FlyteType;
+    for (rank, writes_outputs) in [(1_i64, false), (0, true)] {
+        let dir = scratch(&format!("ignore-outputs-{rank}"));
+        let inputs = flytekit::idl::core::LiteralMap {
+            literals: [("rank".to_string(), rank.to_literal().unwrap())].into(),
+        };
+        std::fs::write(dir.join("inputs.pb"), inputs.encode_to_vec()).unwrap();
+        let (output, _) = execute(&dir, "ranked", &[], &[("FLYTE_FAIL_ON_ERROR", "true")]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(
+            dir.join("outputs.pb").exists(),
+            writes_outputs,
+            "rank {rank}"
+        );
+        assert!(!dir.join("error.pb").exists(), "rank {rank}");
+    }
+}

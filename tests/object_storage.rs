@@ -454,3 +454,59 @@ fn peak_rss_kib(node: &Node, task: &str, tmp: &Path) -> u64 {
         .parse()
         .unwrap()
 }
+
+/// Attempt 0 saves a checkpoint under `--checkpoint-path` and fails recoverably; attempt 1 gets
+/// that prefix as `--prev-checkpoint` and resumes from it, as propeller runs a retry.
+#[test]
+fn a_retry_resumes_from_the_checkpoint_of_the_attempt_before() {
+    let tmp = scratch("checkpoints");
+    let node = Node::new("checkpoints", "n0");
+    write_inputs(&node, json!({"label": ["str", "half"]}));
+    let first = server().uri("checkpoints/cp/n0/0");
+    let second = server().uri("checkpoints/cp/n0/1");
+    let run = |attempt: &str, checkpoint: &str, previous: &str| {
+        let output = Command::new(BINARY)
+            .env("TMPDIR", &tmp)
+            .env("FLYTE_ATTEMPT_NUMBER", attempt)
+            .envs(server().env())
+            .args(["execute", "--inputs", &node.inputs()])
+            .args(["--output-prefix", &format!("{}/{attempt}", node.metadata)])
+            .args(["--raw-output-data-prefix", &node.raw])
+            .args([
+                "--checkpoint-path",
+                checkpoint,
+                "--prev-checkpoint",
+                previous,
+            ])
+            .args(["--", "resumes"])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    run("0", &first, "\"\"");
+    let error = peer_json(&["read-error", &format!("{}/0/error.pb", node.metadata)]);
+    assert_eq!(error["kind"], "RECOVERABLE", "{error}");
+    // flytekit's layout, and flytekit's own reader finds it.
+    assert_eq!(
+        peer(&["get", &format!("{first}/_dst_cp")]),
+        "half saved by attempt 0"
+    );
+    assert_eq!(
+        peer(&["read-checkpoint", &first]),
+        "half saved by attempt 0"
+    );
+
+    run("1", &second, &first);
+    let attempt = Node {
+        metadata: format!("{}/1", node.metadata),
+        raw: node.raw.clone(),
+    };
+    assert_eq!(
+        read_outputs(&attempt, json!({"o0": "str"}))["o0"],
+        "resumed from half saved by attempt 0 in attempt 1"
+    );
+}

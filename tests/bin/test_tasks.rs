@@ -322,6 +322,41 @@ fn size_and_sum(file: FlyteFile) -> Result<(u64, u64), TaskError> {
     Ok((size, sum % (1 << 62)))
 }
 
+/// Saves its progress and fails recoverably on a first attempt; a retry resumes from the
+/// checkpoint: `resumed from <saved> in attempt <n>`.
+#[task(retries = 1)]
+fn resumes(label: String) -> Result<String, TaskError> {
+    let context = current_context();
+    let checkpoint = context.checkpoint();
+    match checkpoint.read()? {
+        Some(saved) => Ok(format!(
+            "resumed from {} in attempt {}",
+            String::from_utf8_lossy(&saved),
+            context.attempt
+        )),
+        None => {
+            checkpoint.write(format!("{label} saved by attempt {}", context.attempt).as_bytes())?;
+            Err(TaskError::recoverable("stopping after the first half"))
+        }
+    }
+}
+
+/// A worker of a distributed job: only rank 0 writes its output (flytekit's IgnoreOutputs).
+#[task]
+fn ranked(rank: i64) -> Result<i64, TaskError> {
+    if rank != 0 {
+        return Err(IgnoreOutputs.into());
+    }
+    Ok(100)
+}
+
+/// Reads the output of `ranked`: fails for a rank whose output was ignored.
+#[workflow]
+fn ranked_then_scaled(rank: i64) -> i64 {
+    let loss = ranked(rank);
+    scale(loss, 2)
+}
+
 fn main() {
     flytekit::main()
 }

@@ -7,6 +7,7 @@ closes: the test process that started it holds the other end, so the server stop
 process ends, however it ends. Nothing here talks to any other address.
 """
 
+import logging
 import sys
 
 import boto3
@@ -14,6 +15,8 @@ from moto.server import ThreadedMotoServer
 
 
 def main():
+    # One log line per request would bury the test output.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     _, port = server.get_host_and_port()

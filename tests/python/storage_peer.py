@@ -12,6 +12,8 @@ FLYTE_AWS_* variables the test sets). Usage (from tests/python):
   python storage_peer.py keys URI                  the exact keys under a prefix, as JSON
   python storage_peer.py get URI                   the object at exactly the URI's key
   python storage_peer.py put URI TEXT              writes TEXT at exactly the URI's key
+  python storage_peer.py read-checkpoint URI       what flytekit's SyncCheckpoint reads from a
+                                                   previous-checkpoint prefix
 
 Kinds: str, int, list_str, file (value: a URI), dir (value: a URI), and for outputs also
 file_text / dir_texts (flytekit downloads the data and reads it: a file's text, or a directory's
@@ -164,6 +166,11 @@ def main():
         keys(*args)
     elif command == "get":
         sys.stdout.write(get_bytes(args[0]).decode())
+    elif command == "read-checkpoint":
+        from flytekit.core.checkpointer import SyncCheckpoint
+
+        checkpoint = SyncCheckpoint(checkpoint_dest="unused", checkpoint_src=args[0])
+        sys.stdout.write(checkpoint.read().decode())
     elif command == "put":
         put_bytes(args[0], args[1].encode())
     else:

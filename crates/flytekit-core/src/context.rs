@@ -170,6 +170,16 @@ pub struct SecretNotFound {
 }
 
 impl TaskContext {
+    /// This attempt's checkpoint: what it saves, the next attempt restores (see
+    /// [`Checkpoint`](crate::checkpoint::Checkpoint)).
+    pub fn checkpoint(&self) -> crate::checkpoint::Checkpoint {
+        crate::checkpoint::Checkpoint::new(
+            self.checkpoint_path.clone(),
+            self.prev_checkpoint.clone(),
+            &self.working_dir,
+        )
+    }
+
     /// Reads a secret the task requested with `secret_requests`, the way flytekit does: first the
     /// environment variable `<prefix><GROUP>[_<VERSION>]_<KEY>` (prefix `FLYTE_SECRETS_ENV_PREFIX`,
     /// default `_FSEC_`), then the file `<dir>/<group>/[<version>/]<file prefix><key>` (dir

@@ -163,6 +163,55 @@ impl TaskError {
     }
 }
 
+/// Returned by a task to write no outputs at all: flytekit's `IgnoreOutputs`.
+///
+/// The workers of a distributed job other than rank 0 use it: Flyte reads the outputs of one
+/// worker, and the others must not write theirs. In the container no `outputs.pb` (and no
+/// `error.pb`) is written and the process exits 0; in a local run the node succeeds with no
+/// outputs, so a node that reads one of them fails, naming the output.
+///
+/// ```
+/// use flytekit_core::error::IgnoreOutputs;
+/// use flytekit_core::TaskError;
+///
+/// fn worker(rank: u32) -> Result<f64, TaskError> {
+///     let loss = 0.25; // ... train ...
+///     if rank != 0 {
+///         return Err(IgnoreOutputs.into());
+///     }
+///     Ok(loss)
+/// }
+/// assert!(worker(1).unwrap_err().is_ignore_outputs());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct IgnoreOutputs;
+
+/// The code of [`IgnoreOutputs`] as a [`TaskError`].
+pub const IGNORE_OUTPUTS: &str = "IgnoreOutputs";
+
+impl From<IgnoreOutputs> for TaskError {
+    fn from(_: IgnoreOutputs) -> Self {
+        TaskError::ignore_outputs()
+    }
+}
+
+impl TaskError {
+    /// [`IgnoreOutputs`]: the task ends without outputs, and without failing.
+    pub fn ignore_outputs() -> Self {
+        TaskError {
+            code: IGNORE_OUTPUTS.into(),
+            message: "the task ignores its outputs (IgnoreOutputs)".into(),
+            recoverable: false,
+            origin: ErrorOrigin::User,
+        }
+    }
+
+    /// True for [`TaskError::ignore_outputs`].
+    pub fn is_ignore_outputs(&self) -> bool {
+        self.code == IGNORE_OUTPUTS
+    }
+}
+
 impl fmt::Display for TaskError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.code, self.message)
@@ -203,6 +252,9 @@ pub fn into_task_error<E: 'static>(
     if let Some(file_error) = any.downcast_ref::<crate::types::FileError>() {
         return TaskError::system(file_error.to_string())
             .with_code(crate::types::DOWNLOAD_DATA_ERROR);
+    }
+    if any.is::<IgnoreOutputs>() {
+        return TaskError::ignore_outputs();
     }
     match any.downcast_ref::<TaskError>() {
         Some(task_error) => task_error.clone(),

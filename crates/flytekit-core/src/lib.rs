@@ -7,6 +7,7 @@
 //! May depend on: `flytekit-idl`, prost, msgpack, chrono, serde_json. Never on tokio (the
 //! runtime's business) or on syn (the compiler's).
 
+pub mod checkpoint;
 pub mod container;
 pub mod context;
 pub mod error;

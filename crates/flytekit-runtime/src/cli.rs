@@ -376,7 +376,7 @@ where
             };
             let work = async {
                 match execute(args, &Storage::new()).await {
-                    Ok(Outcome::Succeeded) => 0,
+                    Ok(Outcome::Succeeded | Outcome::OutputsIgnored) => 0,
                     Ok(Outcome::Failed) if fail_on_error() => 1,
                     Ok(Outcome::Failed) => 0,
                     Err(err) => {

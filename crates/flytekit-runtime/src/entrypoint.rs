@@ -61,7 +61,14 @@ pub enum Outcome {
     Succeeded,
     /// error.pb was written.
     Failed,
+    /// The task returned `IgnoreOutputs`: nothing was written, as flytekit does.
+    OutputsIgnored,
 }
+
+/// Set by the local executor's isolated mode to a path the entrypoint creates when the task
+/// ignores its outputs: with neither outputs.pb nor error.pb, a process that exited 0 would
+/// otherwise look like one that crashed before writing them.
+pub const IGNORED_OUTPUTS_MARKER_VAR: &str = "_FLYTEKIT_IGNORED_OUTPUTS_MARKER";
 
 /// Runs the entrypoint; `Err` only when neither outputs.pb nor error.pb could be written, among
 /// others when the output prefix is empty (it would put them at the root of the file system).
@@ -90,6 +97,13 @@ pub async fn execute(args: ExecuteArgs, storage: &Storage) -> Result<Outcome, St
                 Err(err) => TaskError::system(format!("cannot write outputs.pb: {err}"))
                     .with_code(UPLOAD_DATA_ERROR),
             }
+        }
+        Err(error) if error.is_ignore_outputs() => {
+            tracing::warn!(task = %args.task, "IgnoreOutputs: writing neither outputs.pb nor error.pb");
+            if let Ok(marker) = std::env::var(IGNORED_OUTPUTS_MARKER_VAR) {
+                let _ = std::fs::write(marker, b"");
+            }
+            return Ok(Outcome::OutputsIgnored);
         }
         Err(error) => error,
     };

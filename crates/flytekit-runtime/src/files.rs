@@ -208,6 +208,30 @@ impl BlobStore for RuntimeBlobStore {
         })
     }
 
+    fn upload_file(&self, from: &Path, uri: &str) -> BlobFuture<()> {
+        let from: PathBuf = from.to_path_buf();
+        self.spawn(uri, move |storage, uri| {
+            Box::pin(async move {
+                storage
+                    .upload_file(&from, &uri)
+                    .await
+                    .map_err(|err| file_error("upload to", &uri, err))
+            })
+        })
+    }
+
+    fn upload_dir(&self, from: &Path, uri: &str) -> BlobFuture<()> {
+        let from: PathBuf = from.to_path_buf();
+        self.spawn(uri, move |storage, uri| {
+            Box::pin(async move {
+                storage
+                    .upload_dir(&from, &uri)
+                    .await
+                    .map_err(|err| file_error("upload to", &uri, err))
+            })
+        })
+    }
+
     fn read(&self, uri: &str) -> BlobFuture<Vec<u8>> {
         self.spawn(uri, move |storage, uri| {
             Box::pin(async move {

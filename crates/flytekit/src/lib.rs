@@ -34,6 +34,7 @@ pub use flytekit_core as core;
 pub use flytekit_idl as idl;
 pub use flytekit_runtime as runtime;
 
+pub use flytekit_core::error::IgnoreOutputs;
 pub use flytekit_core::types::{
     formats, Bytes, FileError, FileFormat, FlyteDirectory, FlyteError, FlyteFile, TypeError,
 };
@@ -51,7 +52,7 @@ pub mod prelude {
     pub use crate::{
         container_task, current_context, launch_plan, reference_launch_plan, reference_task,
         reference_workflow, task, workflow, Bytes, FlyteDirectory, FlyteError, FlyteFile,
-        FlyteType, NodeRef, Promise, TaskError,
+        FlyteType, IgnoreOutputs, NodeRef, Promise, TaskError,
     };
 }
 

@@ -79,6 +79,13 @@ pub trait BlobStore: Send + Sync {
 
     /// The whole object at `uri`, in memory (for small objects such as offloaded literals).
     fn read(&self, uri: &str) -> BlobFuture<Vec<u8>>;
+
+    /// Uploads the local file `from` to `uri`, streaming, atomically.
+    fn upload_file(&self, from: &Path, uri: &str) -> BlobFuture<()>;
+
+    /// Uploads every file under the local directory `from` to the prefix `uri`, each at its
+    /// path relative to `from`.
+    fn upload_dir(&self, from: &Path, uri: &str) -> BlobFuture<()>;
 }
 
 static STORE: RwLock<Option<Arc<dyn BlobStore>>> = RwLock::new(None);

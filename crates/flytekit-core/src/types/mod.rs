@@ -24,7 +24,7 @@
 //! | `#[derive(FlyteType)] enum` (unit variants) | ENUM | `string_value` |
 
 mod blob;
-mod blob_store;
+pub(crate) mod blob_store;
 mod bytes;
 mod collections;
 mod derive_support;

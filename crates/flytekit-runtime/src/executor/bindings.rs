@@ -114,11 +114,15 @@ fn eval_promise(promise: &OutputReference, env: &Env) -> Result<Literal, String>
         (outputs, format!("node `{}`", promise.node_id))
     };
     let literal = outputs.literals.get(&promise.var).ok_or_else(|| {
-        let what = if is_start_node(&promise.node_id) {
-            "input"
-        } else {
-            "output"
-        };
+        let start = is_start_node(&promise.node_id);
+        if !start && outputs.literals.is_empty() {
+            return format!(
+                "{source} has no output `{}`: it wrote no outputs at all (its task returned \
+                 IgnoreOutputs)",
+                promise.var
+            );
+        }
+        let what = if start { "input" } else { "output" };
         format!(
             "{source} has no {what} `{}`; it has {}",
             promise.var,

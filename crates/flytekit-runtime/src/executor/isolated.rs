@@ -37,6 +37,10 @@ pub(crate) struct Attempt<'a> {
     pub(crate) timeout: Option<Duration>,
     /// The element of an array node (`FLYTE_K8S_ARRAY_INDEX`).
     pub(crate) array_index: Option<usize>,
+    /// Where the attempt saves its checkpoint (`--checkpoint-path`).
+    pub(crate) checkpoint_path: Option<String>,
+    /// The previous attempt's checkpoint (`--prev-checkpoint`).
+    pub(crate) prev_checkpoint: Option<String>,
 }
 
 /// A fresh private dir for the attempt (see [`private_dir`]): inputs.pb, outputs.pb / error.pb
@@ -64,7 +68,7 @@ pub(crate) async fn run(
     let result = run_in(cx, &attempt, inputs, &dir).await;
     // Files the task wrote under raw/ may be referenced by its outputs: keep those.
     if dir.join("raw").exists() {
-        for name in ["inputs.pb", "outputs.pb", "error.pb"] {
+        for name in ["inputs.pb", "outputs.pb", "error.pb", "outputs-ignored"] {
             let _ = tokio::fs::remove_file(dir.join(name)).await;
         }
     } else {
@@ -97,12 +101,25 @@ async fn run_in(
         .arg("--output-prefix")
         .arg(dir)
         .arg("--raw-output-data-prefix")
-        .arg(dir.join("raw"))
+        .arg(dir.join("raw"));
+    // As Flyte does: the previous checkpoint is `""` on a first attempt.
+    if let Some(path) = &attempt.checkpoint_path {
+        command
+            .arg("--checkpoint-path")
+            .arg(path)
+            .arg("--prev-checkpoint")
+            .arg(attempt.prev_checkpoint.as_deref().unwrap_or("\"\""));
+    }
+    command
         .arg("--")
         .arg(&attempt.task)
         .env("FLYTE_ATTEMPT_NUMBER", attempt.attempt.to_string())
         .env("FLYTE_INTERNAL_EXECUTION_ID", "local")
         .env("FLYTE_INTERNAL_TASK_NAME", &attempt.task)
+        .env(
+            crate::entrypoint::IGNORED_OUTPUTS_MARKER_VAR,
+            dir.join("outputs-ignored"),
+        )
         .env_remove("FLYTE_FAIL_ON_ERROR")
         .env_remove("BATCH_JOB_ARRAY_INDEX_VAR_NAME")
         .env_remove("BATCH_JOB_ARRAY_INDEX_OFFSET")
@@ -162,6 +179,10 @@ async fn run_in(
             LiteralMap::decode(bytes.as_slice()).map_err(|e| {
                 TaskError::system(format!("the task wrote an unreadable outputs.pb: {e}"))
             })
+        }
+        _ if status.success() && dir.join("outputs-ignored").exists() => {
+            forward(&stderr, true);
+            Ok(LiteralMap::default())
         }
         _ => Err(crashed(status, &stderr)),
     }

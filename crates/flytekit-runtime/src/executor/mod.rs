@@ -28,6 +28,7 @@ mod array;
 mod batch;
 mod bindings;
 mod cache;
+mod checkpoints;
 mod condition;
 mod error;
 mod events;
@@ -185,6 +186,8 @@ pub(crate) struct Inner {
     cache_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Only one gate asks on the terminal at a time.
     pub(crate) prompt: tokio::sync::Mutex<()>,
+    /// The checkpoints of this executor's task attempts (see [`Inner::checkpoints`]).
+    checkpoints: checkpoints::CheckpointRoot,
 }
 
 impl std::fmt::Debug for Inner {
@@ -201,6 +204,11 @@ impl Inner {
         if let Some(observer) = &self.options.observer {
             events::send_event(observer.as_ref(), node_id, entity, phase);
         }
+    }
+
+    /// The checkpoint locations of one task node's attempts.
+    pub(crate) fn checkpoints(&self, node_path: &str) -> checkpoints::NodeCheckpoints {
+        self.checkpoints.node(node_path)
     }
 
     /// The lock that serializes runs with this cache key.
@@ -220,6 +228,7 @@ impl Executor {
                 sync_slots: Arc::new(Semaphore::new(slots)),
                 cache_locks: Mutex::new(HashMap::new()),
                 prompt: tokio::sync::Mutex::new(()),
+                checkpoints: checkpoints::CheckpointRoot::default(),
             }),
         }
     }

@@ -150,14 +150,25 @@ async fn attempts_after(
 ) -> Result<LiteralMap, ExecutionError> {
     let retries = retries(entry, metadata);
     let timeout = timeout(entry, metadata);
+    let checkpoints = cx.checkpoints(path);
     let mut attempt = 0;
     loop {
         let result = match first.take() {
             Some(error) => Err(error),
-            None => one_attempt(cx, path, entry, &inputs, attempt, timeout, array_index).await,
+            None => {
+                let run = AttemptRun {
+                    attempt,
+                    timeout,
+                    array_index,
+                    checkpoints: checkpoints.of_attempt(attempt),
+                };
+                one_attempt(cx, path, entry, &inputs, run).await
+            }
         };
         match result {
             Ok(outputs) => return Ok(outputs),
+            // flytekit's IgnoreOutputs: a success without outputs.
+            Err(error) if error.is_ignore_outputs() => return Ok(LiteralMap::default()),
             Err(error) if error.is_recoverable() && attempt < retries => {
                 tracing::info!(node = path, task = entity, attempt, "retrying: {error}");
                 attempt += 1;
@@ -168,15 +179,28 @@ async fn attempts_after(
     }
 }
 
+/// What differs between the attempts of one task node.
+struct AttemptRun {
+    attempt: u32,
+    timeout: Option<Duration>,
+    array_index: Option<usize>,
+    /// `(checkpoint path, previous checkpoint)`.
+    checkpoints: (Option<String>, Option<String>),
+}
+
 async fn one_attempt(
     cx: &Inner,
     path: &str,
     entry: &'static TaskEntry,
     inputs: &LiteralMap,
-    attempt: u32,
-    timeout: Option<Duration>,
-    array_index: Option<usize>,
+    run: AttemptRun,
 ) -> Result<LiteralMap, TaskError> {
+    let AttemptRun {
+        attempt,
+        timeout,
+        array_index,
+        checkpoints: (checkpoint_path, prev_checkpoint),
+    } = run;
     let _permit = match entry.run {
         TaskFn::Sync(_) => Some(
             cx.sync_slots
@@ -194,11 +218,15 @@ async fn one_attempt(
             attempt,
             timeout,
             array_index,
+            checkpoint_path,
+            prev_checkpoint,
         };
         return isolated::run(cx, attempt, inputs).await;
     }
     let mut context = local_context(entry, attempt)?;
     context.array_index = array_index;
+    context.checkpoint_path = checkpoint_path;
+    context.prev_checkpoint = prev_checkpoint;
     let working_dir = context.working_dir.clone();
     let (result, end) =
         run_attempt_reporting(entry, inputs.clone(), Arc::new(context), timeout).await;
