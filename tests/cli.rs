@@ -366,3 +366,24 @@ fn ignored_outputs_locally() {
         assert!(message.contains("o0"), "isolated: {isolated}: {message}");
     }
 }
+
+/// Locally the context names the node and the run, and gives a checkpoint folder.
+#[test]
+fn the_local_task_context() {
+    let output = cli(&["run", "--json", "context_report"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let outputs: serde_json::Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    let report: serde_json::Value = serde_json::from_str(outputs["o0"].as_str().unwrap()).unwrap();
+    assert_eq!(report["execution"], serde_json::json!(["", "", "local"]));
+    assert_eq!(report["task"][2], "flytekit_test_tasks.context_report");
+    assert_eq!(report["node"], "n0");
+    assert_eq!(report["attempt"], 0);
+    assert!(
+        (0..60).contains(&report["date_age_s"].as_i64().unwrap()),
+        "{report}"
+    );
+    assert_eq!(report["output_prefix"], serde_json::Value::Null);
+    assert!(report["checkpoint"][0].is_string(), "{report}");
+    assert_eq!(report["checkpoint"][1], serde_json::Value::Null);
+    assert_eq!(report["working_dir_exists"], true);
+}

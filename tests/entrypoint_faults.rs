@@ -508,3 +508,68 @@ fn ignored_outputs_write_nothing_and_exit_zero() {
         assert!(!dir.join("error.pb").exists(), "rank {rank}");
     }
 }
+
+/// Every field of the task context, from where the backend puts it (propeller's
+/// `GetExecutionEnvVars`, the pod's command line).
+#[test]
+fn the_task_context_comes_from_the_backend() {
+    use flytekit::prelude::FlyteType;
+    let dir = scratch("context");
+    std::fs::write(
+        dir.join("inputs.pb"),
+        flytekit::idl::core::LiteralMap::default().encode_to_vec(),
+    )
+    .unwrap();
+    let prefix = dir.display().to_string();
+    let (output, _) = execute(
+        &dir,
+        "context_report",
+        &[
+            "--raw-output-data-prefix",
+            "s3://bucket/raw/ab",
+            "--checkpoint-path",
+            "s3://bucket/cp/1",
+            "--prev-checkpoint",
+            "s3://bucket/cp/0",
+        ],
+        &[
+            ("FLYTE_INTERNAL_EXECUTION_PROJECT", "flytesnacks"),
+            ("FLYTE_INTERNAL_EXECUTION_DOMAIN", "development"),
+            ("FLYTE_INTERNAL_EXECUTION_ID", "f8a3"),
+            ("FLYTE_INTERNAL_EXECUTION_WORKFLOW", "app.pipeline"),
+            ("FLYTE_INTERNAL_TASK_PROJECT", "flytesnacks"),
+            ("FLYTE_INTERNAL_TASK_DOMAIN", "development"),
+            ("FLYTE_INTERNAL_TASK_NAME", "flytekit_test_tasks.context_report"),
+            ("FLYTE_INTERNAL_TASK_VERSION", "v7"),
+            ("FLYTE_ATTEMPT_NUMBER", "1"),
+            (
+                "FLYTE_EXECUTION_URL",
+                "http://localhost:30080/console/projects/flytesnacks/domains/development/executions/f8a3/nodeId/n3/nodes",
+            ),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let bytes = std::fs::read(dir.join("outputs.pb")).expect("outputs.pb was written");
+    let outputs = flytekit::idl::core::LiteralMap::decode(bytes.as_slice()).unwrap();
+    let mut report: serde_json::Value =
+        serde_json::from_str(&String::from_literal(&outputs.literals["o0"]).unwrap()).unwrap();
+    // The start of this attempt: now, give or take a slow machine.
+    let age = report["date_age_s"].take().as_i64().unwrap();
+    assert!((0..60).contains(&age), "{age}");
+    assert_eq!(
+        report,
+        serde_json::json!({
+            "execution": ["flytesnacks", "development", "f8a3"],
+            "workflow": "app.pipeline",
+            "task": ["flytesnacks", "development", "flytekit_test_tasks.context_report", "v7"],
+            "node": "n3",
+            "attempt": 1,
+            "date_age_s": null,
+            "output_prefix": prefix,
+            "raw_prefix": "s3://bucket/raw/ab",
+            "checkpoint": ["s3://bucket/cp/1", "s3://bucket/cp/0"],
+            "url": "http://localhost:30080/console/projects/flytesnacks/domains/development/executions/f8a3/nodeId/n3/nodes",
+            "working_dir_exists": true,
+        })
+    );
+}

@@ -357,6 +357,26 @@ fn ranked_then_scaled(rank: i64) -> i64 {
     scale(loss, 2)
 }
 
+/// Everything the task context says, as JSON (for the tests of where each field comes from).
+#[task]
+fn context_report() -> String {
+    let c = current_context();
+    serde_json::json!({
+        "execution": [c.execution_id.project, c.execution_id.domain, c.execution_id.name],
+        "workflow": c.workflow_name,
+        "task": [c.task_id.project, c.task_id.domain, c.task_id.name, c.task_id.version],
+        "node": c.node_id,
+        "attempt": c.attempt,
+        "date_age_s": (chrono::Utc::now() - c.execution_date).num_seconds(),
+        "output_prefix": c.output_metadata_prefix,
+        "raw_prefix": c.raw_output_prefix,
+        "checkpoint": [c.checkpoint_path, c.prev_checkpoint],
+        "url": c.execution_url,
+        "working_dir_exists": c.working_dir.is_dir(),
+    })
+    .to_string()
+}
+
 fn main() {
     flytekit::main()
 }

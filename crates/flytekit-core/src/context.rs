@@ -37,15 +37,46 @@ pub struct TaskId {
     pub version: String,
 }
 
-/// What a running task can know about its execution. Get it with [`current_context`].
+/// What a running task can know about its execution (flytekit's `ExecutionParameters`). Get it
+/// with [`current_context`].
+///
+/// Where each field comes from:
+///
+/// | field | in the container (`execute`) | in a local run |
+/// |---|---|---|
+/// | `execution_id` | `FLYTE_INTERNAL_EXECUTION_{PROJECT,DOMAIN,ID}` | name `local` |
+/// | `workflow_name` | `FLYTE_INTERNAL_EXECUTION_WORKFLOW` | empty |
+/// | `task_id` | `FLYTE_INTERNAL_TASK_{PROJECT,DOMAIN,NAME,VERSION}` | the task's name |
+/// | `node_id` | the node segment of `FLYTE_EXECUTION_URL`, when set | the node's id path (`n0`, `n1-n0`) |
+/// | `attempt` | `FLYTE_ATTEMPT_NUMBER` | the executor's attempt number |
+/// | `execution_date` | when `execute` started the task (UTC), as flytekit | when the attempt started |
+/// | `working_dir` | a fresh private dir in the temp dir | the same, per attempt |
+/// | `raw_output_prefix` | `--raw-output-data-prefix` (`{{.rawOutputDataPrefix}}`) | `raw` in the working dir |
+/// | `output_metadata_prefix` | `--output-prefix` (`{{.outputPrefix}}`) | `None` (in process) |
+/// | `checkpoint_path`, `prev_checkpoint` | `--checkpoint-path`, `--prev-checkpoint` | per-attempt folders of the run |
+/// | `array_index` | `FLYTE_K8S_ARRAY_INDEX` (+ offset) | the element's index |
+/// | `execution_url` | `FLYTE_EXECUTION_URL` | `None` |
+///
+/// Logging: the runtime runs every attempt inside a `tracing` span `task` with the task's name,
+/// node and attempt, so `tracing::info!` in a task carries them (set `RUST_LOG` to see them).
 #[derive(Debug, Clone, Default)]
 pub struct TaskContext {
     /// The workflow execution this task runs in.
     pub execution_id: ExecutionId,
+    /// The workflow the execution runs, when the backend says (empty for a task run alone).
+    pub workflow_name: String,
     /// The task itself.
     pub task_id: TaskId,
+    /// The node running the task, when known.
+    pub node_id: String,
     /// The attempt number, from 0 (the first try).
     pub attempt: u32,
+    /// When this attempt started, in UTC (flytekit's `execution_date`).
+    pub execution_date: chrono::DateTime<chrono::Utc>,
+    /// Where `outputs.pb` / `error.pb` of this attempt go, in the container.
+    pub output_metadata_prefix: Option<String>,
+    /// The execution's page in the Flyte console, when the backend sets `FLYTE_EXECUTION_URL`.
+    pub execution_url: Option<String>,
     /// A scratch directory of this attempt: locally and under `execute`, a fresh private one
     /// for every attempt (and every map element running at the same time), so a file written
     /// here and returned as an output is never another run's.

@@ -122,9 +122,17 @@ pub(crate) async fn run_attempt_reporting(
     install_panic_hook();
     crate::files::install_blob_store();
     let key = context.clone();
+    // What a task logs with `tracing` carries its task, node and attempt.
+    let span = tracing::info_span!(
+        "task",
+        name = %context.task_id.name,
+        node = %context.node_id,
+        attempt = context.attempt
+    );
     match entry.run {
         TaskFn::Sync(run) => {
             let handle = tokio::task::spawn_blocking(move || {
+                let _entered = span.enter();
                 // The task runs on this thread only: the thread's count of context reads says
                 // whether it read its context.
                 let reads = context_reads();
@@ -163,7 +171,9 @@ pub(crate) async fn run_attempt_reporting(
                     self.0.abort();
                 }
             }
-            let mut handle = AbortOnDrop(tokio::spawn(WithContext::new(context, run(inputs))));
+            let future =
+                tracing::Instrument::instrument(WithContext::new(context, run(inputs)), span);
+            let mut handle = AbortOnDrop(tokio::spawn(future));
             let joined = match timeout {
                 Some(limit) => match tokio::time::timeout(limit, &mut handle.0).await {
                     Ok(joined) => joined,

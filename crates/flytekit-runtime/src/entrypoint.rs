@@ -404,6 +404,15 @@ fn env(names: &[&str]) -> String {
         .unwrap_or_default()
 }
 
+/// The node id in propeller's console URL
+/// `<console>/projects/<p>/domains/<d>/executions/<name>/nodeId/<node>/nodes`: the only place the
+/// backend names the node to the pod.
+fn node_of_execution_url(url: &str) -> Option<String> {
+    let (_, rest) = url.split_once("/nodeId/")?;
+    let node = rest.split('/').next()?;
+    (!node.is_empty()).then(|| node.to_string())
+}
+
 /// The task context from the backend's environment (FLYTE-CONTRACT section 3.4) and the
 /// command line.
 fn context_from_env(
@@ -415,7 +424,16 @@ fn context_from_env(
         .raw_output_data_prefix
         .clone()
         .unwrap_or_else(|| working_dir.join("raw").display().to_string());
+    let execution_url = Some(env(&["FLYTE_EXECUTION_URL"])).filter(|url| !url.is_empty());
     TaskContext {
+        workflow_name: env(&["FLYTE_INTERNAL_EXECUTION_WORKFLOW"]),
+        node_id: execution_url
+            .as_deref()
+            .and_then(node_of_execution_url)
+            .unwrap_or_default(),
+        execution_date: chrono::Utc::now(),
+        output_metadata_prefix: Some(args.output_prefix.clone()),
+        execution_url,
         execution_id: ExecutionId {
             project: env(&["FLYTE_INTERNAL_EXECUTION_PROJECT", "_F_PRJ"]),
             domain: env(&["FLYTE_INTERNAL_EXECUTION_DOMAIN", "_F_DM"]),
@@ -457,6 +475,18 @@ pub fn is_blob(literal: &Literal) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_node_comes_from_the_console_url() {
+        assert_eq!(
+            node_of_execution_url(
+                "https://flyte.example/console/projects/p/domains/d/executions/abc/nodeId/n2/nodes"
+            )
+            .as_deref(),
+            Some("n2")
+        );
+        assert_eq!(node_of_execution_url("https://flyte.example/console"), None);
+    }
+
     use super::*;
     use flytekit_core::FlyteType;
 

@@ -195,6 +195,7 @@ pub(crate) fn context_in(entry: &TaskEntry, attempt: u32, working_dir: PathBuf) 
             ..Default::default()
         },
         attempt,
+        execution_date: chrono::Utc::now(),
         raw_output_prefix: working_dir.join("raw").display().to_string(),
         working_dir,
         ..Default::default()

@@ -119,6 +119,7 @@ impl Shared {
         let inputs = self.elements.get(i);
         let mut context = self.context.clone();
         context.array_index = Some(i);
+        context.execution_date = chrono::Utc::now();
         context.raw_output_prefix = working_dir.join("raw").display().to_string();
         context.working_dir = working_dir.to_path_buf();
         let context = Arc::new(context);

@@ -227,6 +227,7 @@ async fn one_attempt(
     context.array_index = array_index;
     context.checkpoint_path = checkpoint_path;
     context.prev_checkpoint = prev_checkpoint;
+    context.node_id = path.to_string();
     let working_dir = context.working_dir.clone();
     let (result, end) =
         run_attempt_reporting(entry, inputs.clone(), Arc::new(context), timeout).await;
