@@ -387,3 +387,27 @@ fn the_local_task_context() {
     assert_eq!(report["checkpoint"][1], serde_json::Value::Null);
     assert_eq!(report["working_dir_exists"], true);
 }
+
+/// Locally the deck goes to the attempt's working dir and `run` says where, in process and
+/// isolated.
+#[test]
+fn a_local_run_writes_the_deck_and_prints_its_path() {
+    for isolated in [false, true] {
+        let mut args = vec!["run", "--json"];
+        if isolated {
+            args.push("--isolated");
+        }
+        args.extend(["with_deck", "--title", "local"]);
+        let output = cli(&args);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let err = stderr(&output);
+        let line = err
+            .lines()
+            .find(|l| l.contains("wrote its deck: "))
+            .unwrap_or_else(|| panic!("no deck line (isolated: {isolated}): {err}"));
+        let path = std::path::PathBuf::from(line.split("wrote its deck: ").nth(1).unwrap());
+        let deck = std::fs::read_to_string(&path).unwrap();
+        assert!(deck.contains("<h1>local</h1>"), "{deck}");
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+}

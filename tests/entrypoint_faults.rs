@@ -573,3 +573,42 @@ fn the_task_context_comes_from_the_backend() {
         })
     );
 }
+
+/// A task with `enable_deck` writes `deck.html` beside outputs.pb, as flytekit does; its data is
+/// escaped; a task without it writes none.
+#[test]
+fn decks_are_written_under_the_output_prefix() {
+    use flytekit::prelude::FlyteType;
+    let dir = scratch("deck");
+    let inputs = flytekit::idl::core::LiteralMap {
+        literals: [(
+            "title".to_string(),
+            "Run <1>".to_string().to_literal().unwrap(),
+        )]
+        .into(),
+    };
+    std::fs::write(dir.join("inputs.pb"), inputs.encode_to_vec()).unwrap();
+    let (output, _) = execute(&dir, "with_deck", &[], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(dir.join("outputs.pb").exists());
+    let deck = std::fs::read_to_string(dir.join("deck.html")).expect("deck.html was written");
+    assert!(deck.starts_with("<!doctype html>"), "{deck}");
+    assert!(deck.contains("<h1>Run &lt;1&gt;</h1>"), "{deck}");
+    assert!(
+        deck.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+        "{deck}"
+    );
+    assert!(!deck.contains("<script"), "{deck}");
+    assert!(deck.contains("<td>&lt;1&gt;</td>"), "{deck}");
+    assert!(
+        deck.contains("src=\"data:image/png;base64,iVBORw==\""),
+        "{deck}"
+    );
+    assert_eq!(deck.matches("<section").count(), 2, "{deck}");
+
+    let dir = scratch("no-deck");
+    write_add_inputs(&dir);
+    let (output, _) = execute(&dir, "add", &[], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!dir.join("deck.html").exists());
+}

@@ -475,6 +475,8 @@ impl Events {
                     NodePhase::Failed { .. } => "failed",
                     NodePhase::Skipped { .. } => "skipped",
                     NodePhase::Aborted => "aborted",
+                    NodePhase::DeckWritten { .. } => "deck",
+                    _ => "other",
                 };
                 (e.node_id.clone(), phase)
             })

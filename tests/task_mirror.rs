@@ -1,5 +1,5 @@
 //! TaskTemplates side by side with Python flytekit: the tasks of tests/python/task_mirror are
-//! written again here; interface, cache/retries/timeout/interruptible/deprecated metadata,
+//! written again here; interface, cache/retries/timeout/interruptible/deprecated/deck metadata,
 //! resources, environment and security context must equal what `pyflyte package` builds
 //! (`tests/python/task_specs.py` lists the differences accepted by design).
 
@@ -37,7 +37,7 @@ fn add(a: i64, #[default(3)] b: i64) -> i64 {
     a + b
 }
 
-#[task]
+#[task(enable_deck)]
 fn split(x: i64) -> (i64, String) {
     (x, x.to_string())
 }

@@ -377,6 +377,23 @@ fn context_report() -> String {
     .to_string()
 }
 
+/// Writes a deck of every kind of section, with data that must not become markup.
+#[task(enable_deck)]
+fn with_deck(title: String) -> i64 {
+    let context = current_context();
+    let summary = context.deck("Summary");
+    summary
+        .markdown(&format!("# {title}\n\n*done*"))
+        .text("<script>alert('x')</script>");
+    context
+        .deck("Table")
+        .table(&["k", "v"], &[vec!["a".into(), "<1>".into()]]);
+    context
+        .deck("Summary")
+        .image("image/png", b"\x89PNG", "a plot");
+    7
+}
+
 fn main() {
     flytekit::main()
 }

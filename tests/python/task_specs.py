@@ -5,11 +5,11 @@ Usage: python task_specs.py OURS_DIR   (run from tests/python)
 OURS_DIR holds <task short name>.pb files (admin TaskSpec) written by flytekit-rs. Compared:
 the interface (variable names and types; descriptions and dataclass JSON schemas aside), the
 metadata flytekit derives from task options (cache, retries, timeout, interruptible,
-deprecated), container resources and environment, and the security context.
+deprecated, generates_deck), container resources and environment, and the security context.
 
 Differences accepted by design, not compared: `type` (python-task / container), the runtime
 metadata (flavor python / rust and version), the container image, command and args (our binary's
-`execute` instead of `pyflyte-execute`), and `generates_deck` / k8s `metadata` defaults.
+`execute` instead of `pyflyte-execute`), and k8s `metadata` defaults.
 """
 
 import sys
@@ -43,6 +43,7 @@ def compared(spec):
         "timeout": metadata.timeout.seconds,
         "interruptible": metadata.interruptible if metadata.HasField("interruptible") else None,
         "deprecated": metadata.deprecated_error_message,
+        "generates_deck": metadata.generates_deck.value,
         "resources": json_format.MessageToDict(t.container.resources),
         "env": sorted((kv.key, kv.value) for kv in t.container.env),
         "security_context": json_format.MessageToDict(t.security_context),

@@ -56,6 +56,7 @@ pub struct TaskId {
 /// | `checkpoint_path`, `prev_checkpoint` | `--checkpoint-path`, `--prev-checkpoint` | per-attempt folders of the run |
 /// | `array_index` | `FLYTE_K8S_ARRAY_INDEX` (+ offset) | the element's index |
 /// | `execution_url` | `FLYTE_EXECUTION_URL` | `None` |
+/// | `decks` | written to `<output prefix>/deck.html` | written to the working dir, path printed |
 ///
 /// Logging: the runtime runs every attempt inside a `tracing` span `task` with the task's name,
 /// node and attempt, so `tracing::info!` in a task carries them (set `RUST_LOG` to see them).
@@ -89,6 +90,8 @@ pub struct TaskContext {
     pub prev_checkpoint: Option<String>,
     /// Index of this element when the task runs as part of a map task.
     pub array_index: Option<usize>,
+    /// The decks this attempt added (see [`TaskContext::deck`]).
+    pub decks: crate::deck::Decks,
 }
 
 thread_local! {
@@ -201,6 +204,12 @@ pub struct SecretNotFound {
 }
 
 impl TaskContext {
+    /// The deck called `name` of this attempt, created on first use; what is added to it is
+    /// written as `deck.html` when the task has `#[task(enable_deck)]` (see [`crate::deck`]).
+    pub fn deck(&self, name: &str) -> crate::deck::Deck {
+        crate::deck::Deck::new(name, self.decks.clone())
+    }
+
     /// This attempt's checkpoint: what it saves, the next attempt restores (see
     /// [`Checkpoint`](crate::checkpoint::Checkpoint)).
     pub fn checkpoint(&self) -> crate::checkpoint::Checkpoint {

@@ -10,6 +10,7 @@
 pub mod checkpoint;
 pub mod container;
 pub mod context;
+pub mod deck;
 pub mod error;
 pub mod glue;
 pub mod launch_plan;

@@ -144,6 +144,8 @@ pub struct TaskConfig {
     pub shared_memory: Option<Option<&'static str>>,
     /// `pod_template_name`.
     pub pod_template_name: Option<&'static str>,
+    /// `enable_deck`: the task writes a deck (`deck.html`), and says so in its metadata.
+    pub enable_deck: bool,
     /// `#[container_task]`: the task runs this command in its image instead of this binary.
     pub raw_container: Option<crate::container::RawContainer>,
 }
@@ -166,6 +168,7 @@ impl TaskConfig {
         accelerator: None,
         shared_memory: None,
         pod_template_name: None,
+        enable_deck: false,
         raw_container: None,
     };
 }

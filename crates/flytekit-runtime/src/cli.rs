@@ -189,6 +189,9 @@ impl RunFlags {
         }
         if progress {
             options.observer = Some(std::sync::Arc::new(ProgressPrinter));
+        } else if registry::tasks().any(|task| task.config.enable_deck) {
+            // Events cost something per node: only a binary with decks pays for this one.
+            options.observer = Some(std::sync::Arc::new(crate::executor::DeckPrinter));
         }
         Ok(options)
     }

@@ -80,7 +80,32 @@ pub async fn execute(args: ExecuteArgs, storage: &Storage) -> Result<Outcome, St
         });
     }
     clear_stale_results(&args.output_prefix);
-    let error = match run(&args, storage).await {
+    let mut deck = None;
+    let result = run(&args, storage, &mut deck).await;
+    // flytekit writes the deck whether the task succeeded or not, after its outputs.
+    let outcome = finish(&args, storage, result).await;
+    if let Some(html) = deck {
+        write_deck(&args.output_prefix, html, storage).await;
+    }
+    outcome
+}
+
+/// Writes `deck.html` under the output prefix; a failure is logged, not the task's (flytekit).
+async fn write_deck(output_prefix: &str, html: String, storage: &Storage) {
+    let uri = join(output_prefix, flytekit_core::deck::DECK_FILE_NAME);
+    match storage.put(&uri, html).await {
+        Ok(()) => tracing::info!("wrote the deck to {uri}"),
+        Err(err) => tracing::error!("cannot write the deck to {uri}: {err}"),
+    }
+}
+
+/// Writes outputs.pb or error.pb (or, for IgnoreOutputs, neither).
+async fn finish(
+    args: &ExecuteArgs,
+    storage: &Storage,
+    result: Result<LiteralMap, TaskError>,
+) -> Result<Outcome, StorageError> {
+    let error = match result {
         Ok(outputs) => {
             let written = storage
                 .put(
@@ -164,7 +189,13 @@ fn clear_stale_results(output_prefix: &str) {
     }
 }
 
-async fn run(args: &ExecuteArgs, storage: &Storage) -> Result<LiteralMap, TaskError> {
+/// Runs the task; `deck` receives the rendered deck of a task with `enable_deck` once its code
+/// has run.
+async fn run(
+    args: &ExecuteArgs,
+    storage: &Storage,
+    deck: &mut Option<String>,
+) -> Result<LiteralMap, TaskError> {
     // A binary that cannot start (two entities with one name) still answers with error.pb,
     // so Flyte reports why instead of a bare non-zero exit.
     if let Err(clashes) = registry::check_unique_names() {
@@ -221,7 +252,11 @@ async fn run(args: &ExecuteArgs, storage: &Storage) -> Result<LiteralMap, TaskEr
     })?;
     let context = Arc::new(context_from_env(args, array_index, working_dir));
     let timeout = entry.config.timeout;
-    let outputs = match run_attempt(entry, inputs, context.clone(), timeout).await {
+    let result = run_attempt(entry, inputs, context.clone(), timeout).await;
+    if entry.config.enable_deck {
+        *deck = Some(context.decks.render());
+    }
+    let outputs = match result {
         Ok(outputs) => upload_local_blobs(outputs, &context.raw_output_prefix, storage).await,
         Err(err) => Err(err),
     };
@@ -454,6 +489,7 @@ fn context_from_env(
         checkpoint_path: args.checkpoint_path.clone(),
         prev_checkpoint: args.prev_checkpoint.clone(),
         array_index,
+        decks: Default::default(),
     }
 }
 

@@ -36,7 +36,7 @@ def add(a: int, b: int = 3) -> int:
     return a + b
 
 
-@task
+@task(enable_deck=True)
 def split(x: int) -> typing.Tuple[int, str]:
     return x, str(x)
 

@@ -490,6 +490,7 @@ fn task_config(
         None => quote!(::core::option::Option::None),
     };
     let pod_template = opt_str(options.pod_template_name.as_ref().map(|p| p.value.as_str()));
+    let enable_deck = options.enable_deck.as_ref().is_some_and(|d| d.value);
     let raw_container = match raw_container {
         Some(raw) => quote!(::core::option::Option::Some(#raw)),
         None => quote!(::core::option::Option::None),
@@ -510,6 +511,7 @@ fn task_config(
         ("accelerator", accelerator),
         ("shared_memory", shared_memory),
         ("pod_template_name", pod_template),
+        ("enable_deck", quote!(#enable_deck)),
         ("raw_container", raw_container),
     ];
     // Only the options given: the rest comes from `TaskConfig::DEFAULT`, which keeps the
@@ -518,6 +520,7 @@ fn task_config(
         quote!(::core::option::Option::None).to_string(),
         quote!(&[]).to_string(),
         quote!(0u32).to_string(),
+        quote!(false).to_string(),
     ];
     let given = fields.iter().filter_map(|(field, value)| {
         let field = format_ident!("{}", field);

@@ -137,7 +137,7 @@ pub fn task_template(entry: &TaskEntry, settings: &SerializationSettings) -> Tas
         cache_ignore_input_vars: cache
             .map(|c| c.ignored_inputs.iter().map(|s| s.to_string()).collect())
             .unwrap_or_default(),
-        generates_deck: Some(false),
+        generates_deck: Some(config.enable_deck),
         metadata: Some(K8sObjectMetadata::default()),
         ..Default::default()
     };

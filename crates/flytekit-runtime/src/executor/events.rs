@@ -11,6 +11,7 @@ use super::error::ExecutionError;
 
 /// What happened to a node.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NodePhase {
     /// The node started (its inputs are ready).
     Started,
@@ -43,6 +44,11 @@ pub enum NodePhase {
     },
     /// The node was running when the workflow stopped after another node failed.
     Aborted,
+    /// An attempt of a task with `enable_deck` wrote its deck.
+    DeckWritten {
+        /// The `deck.html` file.
+        path: std::path::PathBuf,
+    },
 }
 
 /// One progress event.
@@ -112,6 +118,7 @@ impl ProgressPrinter {
             }
             NodePhase::Skipped { reason } => format!("{head} skipped: {reason}"),
             NodePhase::Aborted => format!("{head} aborted"),
+            NodePhase::DeckWritten { path } => format!("{head} wrote its deck: {}", path.display()),
         }
     }
 }
@@ -119,6 +126,19 @@ impl ProgressPrinter {
 impl ExecutionObserver for ProgressPrinter {
     fn event(&self, event: &NodeEvent) {
         let _ = writeln!(std::io::stderr().lock(), "{}", Self::line(event));
+    }
+}
+
+/// An observer that prints only where decks were written (the `run` command without progress
+/// lines still says where to find them).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DeckPrinter;
+
+impl ExecutionObserver for DeckPrinter {
+    fn event(&self, event: &NodeEvent) {
+        if matches!(event.phase, NodePhase::DeckWritten { .. }) {
+            let _ = writeln!(std::io::stderr().lock(), "{}", ProgressPrinter::line(event));
+        }
     }
 }
 

@@ -66,8 +66,18 @@ pub(crate) async fn run(
 ) -> Result<LiteralMap, TaskError> {
     let dir = work_dir(&attempt)?;
     let result = run_in(cx, &attempt, inputs, &dir).await;
-    // Files the task wrote under raw/ may be referenced by its outputs: keep those.
-    if dir.join("raw").exists() {
+    let deck = dir.join(flytekit_core::deck::DECK_FILE_NAME);
+    let has_deck = deck.exists();
+    if has_deck {
+        cx.emit(
+            attempt.node_path,
+            &attempt.task,
+            super::events::NodePhase::DeckWritten { path: deck },
+        );
+    }
+    // Files the task wrote under raw/ may be referenced by its outputs, and a deck is there
+    // to be read: keep those.
+    if has_deck || dir.join("raw").exists() {
         for name in ["inputs.pb", "outputs.pb", "error.pb", "outputs-ignored"] {
             let _ = tokio::fs::remove_file(dir.join(name)).await;
         }

@@ -50,7 +50,7 @@ use flytekit_idl::core::{Identifier, Literal, LiteralMap, WorkflowTemplate};
 use tokio::sync::Semaphore;
 
 pub use error::{ExecutionError, FailureCause};
-pub use events::{ExecutionObserver, NodeEvent, NodePhase, ProgressPrinter};
+pub use events::{DeckPrinter, ExecutionObserver, NodeEvent, NodePhase, ProgressPrinter};
 
 /// How the local cache is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -229,8 +229,18 @@ async fn one_attempt(
     context.prev_checkpoint = prev_checkpoint;
     context.node_id = path.to_string();
     let working_dir = context.working_dir.clone();
+    let decks = context.decks.clone();
     let (result, end) =
         run_attempt_reporting(entry, inputs.clone(), Arc::new(context), timeout).await;
+    if entry.config.enable_deck {
+        // flytekit writes a local run's deck to a local folder and says where: here the
+        // attempt's working dir, which the file then keeps.
+        let deck = working_dir.join(flytekit_core::deck::DECK_FILE_NAME);
+        match std::fs::write(&deck, decks.render()) {
+            Ok(()) => cx.emit(path, &entry.name(), NodePhase::DeckWritten { path: deck }),
+            Err(err) => tracing::error!("cannot write the deck to {}: {err}", deck.display()),
+        }
+    }
     // An output naming the dir itself (an empty `FlyteDirectory` of it) keeps it.
     if !result
         .as_ref()

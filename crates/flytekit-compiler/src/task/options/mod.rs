@@ -66,6 +66,8 @@ pub struct TaskOptions {
     pub shared_memory: Option<SharedMemory>,
     /// `pod_template_name = "..."`, a valid Kubernetes resource name.
     pub pod_template_name: Option<Spanned<String>>,
+    /// `enable_deck` / `enable_deck = bool`: the task writes a deck (`deck.html`).
+    pub enable_deck: Option<Spanned<bool>>,
     /// `docs = "..."`: replaces the doc comment as the task's description (may be empty).
     pub docs: Option<Spanned<String>>,
     /// `task_type = "spark"`: the plugin task type (default decided by the code generator).
@@ -105,6 +107,7 @@ const TASK_OPTIONS: ArgList = ArgList {
         "accelerator",
         "shared_memory",
         "pod_template_name",
+        "enable_deck",
         "docs",
         "task_type",
         "crate",
@@ -130,6 +133,10 @@ const TASK_OPTIONS: ArgList = ArgList {
         ("mem", RESOURCE_HINT),
         ("memory", RESOURCE_HINT),
         ("gpu", RESOURCE_HINT),
+        (
+            "disable_deck",
+            "flytekit deprecated it; decks are off unless you write `enable_deck`",
+        ),
         ("ephemeral_storage", RESOURCE_HINT),
     ],
 };
@@ -179,6 +186,9 @@ fn parse_one_option(ctxt: &Ctxt, arg: &Arg, options: &mut TaskOptions) {
         }
         "interruptible" => {
             options.interruptible = expect_flag_or_bool(ctxt, arg, "interruptible = false");
+        }
+        "enable_deck" => {
+            options.enable_deck = expect_flag_or_bool(ctxt, arg, "enable_deck = true");
         }
         "deprecated" => {
             options.deprecated = expect_value(ctxt, arg, "deprecated = \"use add_v2 instead\"")
