@@ -21,9 +21,10 @@ use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::{FnArg, ItemFn};
 
-/// The cache version derived from `item` (16 lowercase hex digits), stable across builds,
-/// machines and Rust versions for the same tokens.
-pub fn derive_cache_version(item: &ItemFn) -> String {
+/// The cache version derived from `item` and `salt` (16 lowercase hex digits), stable across
+/// builds, machines and Rust versions for the same tokens. An empty salt gives the version of
+/// the function alone.
+pub fn derive_cache_version(item: &ItemFn, salt: &str) -> String {
     let mut signature = item.sig.clone();
     for argument in &mut signature.inputs {
         match argument {
@@ -32,6 +33,11 @@ pub fn derive_cache_version(item: &ItemFn) -> String {
         }
     }
     let mut hasher = Fnv1a64::new();
+    if !salt.is_empty() {
+        // Length-prefixed so that no salt can be mistaken for the start of a signature.
+        hasher.write(format!("salt {}:", salt.len()).as_bytes());
+        hasher.write(salt.as_bytes());
+    }
     write_canonical(&mut hasher, signature.to_token_stream());
     write_canonical(&mut hasher, item.block.to_token_stream());
     format!("{:016x}", hasher.finish())
@@ -106,7 +112,7 @@ mod tests {
     use crate::test_support::parse;
 
     fn version(source: &str) -> String {
-        derive_cache_version(&parse(source))
+        derive_cache_version(&parse(source), "")
     }
 
     #[test]

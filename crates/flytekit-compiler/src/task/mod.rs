@@ -123,7 +123,10 @@ pub fn analyze_task(args: TokenStream, item: &ItemFn) -> AnalyzedTask {
     }
     let cache_version = options.cache.as_ref().map(|cache| match &cache.version {
         Some(version) => version.value.clone(),
-        None => cache_version::derive_cache_version(item),
+        None => cache_version::derive_cache_version(
+            item,
+            cache.salt.as_ref().map_or("", |salt| salt.value.as_str()),
+        ),
     });
     AnalyzedTask {
         item: without_default_attributes(item),

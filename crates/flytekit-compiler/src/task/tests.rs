@@ -83,7 +83,20 @@ fn cache_version_is_explicit_or_derived() {
     let derived = analyze("cache", function);
     assert_eq!(
         derived.definition.cache_version,
-        Some(cache_version::derive_cache_version(&parse(function)))
+        Some(cache_version::derive_cache_version(&parse(function), ""))
+    );
+    // A salt changes the derived version, and only that.
+    let salted = analyze("cache(salt = \"2024-06\")", function);
+    assert_eq!(
+        salted.definition.cache_version,
+        Some(cache_version::derive_cache_version(
+            &parse(function),
+            "2024-06"
+        ))
+    );
+    assert_ne!(
+        salted.definition.cache_version,
+        derived.definition.cache_version
     );
     assert!(analyze("cache = false", function)
         .definition
@@ -125,7 +138,7 @@ fn errors_of_all_phases_are_combined_and_the_item_is_still_emitted() {
             "unknown `#[task]` option `colour`: expected one of `name`, `retries`, `timeout`, \
              `interruptible`, `deprecated`, `cache`, `container_image`, `environment`, \
              `requests`, `limits`, `resources`, `secret_requests`, `accelerator`, \
-             `shared_memory`, `pod_template_name`, `docs`, `task_type`, `crate`, `outputs`",
+             `shared_memory`, `pod_template_name`, `enable_deck`, `docs`, `task_type`, `crate`, `outputs`",
             "invalid `retries` value `11`: expected an integer from 0 to 10 (Flyte allows at \
              most 10 retries), e.g. `retries = 3`",
             "tasks cannot be generic: Flyte needs one concrete interface per task; write a \

@@ -30,28 +30,26 @@ pub struct CacheOptions {
     /// `ignored_inputs = ["a", ...]`: inputs left out of the cache key, unique, in source order,
     /// each with the span of its string literal.
     pub ignored_inputs: Vec<Spanned<String>>,
+    /// `salt = "..."`: mixed into the version derived from the function (flytekit's
+    /// `Cache.salt`), to invalidate the cache without editing the code. Refused beside
+    /// `version`, which it could not change.
+    pub salt: Option<Spanned<String>>,
 }
 
 const CACHE_OPTIONS: ArgList = ArgList {
     what: "`cache` option",
-    allowed: &["version", "serialize", "ignored_inputs"],
+    allowed: &["version", "serialize", "ignored_inputs", "salt"],
     aliases: &[
         ("cache_version", "version"),
         ("cache_serialize", "serialize"),
         ("cache_ignore_input_vars", "ignored_inputs"),
         ("ignore", "ignored_inputs"),
     ],
-    hints: &[
-        (
-            "policies",
-            "cache policies are not supported: set `version = \"...\"` or let it be derived \
-             from the function",
-        ),
-        (
-            "salt",
-            "a cache salt is not supported: change `version = \"...\"` instead",
-        ),
-    ],
+    hints: &[(
+        "policies",
+        "the version is derived from the function's code when `version` is not given (a \
+             function-body policy); other cache policies are not supported",
+    )],
 };
 
 const CACHE_EXAMPLE: &str =
@@ -64,6 +62,7 @@ pub(crate) fn parse_cache(ctxt: &Ctxt, arg: &Arg) -> Option<CacheOptions> {
         version: None,
         serialize: false,
         ignored_inputs: Vec::new(),
+        salt: None,
     };
     match arg.form() {
         ArgForm::Flag => Some(cache),
@@ -77,8 +76,26 @@ pub(crate) fn parse_cache(ctxt: &Ctxt, arg: &Arg) -> Option<CacheOptions> {
                         cache.serialize = expect_flag_or_bool(ctxt, &option, "serialize = true")
                             .is_some_and(|serialize| serialize.value);
                     }
+                    "salt" => {
+                        cache.salt =
+                            expect_value(ctxt, &option, "salt = \"2024-06\"").and_then(|expr| {
+                                expect_nonempty_string(
+                                    ctxt,
+                                    "salt",
+                                    expr,
+                                    "a string such as `salt = \"2024-06\"`",
+                                )
+                            });
+                    }
                     _ => cache.ignored_inputs = parse_ignored_inputs(ctxt, &option),
                 }
+            }
+            if let (Some(salt), Some(_)) = (&cache.salt, &cache.version) {
+                ctxt.error_at(
+                    salt.span,
+                    "`salt` changes only a version derived from the function; with `version` \
+                     given it would do nothing: change the version, or remove it to derive one",
+                );
             }
             Some(cache)
         }
@@ -259,19 +276,13 @@ mod tests {
                 ),
                 (
                     "unknown `cache` option `cache_version`: did you mean `version`? expected one \
-                     of `version`, `serialize`, `ignored_inputs`"
+                     of `version`, `serialize`, `ignored_inputs`, `salt`"
                         .into(),
                     "cache_version".into()
                 ),
                 (
-                    "unknown `cache` option `salt`: a cache salt is not supported: change \
-                     `version = \"...\"` instead"
-                        .into(),
-                    "salt".into()
-                ),
-                (
                     "unknown `cache` option `versoin`: did you mean `version`? expected one of \
-                     `version`, `serialize`, `ignored_inputs`"
+                     `version`, `serialize`, `ignored_inputs`, `salt`"
                         .into(),
                     "versoin".into()
                 ),

@@ -645,7 +645,7 @@ fn unknown_options_suggest_and_list() {
             "unknown `#[task]` option `retires`: did you mean `retries`? expected one of `name`, \
              `retries`, `timeout`, `interruptible`, `deprecated`, `cache`, `container_image`, \
              `environment`, `requests`, `limits`, `resources`, `secret_requests`, \
-             `accelerator`, `shared_memory`, `pod_template_name`, `docs`, `task_type`, `crate`, `outputs`",
+             `accelerator`, `shared_memory`, `pod_template_name`, `enable_deck`, `docs`, `task_type`, `crate`, `outputs`",
             "retires"
         )
     );
@@ -654,7 +654,7 @@ fn unknown_options_suggest_and_list() {
         "unknown `#[task]` option `image`: did you mean `container_image`? expected one of \
          `name`, `retries`, `timeout`, `interruptible`, `deprecated`, `cache`, \
          `container_image`, `environment`, `requests`, `limits`, `resources`, \
-         `secret_requests`, `accelerator`, `shared_memory`, `pod_template_name`, `docs`, \
+         `secret_requests`, `accelerator`, `shared_memory`, `pod_template_name`, `enable_deck`, `docs`, \
          `task_type`, `crate`, `outputs`"
     );
 }
