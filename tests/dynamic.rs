@@ -208,6 +208,17 @@ fn futures_match_what_pyflyte_execute_writes() {
 }
 
 #[test]
+fn the_template_of_a_dynamic_task_carries_flytekits_serialization_context() {
+    let dir = scratch("context");
+    let ours = serialized_context(&dir, "cube_each");
+    let report = python().run_script(
+        "dynamic_peer.py",
+        &["context".as_ref(), "cube_each".as_ref(), ours.as_ref()],
+    );
+    assert_eq!(report.trim(), "ok");
+}
+
+#[test]
 fn a_failing_body_writes_a_user_error() {
     let dir = scratch("failing");
     // inputs.pb of `picky(n = -1)`, written with our own types.

@@ -6,6 +6,8 @@ Usage (run from tests/python):
                                                   DIR/inputs.pb into DIR/flytekit, then compare
                                                   with what ours wrote into DIR/ours
   python dynamic_peer.py read-error PATH          print an error.pb as JSON
+  python dynamic_peer.py context TASK VALUE       compare our `_F_SS_C` of a dynamic task with
+                                                  the one `pyflyte package` writes
 
 A case names a @dynamic of dyn_mirror/dynamics.py and its inputs. `check` compares the result
 file (futures.pb or outputs.pb, whichever each side wrote) after decoding both with flytekit's
@@ -184,12 +186,41 @@ def check(case, directory):
     print(f"ok: {their_name}{summary}")
 
 
+def decode_context(value):
+    import base64
+    import gzip
+
+    return json.loads(gzip.decompress(base64.b64decode(value)))
+
+
+def compare_context(task, ours):
+    """The serialization context of a dynamic task: flytekit must be able to read ours
+    (`SerializationSettings.from_transport`), and the image config must be the same."""
+    from flytekit.configuration import SerializationSettings
+
+    theirs = decode_context(serialized_context(task))
+    mine = decode_context(ours)
+    out = []
+    for key in ("image_config", "project", "domain", "version"):
+        if theirs.get(key) != mine.get(key):
+            out.append(f"{key}: flytekit {json.dumps(theirs.get(key))}, ours {json.dumps(mine.get(key))}")
+    read = SerializationSettings.from_transport(ours)
+    if read.image_config.default_image.full != "ghcr.io/x/y:1":
+        out.append(f"flytekit reads our default image as {read.image_config.default_image.full}")
+    if out:
+        print("\n".join(out))
+        sys.exit(1)
+    print("ok")
+
+
 def main():
     command = sys.argv[1]
     if command == "write-inputs":
         write_inputs(sys.argv[2], sys.argv[3])
     elif command == "check":
         check(sys.argv[2], sys.argv[3])
+    elif command == "context":
+        compare_context(sys.argv[2], sys.argv[3])
     elif command == "read-error":
         error = errors_pb2.ErrorDocument()
         with open(sys.argv[2], "rb") as f:

@@ -327,7 +327,7 @@ pub fn build_workflow(entry: &WorkflowEntry) -> Result<CompiledWorkflow, Vec<Str
     });
     if let Some(path) = cycle {
         return Err(vec![format!(
-            "workflow `{name}` calls itself ({path}): a DAG cannot recurse; use a `#[dynamic]` workflow for data-dependent depth"
+            "workflow `{name}` calls itself ({path}): a DAG cannot recurse; use a `#[dynamic]` task for data-dependent depth"
         )]);
     }
     BUILDING.with(|building| building.borrow_mut().push(name.clone()));

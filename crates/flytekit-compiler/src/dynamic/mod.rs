@@ -24,6 +24,9 @@
 pub mod expand;
 pub mod rewrite;
 
+#[cfg(test)]
+mod tests;
+
 use proc_macro2::TokenStream;
 
 /// Expands `#[dynamic(args)]` on `item`. Never panics on user input; on errors the user's

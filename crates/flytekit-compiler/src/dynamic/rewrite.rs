@@ -245,7 +245,8 @@ impl<'a> Rewriter<'a> {
         }
         let count = call.args.len();
         let defaults = quote_spanned!(call.paren_token.span.close()=> .defaults_from::<#count>());
-        let start = quote_spanned!(ident.span()=> __b.builder().call::<#ident>());
+        let p = &self.p;
+        let start = quote_spanned!(ident.span()=> __b.builder().call::<<#ident as #p::dynamic::Callable>::Entity>());
         syn::parse_quote_spanned! {call.span()=>
             {
                 #(#hoisted)*

@@ -33,7 +33,8 @@ pub const SERIALIZED_CONTEXT_ENV: &str = "_F_SS_C";
 
 /// The serialization context of a dynamic task, as flytekit encodes it: the image config
 /// (default image and named images, each split into `fqn`, `tag` and `digest`) and project,
-/// domain and version (`null` when empty), as JSON, gzipped, in base64.
+/// domain and version (`null` when empty), as JSON, gzipped, in base64. The Python-only fields
+/// are left out, so flytekit reads it with their defaults.
 pub fn serialized_context(settings: &SerializationSettings) -> String {
     let image = |name: &str, uri: &str| {
         let (fqn, tag, digest) = split_image(uri);
@@ -47,13 +48,6 @@ pub fn serialized_context(settings: &SerializationSettings) -> String {
         "project": text(&settings.project),
         "domain": text(&settings.domain),
         "version": text(&settings.version),
-        "env": null,
-        "default_resources": null,
-        "git_repo": null,
-        "python_interpreter": null,
-        "flytekit_virtualenv_root": null,
-        "fast_serialization_settings": null,
-        "source_root": null,
     });
     let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     // Writing to a `Vec` cannot fail.

@@ -54,6 +54,23 @@ impl DynamicBuilder {
     }
 }
 
+/// What a call of a bare name in a dynamic body calls: a task, workflow or launch plan. The
+/// generated code names the callee as `<name as Callable>::Entity`, so that a plain function
+/// called by its bare name is an error saying it is not a type, on the name.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a task, workflow or launch plan",
+    label = "a call of a bare name in a `#[dynamic]` body is a node",
+    note = "call plain functions with a path, e.g. `self::helper(x)`"
+)]
+pub trait Callable {
+    /// The entity.
+    type Entity: super::Entity;
+}
+
+impl<E: super::Entity> Callable for E {
+    type Entity = E;
+}
+
 /// A dynamic body's outputs, converted: one binding per declared output, in order.
 #[derive(Debug)]
 pub struct DynamicOutputs(Vec<Result<Bound, TypeError>>);
