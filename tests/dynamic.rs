@@ -183,6 +183,11 @@ fn futures_match_what_pyflyte_execute_writes() {
             "nested",
             "ok: futures.pb (4 nodes, 2 tasks, 1 sub-workflows)",
         ),
+        (
+            "launch_each_12",
+            "launch_each",
+            "ok: futures.pb (2 nodes, 0 tasks, 0 sub-workflows)",
+        ),
         ("maybe_sum_empty", "maybe_sum", "ok: outputs.pb"),
         (
             "maybe_sum_12",

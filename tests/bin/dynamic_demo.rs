@@ -52,6 +52,17 @@ fn nested(n: i64) -> i64 {
     total(ys)
 }
 
+/// `twice` registered as a launch plan of its own, declared as a reference (a launch plan of
+/// this binary, `launch_plan!`, cannot be called yet).
+#[reference_launch_plan(project = "proj", domain = "dev", name = "twice_lp", version = "v3")]
+fn twice_lp(x: i64) -> i64;
+
+/// `twice_lp` of every number: a launch-plan node per number.
+#[dynamic]
+fn launch_each(xs: Vec<i64>) -> Vec<i64> {
+    xs.into_iter().map(|x| twice_lp(x)).collect::<Vec<_>>()
+}
+
 /// A helper: called with a path, it is plain Rust in a dynamic body, not a node.
 fn at_most_ten(n: i64) -> i64 {
     n.min(10)

@@ -82,6 +82,8 @@ pub fn expand_dynamic(args: TokenStream, item: &ItemFn) -> TokenStream {
     };
     let registration = registration(definition, user_item, Some(&code));
     quote! {
+        // `|x| double(x)` is not redundant here: it is how a call in a closure becomes a node.
+        #[allow(clippy::redundant_closure)]
         #user_item
         #marker
         const _: () = { #registration };

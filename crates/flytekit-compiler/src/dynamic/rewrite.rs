@@ -10,7 +10,8 @@
 //!   call's promise. Its arguments are evaluated first, each bound at its own span, so rustc
 //!   checks each against the callee's input type there. Calls inside `vec![...]` are found too;
 //!   calls with a path (`helpers::f(x)`, `i64::max(a, b)`), methods and calls inside other
-//!   macros stay plain Rust;
+//!   macros stay plain Rust. A bare name passed as a value (`.map(double)`) is an error: a
+//!   task passed as a function would run inside the dynamic task, not as a node;
 //! - the value the body returns (its tail, every `return`, through `if` / `match` / blocks)
 //!   becomes the task's outputs: a promise, a plain value, or a collection of promises each, as
 //!   [`Outputs`] says, inside `Ok(..)` for a function returning `Result`.
@@ -286,17 +287,24 @@ impl VisitMut for Rewriter<'_> {
                 self.closures -= 1;
             }
             Expr::Call(call) => {
-                // Arguments first: a call in an argument is a node of its own.
-                visit_mut::visit_expr_call_mut(self, call);
                 if let Expr::Path(path) = &*call.func {
                     if let Some(ident) = path.path.get_ident() {
                         let name = ident.to_string();
                         if let Some((_, message)) = WORKFLOW_ONLY.iter().find(|(n, _)| *n == name) {
                             if !self.locals.contains(&name) {
+                                // Its arguments would only add errors (a task passed as a value).
                                 self.cx.error_spanned_by(ident, message);
+                                return;
                             }
                         }
                     }
+                }
+                // Arguments first: a call in an argument is a node of its own.
+                for arg in call.args.iter_mut() {
+                    self.visit_expr_mut(arg);
+                }
+                if !matches!(&*call.func, Expr::Path(path) if path.path.get_ident().is_some()) {
+                    self.visit_expr_mut(&mut call.func);
                 }
                 if let Some(ident) = self.entity_name(call) {
                     *expr = self.entity_call(call, &ident);
@@ -315,6 +323,23 @@ impl VisitMut for Rewriter<'_> {
                 if let Some(tokens) = self.vec_macro(&mac.mac) {
                     if let Ok(rewritten) = syn::parse2::<syn::Macro>(tokens) {
                         mac.mac = rewritten;
+                    }
+                }
+            }
+            Expr::Path(path) => {
+                if let Some(ident) = path.path.get_ident().filter(|_| path.qself.is_none()) {
+                    let name = ident.to_string();
+                    let lowercase = name.chars().next().is_some_and(char::is_lowercase);
+                    if lowercase
+                        && !self.locals.contains(&name)
+                        && !PLAIN_FUNCTIONS.contains(&name.as_str())
+                    {
+                        self.cx.error_spanned_by(
+                            ident,
+                            format!(
+                                "`{name}` is passed as a function here: a task called that way would run inside this task instead of as a node; call it in a closure, `|x| {name}(x)`, or, for a plain function, name it with a path, `self::{name}`"
+                            ),
+                        );
                     }
                 }
             }

@@ -95,3 +95,28 @@ fn workflow_forms_are_errors() {
     let (_, _, errors) = rewrite(quote!({ map_task(double, xs) }), false);
     assert!(errors.unwrap().contains("`map_task` is not available"));
 }
+
+#[test]
+fn entities_passed_as_values_are_errors() {
+    let (_, _, errors) = rewrite(
+        quote!({ total(xs.into_iter().map(double).collect::<Vec<_>>()) }),
+        false,
+    );
+    let errors = errors.unwrap();
+    assert!(
+        errors.contains("`double` is passed as a function here"),
+        "{errors}"
+    );
+    let (_, _, errors) = rewrite(
+        quote!({
+            total(
+                xs.into_iter()
+                    .map(self::helper)
+                    .map(|x| double(x))
+                    .collect::<Vec<_>>(),
+            )
+        }),
+        false,
+    );
+    assert_eq!(errors, None);
+}
