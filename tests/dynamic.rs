@@ -54,6 +54,12 @@ fn a_dynamic_task_in_a_workflow_runs_its_sub_dag() {
     // Sub-workflows: twice(0) + twice(1) + twice(2) = 0 + 4 + 8.
     let out = json(&run(&cache, &["nested", "--n", "3"]));
     assert_eq!(out["o0"], 12);
+    // A dynamic task in a dynamic task: total(cube_each([0, 1, 2])) = 0 + 4 + 4.
+    let out = json(&run(&cache, &["outer", "--n", "3"]));
+    assert_eq!(out["o0"], 8);
+    // A reference task runs its stand-in.
+    let out = json(&run(&cache, &["remote_each", "--xs", "[1,2]"]));
+    assert_eq!(out["o0"], serde_json::json!([2, 4]));
 }
 
 #[test]
@@ -221,6 +227,30 @@ fn the_template_of_a_dynamic_task_carries_flytekits_serialization_context() {
         &["context".as_ref(), "cube_each".as_ref(), ours.as_ref()],
     );
     assert_eq!(report.trim(), "ok");
+}
+
+#[test]
+fn execute_refuses_reference_tasks_in_a_dynamic_workflow() {
+    let dir = scratch("reference");
+    use flytekit::prelude::FlyteType;
+    use prost::Message;
+    let inputs = flytekit::idl::core::LiteralMap {
+        literals: [("xs".to_string(), vec![1_i64].to_literal().unwrap())].into(),
+    };
+    std::fs::write(dir.join("inputs.pb"), inputs.encode_to_vec()).unwrap();
+    let output = execute(&dir, "remote_each", &dir);
+    assert!(output.status.success(), "{output:?}");
+    let text = python().run_script(
+        "dynamic_peer.py",
+        &["read-error".as_ref(), dir.join("ours/error.pb").as_os_str()],
+    );
+    let error: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(error["error"]["origin"], "USER", "{error}");
+    let message = error["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("`shared.double` is not in this binary"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -63,6 +63,23 @@ fn launch_each(xs: Vec<i64>) -> Vec<i64> {
     xs.into_iter().map(|x| twice_lp(x)).collect::<Vec<_>>()
 }
 
+/// `double`, registered elsewhere; `double` runs in its place locally.
+#[reference_task(project = "proj", domain = "dev", name = "shared.double", version = "v1", local = double)]
+fn remote_double(x: i64) -> i64;
+
+/// Calls a reference task: runs locally (its stand-in), but Flyte cannot run it in a dynamic
+/// workflow (no template to give propeller), so `execute` refuses it.
+#[dynamic]
+fn remote_each(xs: Vec<i64>) -> Vec<i64> {
+    xs.into_iter().map(|x| remote_double(x)).collect::<Vec<_>>()
+}
+
+/// A dynamic task calling a dynamic task: `total(cube_each(0..n))`.
+#[dynamic]
+fn outer(n: i64) -> i64 {
+    total(cube_each((0..n).collect::<Vec<_>>()))
+}
+
 /// A helper: called with a path, it is plain Rust in a dynamic body, not a node.
 fn at_most_ten(n: i64) -> i64 {
     n.min(10)

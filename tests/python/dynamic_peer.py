@@ -44,6 +44,7 @@ CASES = {
     "launch_each_12": ("launch_each", {"xs": [1, 2]}),
     "maybe_sum_empty": ("maybe_sum", {"xs": []}),
     "maybe_sum_12": ("maybe_sum", {"xs": [1, 2]}),
+    "outer_3": ("outer", {"n": 3}),
 }
 
 

@@ -63,3 +63,8 @@ def maybe_sum(xs: typing.List[int]) -> int:
     if not xs:
         return 0
     return total(xs=xs)
+
+
+@dynamic
+def outer(n: int) -> int:
+    return total(xs=cube_each(xs=list(range(n))))
