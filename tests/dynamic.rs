@@ -63,6 +63,22 @@ fn a_dynamic_task_in_a_workflow_runs_its_sub_dag() {
 }
 
 #[test]
+fn isolated_runs_go_through_futures_pb() {
+    // `--isolated` runs each task through `execute` in a subprocess: the dynamic task's writes
+    // futures.pb, whose nodes then run here.
+    let cache = scratch("isolated-cache");
+    let out = json(&run(&cache, &["--isolated", "dyn_sum", "--xs", "[1,2,3]"]));
+    assert_eq!(out["o0"], 20);
+    let out = json(&run(&cache, &["--isolated", "nested", "--n", "3"]));
+    assert_eq!(out["o0"], 12);
+    let out = json(&run(&cache, &["--isolated", "maybe_sum", "--xs", "[]"]));
+    assert_eq!(out["o0"], 0);
+    let output = run(&cache, &["--isolated", "picky", "--n", "-1"]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("USER:RuntimeError: cannot handle -1"));
+}
+
+#[test]
 fn graph_shows_a_dynamic_task_as_one_node() {
     let output = Command::new(BINARY)
         .args(["graph", "dyn_sum"])
