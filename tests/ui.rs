@@ -1,8 +1,9 @@
 //! Compile-fail and compile-pass UI tests of the macros, with trybuild.
 //!
-//! Each file in `ui/task/`, `ui/workflow/` and `ui/derive/` is one mistake a user can make with
-//! `#[task]`, `#[workflow]` or `#[derive(FlyteType)]`; its `.stderr` beside it is the exact error rustc shows, reviewed to
-//! point at the user's own tokens and say what to do instead. `ui/pass/` holds programs that must
+//! Each file in `ui/task/`, `ui/workflow/`, `ui/dynamic/` and `ui/derive/` is one mistake a user
+//! can make with `#[task]`, `#[workflow]`, `#[dynamic]` or `#[derive(FlyteType)]`; its `.stderr`
+//! beside it is the exact error rustc shows, reviewed to point at the user's own tokens and say
+//! what to do instead. `ui/pass/` holds programs that must
 //! compile, including a hygiene test under `#![no_implicit_prelude]`.
 //!
 //! Regenerate the expected output with
@@ -17,4 +18,5 @@ fn ui() {
     t.compile_fail("ui/workflow/*.rs");
     t.pass("ui/pass/*.rs");
     t.compile_fail("ui/reference/*.rs");
+    t.compile_fail("ui/dynamic/*.rs");
 }

@@ -16,7 +16,8 @@
 //!   [`task::TaskDefinition`] (entry point: [`task::analyze_task`]);
 //! - [`reference`](mod@reference): `#[reference_task]`, `#[reference_workflow]`,
 //!   `#[reference_launch_plan]` on bodiless signatures ([`bodiless`]);
-//! - [`container_task`](mod@container_task): `#[container_task]`, flytekit's `ContainerTask`.
+//! - [`container_task`](mod@container_task): `#[container_task]`, flytekit's `ContainerTask`;
+//! - [`dynamic`](mod@dynamic): `#[dynamic]`, a task whose body builds a workflow at run time.
 
 pub mod attr;
 pub mod bodiless;
@@ -24,6 +25,7 @@ pub mod container_task;
 pub mod ctxt;
 pub mod derive;
 pub mod docs;
+pub mod dynamic;
 pub mod reference;
 pub mod task;
 pub mod workflow;

@@ -292,6 +292,24 @@ pub fn task_node_metadata(entry: &TaskEntry) -> NodeMetadata {
 thread_local! {
     /// Workflows being built on this thread, to catch a workflow that calls itself.
     static BUILDING: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The node-id prefix of workflows built on this thread: `d` while a dynamic task's body
+    /// runs (see [`with_node_prefix`]).
+    static NODE_PREFIX: std::cell::Cell<&'static str> = const { std::cell::Cell::new("") };
+}
+
+/// Runs `build` with workflows built on this thread numbering their nodes `<prefix>n0`, ...
+///
+/// flytekit compiles the sub-workflows a `@dynamic` calls while it compiles the dynamic
+/// workflow, under its `d` prefix, so their nodes are `dn0`, `dn1`, ... in the `futures.pb` too.
+pub fn with_node_prefix<R>(prefix: &'static str, build: impl FnOnce() -> R) -> R {
+    struct Restore(&'static str);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            NODE_PREFIX.with(|p| p.set(self.0));
+        }
+    }
+    let _restore = Restore(NODE_PREFIX.with(|p| p.replace(prefix)));
+    build()
 }
 
 /// Builds a workflow, refusing recursion (a workflow that calls itself, directly or not, has no
@@ -309,11 +327,12 @@ pub fn build_workflow(entry: &WorkflowEntry) -> Result<CompiledWorkflow, Vec<Str
     });
     if let Some(path) = cycle {
         return Err(vec![format!(
-            "workflow `{name}` calls itself ({path}): a DAG cannot recurse; use a `#[dynamic]` workflow for data-dependent depth"
+            "workflow `{name}` calls itself ({path}): a DAG cannot recurse; use a `#[dynamic]` task for data-dependent depth"
         )]);
     }
     BUILDING.with(|building| building.borrow_mut().push(name.clone()));
-    let mut builder = WorkflowBuilder::new(name);
+    let prefix = NODE_PREFIX.with(std::cell::Cell::get);
+    let mut builder = WorkflowBuilder::new(name).with_node_prefix(prefix);
     (entry.build)(&mut builder);
     let result = builder.finish();
     BUILDING.with(|building| building.borrow_mut().pop());

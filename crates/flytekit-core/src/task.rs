@@ -38,13 +38,22 @@ pub enum TaskFn {
     Sync(&'static dyn RunSync),
     /// An `async fn`: the runtime awaits it (and can cancel it at its timeout).
     Async(fn(LiteralMap) -> TaskFuture),
+    /// A `#[dynamic]` function: given its inputs it builds a sub-workflow, which the runtime
+    /// runs (locally) or hands to Flyte as `futures.pb` (in a container). See
+    /// [`crate::workflow::dynamic`].
+    Dynamic(DynamicFn),
 }
+
+/// The code of a `#[dynamic]` task: builds its sub-workflow from the input literals (on a
+/// blocking thread, like a sync task).
+pub type DynamicFn = fn(&LiteralMap) -> Result<crate::workflow::CompiledWorkflow, TaskError>;
 
 impl std::fmt::Debug for TaskFn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             TaskFn::Sync(_) => "TaskFn::Sync",
             TaskFn::Async(_) => "TaskFn::Async",
+            TaskFn::Dynamic(_) => "TaskFn::Dynamic",
         })
     }
 }
@@ -228,12 +237,17 @@ impl TaskEntry {
         }
     }
 
-    /// Runs the task's code on `inputs` if it is sync; `None` for an async task.
+    /// Runs the task's code on `inputs` if it is sync; `None` for an async or dynamic task.
     pub fn run_sync(&self, inputs: &LiteralMap) -> Option<Result<LiteralMap, TaskError>> {
         match self.run {
             TaskFn::Sync(run) => Some(run.run(self, inputs)),
-            TaskFn::Async(_) => None,
+            TaskFn::Async(_) | TaskFn::Dynamic(_) => None,
         }
+    }
+
+    /// Whether this is a `#[dynamic]` task.
+    pub fn is_dynamic(&self) -> bool {
+        matches!(self.run, TaskFn::Dynamic(_))
     }
 }
 

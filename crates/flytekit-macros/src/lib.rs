@@ -40,6 +40,19 @@ pub fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
     flytekit_compiler::workflow::workflow(args.into(), item.into()).into()
 }
 
+/// Turns a function into a dynamic task (flytekit's `@dynamic`): when it runs, its body runs on
+/// the real input values and each call of a task, workflow or launch plan in it becomes a node
+/// of a sub-workflow, which Flyte (or the local executor) then runs.
+///
+/// The body is ordinary Rust: loops, `if`, `match`, iterators. A call's value is a promise that
+/// later calls and the return value may use; the return value may be promises, plain values or
+/// collections of promises. Options are those of `#[task]`. The function itself stays callable
+/// as written (its calls then run directly).
+#[proc_macro_attribute]
+pub fn dynamic(args: TokenStream, item: TokenStream) -> TokenStream {
+    flytekit_compiler::dynamic::dynamic(args.into(), item.into()).into()
+}
+
 /// Declares a task registered elsewhere (for example in Python) from a bodiless signature, so
 /// workflows can call it with full type checking: `#[reference_task(project = "flytesnacks",
 /// domain = "development", name = "core.add", version = "v1")] fn py_add(a: i64, b: i64) ->

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use flytekit_core::context::{context_reads, try_current_context, with_context, WithContext};
 use flytekit_core::task::{TaskEntry, TaskFn};
+use flytekit_core::workflow::CompiledWorkflow;
 use flytekit_core::{TaskContext, TaskError};
 use flytekit_idl::core::LiteralMap;
 
@@ -122,46 +123,19 @@ pub(crate) async fn run_attempt_reporting(
     install_panic_hook();
     crate::files::install_blob_store();
     let key = context.clone();
-    // What a task logs with `tracing` carries its task, node and attempt.
-    let span = tracing::info_span!(
-        "task",
-        name = %context.task_id.name,
-        node = %context.node_id,
-        attempt = context.attempt
-    );
     match entry.run {
         TaskFn::Sync(run) => {
-            let handle = tokio::task::spawn_blocking(move || {
-                let _entered = span.enter();
-                // The task runs on this thread only: the thread's count of context reads says
-                // whether it read its context.
-                let reads = context_reads();
-                let result = with_context(context, || {
-                    catch_unwind(AssertUnwindSafe(|| run.run(entry, &inputs)))
-                });
-                (result, context_reads() != reads)
-            });
-            let joined = match timeout {
-                Some(limit) => match tokio::time::timeout(limit, handle).await {
-                    Ok(joined) => joined,
-                    Err(_) => return (Err(timed_out(limit)), AttemptEnd::Abandoned),
-                },
-                None => handle.await,
-            };
-            match joined {
-                Ok((Ok(result), read_context)) => (result, AttemptEnd::Finished { read_context }),
-                Ok((Err(payload), _)) => (
-                    Err(panicked(&key, payload.as_ref())),
-                    AttemptEnd::Finished { read_context: true },
-                ),
-                Err(join_error) => (
-                    Err(TaskError::system(format!(
-                        "task thread failed: {join_error}"
-                    ))),
-                    AttemptEnd::Abandoned,
-                ),
-            }
+            on_blocking_thread(context, timeout, move || run.run(entry, &inputs)).await
         }
+        TaskFn::Dynamic(_) => (
+            Err(TaskError::system(format!(
+                "`{}` is a dynamic task: its body builds a workflow (`run_dynamic_body`)",
+                entry.name()
+            ))),
+            AttemptEnd::Finished {
+                read_context: false,
+            },
+        ),
         TaskFn::Async(run) => {
             // Aborts the task when this attempt ends early: at the timeout, or when the
             // attempt's future is dropped (the executor cancels running nodes).
@@ -171,8 +145,10 @@ pub(crate) async fn run_attempt_reporting(
                     self.0.abort();
                 }
             }
-            let future =
-                tracing::Instrument::instrument(WithContext::new(context, run(inputs)), span);
+            let future = tracing::Instrument::instrument(
+                WithContext::new(context.clone(), run(inputs)),
+                task_span(&context),
+            );
             let mut handle = AbortOnDrop(tokio::spawn(future));
             let joined = match timeout {
                 Some(limit) => match tokio::time::timeout(limit, &mut handle.0).await {
@@ -198,4 +174,89 @@ pub(crate) async fn run_attempt_reporting(
             }
         }
     }
+}
+
+/// Runs `code` on tokio's blocking pool with `context` current, a panic caught as a user error,
+/// limited by `timeout`.
+/// The span an attempt runs in: what a task logs with `tracing` carries its task, node and
+/// attempt.
+fn task_span(context: &TaskContext) -> tracing::Span {
+    tracing::info_span!(
+        "task",
+        name = %context.task_id.name,
+        node = %context.node_id,
+        attempt = context.attempt
+    )
+}
+
+async fn on_blocking_thread<T: Send + 'static>(
+    context: Arc<TaskContext>,
+    timeout: Option<Duration>,
+    code: impl FnOnce() -> Result<T, TaskError> + Send + 'static,
+) -> (Result<T, TaskError>, AttemptEnd) {
+    let key = context.clone();
+    let span = task_span(&context);
+    let handle = tokio::task::spawn_blocking(move || {
+        let _entered = span.enter();
+        // The task runs on this thread only: the thread's count of context reads says
+        // whether it read its context.
+        let reads = context_reads();
+        let result = with_context(context, || catch_unwind(AssertUnwindSafe(code)));
+        (result, context_reads() != reads)
+    });
+    let joined = match timeout {
+        Some(limit) => match tokio::time::timeout(limit, handle).await {
+            Ok(joined) => joined,
+            Err(_) => return (Err(timed_out(limit)), AttemptEnd::Abandoned),
+        },
+        None => handle.await,
+    };
+    match joined {
+        Ok((Ok(result), read_context)) => (result, AttemptEnd::Finished { read_context }),
+        Ok((Err(payload), _)) => (
+            Err(panicked(&key, payload.as_ref())),
+            AttemptEnd::Finished { read_context: true },
+        ),
+        Err(join_error) => (
+            Err(TaskError::system(format!(
+                "task thread failed: {join_error}"
+            ))),
+            AttemptEnd::Abandoned,
+        ),
+    }
+}
+
+/// Runs the body of dynamic task `entry` on `inputs` (on a blocking thread, like a sync task):
+/// the sub-workflow its calls build, checked. A panic is a user error, as in any task.
+pub async fn run_dynamic_body(
+    entry: &'static TaskEntry,
+    inputs: LiteralMap,
+    context: Arc<TaskContext>,
+    timeout: Option<Duration>,
+) -> Result<CompiledWorkflow, TaskError> {
+    run_dynamic_body_reporting(entry, inputs, context, timeout)
+        .await
+        .0
+}
+
+/// [`run_dynamic_body`], also saying how the body ended.
+pub(crate) async fn run_dynamic_body_reporting(
+    entry: &'static TaskEntry,
+    inputs: LiteralMap,
+    context: Arc<TaskContext>,
+    timeout: Option<Duration>,
+) -> (Result<CompiledWorkflow, TaskError>, AttemptEnd) {
+    install_panic_hook();
+    let TaskFn::Dynamic(build) = entry.run else {
+        return (
+            Err(TaskError::system(format!(
+                "`{}` is not a dynamic task",
+                entry.name()
+            ))),
+            AttemptEnd::Finished {
+                read_context: false,
+            },
+        );
+    };
+    on_blocking_thread(context, timeout, move || build(&inputs)).await
 }

@@ -3,20 +3,25 @@
 //! `<binary> execute --inputs URI --output-prefix URI --raw-output-data-prefix URI
 //! --checkpoint-path URI --prev-checkpoint URI -- <task name>` reads `inputs.pb`, runs one
 //! attempt of the task and writes exactly one of `outputs.pb` or `error.pb` under the output
-//! prefix, atomically. Like `pyflyte-execute` it exits 0 after writing `error.pb` (Flyte reads
-//! the error's kind from the file; a bare non-zero exit would be classified as a system
-//! failure), and non-zero only when nothing could be written or `FLYTE_FAIL_ON_ERROR` is set.
+//! prefix, atomically (`futures.pb` instead of `outputs.pb` for a dynamic task whose body made
+//! calls: the sub-workflow Flyte then runs, see `flytekit_core::spec::dynamic_job_spec`). Like
+//! `pyflyte-execute` it exits 0 after writing `error.pb` (Flyte reads the error's kind from the
+//! file; a bare non-zero exit would be classified as a system failure), and non-zero only when
+//! nothing could be written or `FLYTE_FAIL_ON_ERROR` is set.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use flytekit_core::context::{ExecutionId, TaskId};
+use flytekit_core::spec::{dynamic_job_spec, read_serialized_context, SERIALIZED_CONTEXT_ENV};
+use flytekit_core::workflow::dynamic::literal_outputs;
+use flytekit_core::workflow::CompiledWorkflow;
 use flytekit_core::{registry, TaskContext, TaskError};
-use flytekit_idl::core::{literal, scalar, Literal, LiteralMap, LiteralType};
+use flytekit_idl::core::{literal, scalar, DynamicJobSpec, Literal, LiteralMap, LiteralType};
 use prost::Message;
 
-use crate::attempt::run_attempt;
+use crate::attempt::{run_attempt, run_dynamic_body};
 use crate::files::{upload_local_blobs, DOWNLOAD_DATA_ERROR, UPLOAD_DATA_ERROR};
 use crate::local::{private_dir, remove_if_empty};
 use crate::storage::{is_remote, join, Storage, StorageError};
@@ -57,7 +62,7 @@ pub fn has_output_prefix(prefix: &str) -> bool {
 /// What `execute` did, for the exit code.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// outputs.pb was written.
+    /// outputs.pb (or, for a dynamic task, futures.pb) was written.
     Succeeded,
     /// error.pb was written.
     Failed,
@@ -103,10 +108,26 @@ async fn write_deck(output_prefix: &str, html: String, storage: &Storage) {
 async fn finish(
     args: &ExecuteArgs,
     storage: &Storage,
-    result: Result<LiteralMap, TaskError>,
+    result: Result<Results, TaskError>,
 ) -> Result<Outcome, StorageError> {
     let error = match result {
-        Ok(outputs) => {
+        Ok(Results::Futures(spec)) => {
+            let written = storage
+                .put(
+                    &join(&args.output_prefix, "futures.pb"),
+                    spec.encode_to_vec(),
+                )
+                .await;
+            match written {
+                Ok(()) => {
+                    tracing::info!(task = %args.task, nodes = spec.nodes.len(), "wrote futures.pb");
+                    return Ok(Outcome::Succeeded);
+                }
+                Err(err) => TaskError::system(format!("cannot write futures.pb: {err}"))
+                    .with_code(UPLOAD_DATA_ERROR),
+            }
+        }
+        Ok(Results::Outputs(outputs)) => {
             let written = storage
                 .put(
                     &join(&args.output_prefix, "outputs.pb"),
@@ -189,13 +210,21 @@ fn clear_stale_results(output_prefix: &str) {
     }
 }
 
+/// What an attempt produced: outputs, or the sub-workflow of a dynamic task.
+enum Results {
+    /// For outputs.pb.
+    Outputs(LiteralMap),
+    /// For futures.pb.
+    Futures(DynamicJobSpec),
+}
+
 /// Runs the task; `deck` receives the rendered deck of a task with `enable_deck` once its code
 /// has run.
 async fn run(
     args: &ExecuteArgs,
     storage: &Storage,
     deck: &mut Option<String>,
-) -> Result<LiteralMap, TaskError> {
+) -> Result<Results, TaskError> {
     // A binary that cannot start (two entities with one name) still answers with error.pb,
     // so Flyte reports why instead of a bare non-zero exit.
     if let Err(clashes) = registry::check_unique_names() {
@@ -252,13 +281,29 @@ async fn run(
     })?;
     let context = Arc::new(context_from_env(args, array_index, working_dir));
     let timeout = entry.config.timeout;
-    let result = run_attempt(entry, inputs, context.clone(), timeout).await;
+    let attempt = if entry.is_dynamic() {
+        match run_dynamic_body(entry, inputs, context.clone(), timeout).await {
+            Ok(compiled) => match literal_outputs(&compiled) {
+                Some(outputs) => outputs.map(Results::Outputs),
+                None => job_spec(&compiled, &context).map(Results::Futures),
+            },
+            Err(err) => Err(err),
+        }
+    } else {
+        run_attempt(entry, inputs, context.clone(), timeout)
+            .await
+            .map(Results::Outputs)
+    };
     if entry.config.enable_deck {
         *deck = Some(context.decks.render());
     }
-    let outputs = match result {
-        Ok(outputs) => upload_local_blobs(outputs, &context.raw_output_prefix, storage).await,
-        Err(err) => Err(err),
+    let outputs = match attempt {
+        Ok(Results::Outputs(outputs)) => {
+            upload_local_blobs(outputs, &context.raw_output_prefix, storage)
+                .await
+                .map(Results::Outputs)
+        }
+        other => other,
     };
     // The working dir is made per attempt, private (random name, 0700): removed when the task
     // left it empty, so executions outside a container leave nothing in the temp dir. One
@@ -266,6 +311,34 @@ async fn run(
     // folder inside it).
     remove_if_empty(&context.working_dir);
     outputs
+}
+
+/// The `DynamicJobSpec` of a dynamic task's sub-workflow, as `pyflyte-execute` writes it: task
+/// templates with the image of the serialization context the package put in the task's
+/// environment (`_F_SS_C`) and this binary as the command; identifiers in the execution's
+/// project and domain, at the dynamic task's version.
+fn job_spec(
+    compiled: &CompiledWorkflow,
+    context: &TaskContext,
+) -> Result<DynamicJobSpec, TaskError> {
+    let mut settings = match std::env::var(SERIALIZED_CONTEXT_ENV) {
+        Ok(value) => read_serialized_context(&value).map_err(|err| {
+            TaskError::system(format!(
+                "`{SERIALIZED_CONTEXT_ENV}` (the serialization context of a dynamic task) cannot be read: {err}"
+            ))
+        })?,
+        Err(_) => {
+            return Err(TaskError::system(format!(
+                "a dynamic task needs `{SERIALIZED_CONTEXT_ENV}` (the serialization context `package` \
+                 puts in its environment) to write the templates of the tasks it calls; it is not set"
+            )))
+        }
+    };
+    settings.entrypoint = std::env::args().next().unwrap_or_default();
+    settings.project = context.execution_id.project.clone();
+    settings.domain = context.execution_id.domain.clone();
+    settings.version = context.task_id.version.clone();
+    dynamic_job_spec(compiled, &settings).map_err(TaskError::user)
 }
 
 /// Replaces every offloaded input literal by the literal stored at its URI.

@@ -42,17 +42,17 @@ pub use flytekit_core::workflow::{NodeRef, Promise, WorkflowBuilder};
 pub use flytekit_core::FlyteType;
 pub use flytekit_core::{current_context, TaskContext, TaskError};
 pub use flytekit_macros::{
-    container_task, reference_launch_plan, reference_task, reference_workflow, task, workflow,
-    FlyteType,
+    container_task, dynamic, reference_launch_plan, reference_task, reference_workflow, task,
+    workflow, FlyteType,
 };
 pub use flytekit_runtime::main;
 
 /// The names a module of tasks and workflows usually needs.
 pub mod prelude {
     pub use crate::{
-        container_task, current_context, launch_plan, reference_launch_plan, reference_task,
-        reference_workflow, task, workflow, Bytes, FlyteDirectory, FlyteError, FlyteFile,
-        FlyteType, IgnoreOutputs, NodeRef, Promise, TaskError,
+        container_task, current_context, dynamic, launch_plan, reference_launch_plan,
+        reference_task, reference_workflow, task, workflow, Bytes, FlyteDirectory, FlyteError,
+        FlyteFile, FlyteType, IgnoreOutputs, NodeRef, Promise, TaskError,
     };
 }
 
@@ -74,6 +74,7 @@ pub mod __private {
     };
     pub use flytekit_core::types;
     pub use flytekit_core::types::{FlyteType, TypeError};
+    pub use flytekit_core::workflow::dynamic;
     pub use flytekit_core::workflow::{
         and, compare, fields, gates, is_true, never, or, Branch, Callee, CalleeKind, Compare,
         CompiledWorkflow, DefaultsFrom, Entity, EntityInput, FailurePolicy, HasFields, ListOf,

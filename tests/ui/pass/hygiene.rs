@@ -69,4 +69,21 @@ async fn later(pair: Pair<i64>) -> i64 {
 #[::flytekit::task]
 fn nothing() {}
 
+#[::flytekit::dynamic(retries = 1)]
+fn each(xs: ::std::vec::Vec<i64>) -> (::std::vec::Vec<i64>, i64) {
+    let mut out = ::std::vec::Vec::new();
+    for x in xs {
+        out.push(add(x, 1));
+    }
+    (out, 3)
+}
+
+#[::flytekit::dynamic]
+fn maybe(n: i64) -> ::std::result::Result<i64, ::std::string::String> {
+    if n < 0 {
+        return ::std::result::Result::Err(::std::string::ToString::to_string("negative"));
+    }
+    ::std::result::Result::Ok(add(n, 2))
+}
+
 fn main() {}

@@ -80,7 +80,7 @@ fn raw_container_code(options: &ContainerOptions, p: &TokenStream) -> RawContain
     };
     let image = syn::LitStr::new(&options.image, Span::call_site());
     RawContainerCode {
-        raw_container: quote! {
+        raw_container: Some(quote! {
             #p::container::RawContainer {
                 command: &[#(#command),*],
                 args: &[#(#args),*],
@@ -88,7 +88,7 @@ fn raw_container_code(options: &ContainerOptions, p: &TokenStream) -> RawContain
                 output_path: #output_path,
                 format: #format,
             }
-        },
+        }),
         run: quote! {
             fn run(_inputs: &#p::LiteralMap) -> ::core::result::Result<#p::LiteralMap, #p::TaskError> {
                 ::core::result::Result::Err(#p::container::local_run_error(&ENTRY.name(), #image))

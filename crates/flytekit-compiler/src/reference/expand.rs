@@ -1,7 +1,8 @@
 //! Code generation of the reference macros.
 //!
 //! Emits, in place of the bodiless signature: a struct of the same name (in the type namespace,
-//! carrying the user's doc comment) and, inside `const _: () = { ... };`, a static
+//! carrying the user's doc comment), a function of the same name that panics (so that a
+//! `#[dynamic]` body, which is also plain Rust, can call it), and, inside `const _: () = { ... };`, a static
 //! `ReferenceEntry` registered through `inventory`, the `Entity` / `EntityInput` /
 //! `DefaultsFrom` impls that let workflows call it input by input, and, with `local = ...`,
 //! compile-time checks that the stand-in has the same interface. Every path goes through
@@ -154,12 +155,41 @@ pub fn expand_reference(
 
         #p::inventory::submit! { #p::reference::ReferenceRegistration(&REFERENCE) }
     };
+    let function = plain_function(item, kind, &name);
     quote! {
         #marker
+        #function
         const _: () = {
             #body
             #checks
         };
         #all_errors
+    }
+}
+
+/// The reference as a Rust function, for the places where entities are called as functions (the
+/// body of a `#[dynamic]` task run as plain Rust): it panics, saying that the entity runs on
+/// Flyte (or, locally, through the executor, which runs its stand-in). Calling the stand-in
+/// here instead would repeat every error of a mismatched stand-in.
+fn plain_function(item: &ItemFn, kind: ReferenceKind, name: &str) -> TokenStream {
+    let item = crate::task::signature::without_default_attributes(item);
+    let attrs = item.attrs.iter().filter(|attr| attr.path().is_ident("doc"));
+    let vis = &item.vis;
+    let sig = &item.sig;
+    let what = match kind {
+        ReferenceKind::Task => "task",
+        ReferenceKind::Workflow => "workflow",
+        ReferenceKind::LaunchPlan => "launch plan",
+    };
+    let message = format!(
+        "`{name}` is a reference {what}, registered on Flyte: it cannot be called as a Rust function; call it from a workflow or a `#[dynamic]` task (`run` runs its `local = ...` stand-in)"
+    );
+    let body = quote!(::core::panic!(#message));
+    quote! {
+        #(#attrs)*
+        #[allow(dead_code, unused_variables, clippy::too_many_arguments)]
+        #vis #sig {
+            #body
+        }
     }
 }

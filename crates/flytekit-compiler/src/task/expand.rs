@@ -54,11 +54,12 @@ fn opt_str(value: Option<&str>) -> TokenStream {
     }
 }
 
-/// What `#[container_task]` changes in a task's registration: the `RawContainer` of its config
-/// and the code that runs instead of a Rust function.
+/// What `#[container_task]` and `#[dynamic]` change in a task's registration: the
+/// `RawContainer` of its config (a container task's) and the code that runs instead of the
+/// function as written.
 pub(crate) struct RawContainerCode {
-    /// An expression of type `RawContainer`.
-    pub raw_container: TokenStream,
+    /// An expression of type `RawContainer`, for a container task.
+    pub raw_container: Option<TokenStream>,
     /// An expression of type `TaskFn`.
     pub run: TokenStream,
 }
@@ -80,7 +81,7 @@ pub(crate) fn registration(
     let ident = &signature.ident;
     let sig_span = item.sig.span();
     let fn_name = str_lit(&ident.unraw_string());
-    let raw_container = raw.map(|raw| &raw.raw_container);
+    let raw_container = raw.and_then(|raw| raw.raw_container.as_ref());
     let config = task_config(
         options,
         definition.cache_version.as_deref(),
@@ -262,7 +263,7 @@ fn sync_run(signature: &TaskSignature, sig_span: Span, p: &TokenStream) -> Token
 /// How a task's error is shown: `<E as Display>::fmt`, named at the user's error type (or at the
 /// return type, for aliases such as `anyhow::Result<T>`), so an error type without `Display` is
 /// an error there.
-fn error_display(
+pub(crate) fn error_display(
     signature: &TaskSignature,
     result: &ResultOutput,
     sig_span: Span,

@@ -254,7 +254,7 @@ impl<'a> Lowerer<'a> {
                 quote!(())
             }
             Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => {
-                self.error_first_token(expr, "loops cannot be expressed in a Flyte DAG: use `map_task(task, list)` to run a task for each element, or a `#[dynamic]` workflow");
+                self.error_first_token(expr, "loops cannot be expressed in a Flyte DAG: use `map_task(task, list)` to run a task for each element, or make this a `#[dynamic]` task, whose body may loop over the real values (see \"Dynamic workflows\" in docs/guide.md)");
                 quote!(())
             }
             Expr::Match(m) => {

@@ -5,6 +5,7 @@
 //! [`launch_plan`]), one for identifiers (filling project, domain and version), and
 //! [`build_package`], which builds, validates and orders all of them.
 
+mod dynamic;
 mod identifiers;
 mod launch_plan;
 mod map_task;
@@ -12,6 +13,9 @@ mod package;
 mod task;
 mod workflow;
 
+pub use dynamic::{
+    dynamic_job_spec, read_serialized_context, serialized_context, SERIALIZED_CONTEXT_ENV,
+};
 pub use identifiers::{
     fill_launch_plan, fill_task_spec, fill_workflow_spec, visit_template_ids,
     visit_workflow_spec_ids,

@@ -154,19 +154,28 @@ pub fn task_template(entry: &TaskEntry, settings: &SerializationSettings) -> Tas
         requests: resource_entries(config.requests),
         limits: resource_entries(config.limits),
     });
+    let mut env: Vec<KeyValuePair> = config
+        .environment
+        .iter()
+        .map(|(k, v)| KeyValuePair {
+            key: k.to_string(),
+            value: v.to_string(),
+        })
+        .collect();
+    if entry.is_dynamic() {
+        // What its container needs to write the task templates of its sub-workflow, as
+        // flytekit passes it to a `@dynamic` (see `super::dynamic`).
+        env.push(KeyValuePair {
+            key: super::dynamic::SERIALIZED_CONTEXT_ENV.to_string(),
+            value: super::dynamic::serialized_context(settings),
+        });
+    }
     let container = Container {
         image,
         command: vec![settings.entrypoint.clone()],
         args: container_args(&name),
         resources,
-        env: config
-            .environment
-            .iter()
-            .map(|(k, v)| KeyValuePair {
-                key: k.to_string(),
-                value: v.to_string(),
-            })
-            .collect(),
+        env,
         ..Default::default()
     };
 

@@ -82,6 +82,9 @@ pub struct WorkflowBuilder {
     pub(crate) pending: Option<PendingCall>,
     /// The output names of each node, by handle (the callee's, or a branch's).
     output_names: Vec<Vec<String>>,
+    /// Put before the ids of top-level nodes: `d` in a dynamic workflow (`dn0`, `dn1`, ...), as
+    /// flytekit numbers them.
+    node_prefix: &'static str,
 }
 
 impl WorkflowBuilder {
@@ -102,7 +105,20 @@ impl WorkflowBuilder {
             interruptible: None,
             pending: None,
             output_names: Vec::new(),
+            node_prefix: "",
         }
+    }
+
+    /// Puts `prefix` before the ids of top-level nodes (`d` gives `dn0`, `dn1`, ..., the ids of
+    /// a dynamic workflow's nodes); branch arms keep their own `n0`, `n1`, ...
+    pub fn with_node_prefix(mut self, prefix: &'static str) -> Self {
+        self.node_prefix = prefix;
+        self
+    }
+
+    /// How many nodes the workflow has at its top level so far.
+    pub fn node_count(&self) -> usize {
+        self.scopes.first().map_or(0, |scope| scope.nodes.len())
     }
 
     /// The workflow's name.
@@ -140,7 +156,7 @@ impl WorkflowBuilder {
         self.add_output(name, T::literal_type(), value.into_bound());
     }
 
-    fn add_output(
+    pub(crate) fn add_output(
         &mut self,
         name: &str,
         literal_type: LiteralType,
@@ -433,7 +449,8 @@ impl WorkflowBuilder {
         let Some(scope) = self.scopes.last_mut() else {
             return 0;
         };
-        let id = format!("n{}", scope.counter);
+        let prefix = if depth == 1 { self.node_prefix } else { "" };
+        let id = format!("{prefix}n{}", scope.counter);
         scope.counter += 1;
         node.id = id.clone();
         scope.nodes.push(node);
@@ -476,7 +493,19 @@ impl WorkflowBuilder {
     }
 
     /// Finishes the workflow: its template, the sub-workflows it embeds, or every error found.
-    pub fn finish(mut self) -> Result<CompiledWorkflow, Vec<String>> {
+    pub fn finish(self) -> Result<CompiledWorkflow, Vec<String>> {
+        let compiled = self.finish_unvalidated()?;
+        let problems = super::validate::validate(&compiled);
+        if problems.is_empty() {
+            Ok(compiled)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// [`WorkflowBuilder::finish`] without the structural checks: a dynamic workflow may have no
+    /// nodes (its outputs are then plain values).
+    pub(crate) fn finish_unvalidated(mut self) -> Result<CompiledWorkflow, Vec<String>> {
         let interface = self.interface();
         let scope = self.scopes.pop().unwrap_or_default();
         if !self.errors.is_empty() {
@@ -515,12 +544,7 @@ impl WorkflowBuilder {
             sub_workflows: self.sub_workflows.into_values().collect(),
             map_tasks: self.map_tasks.into_values().collect(),
         };
-        let problems = super::validate::validate(&compiled);
-        if problems.is_empty() {
-            Ok(compiled)
-        } else {
-            Err(problems)
-        }
+        Ok(compiled)
     }
 }
 

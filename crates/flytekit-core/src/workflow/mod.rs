@@ -4,6 +4,7 @@
 mod branch;
 mod builder;
 mod call;
+pub mod dynamic;
 mod entity;
 mod gate;
 pub mod graph;

@@ -4,7 +4,7 @@
 //! Consumes the task's name and input literals; writes `inputs.pb` to a fresh private work
 //! directory in the system temp dir (random name, mode 0700), runs `<exe> execute --inputs <dir>/inputs.pb --output-prefix <dir>
 //! --raw-output-data-prefix <dir>/raw -- <task>` and produces the literals of `outputs.pb` or the
-//! error of `error.pb`. A process that dies without writing either (abort, signal, exit) fails
+//! error of `error.pb` (or, for a dynamic task, the sub-workflow of `futures.pb`). A process that dies without writing either (abort, signal, exit) fails
 //! only its node, with a recoverable SYSTEM error naming the exit status and the end of its
 //! stderr. The executor keeps the timeout: the child is killed when it expires, and whenever
 //! the attempt's future is dropped.
@@ -13,8 +13,9 @@ use std::path::PathBuf;
 use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
 
+use flytekit_core::spec::{serialized_context, SerializationSettings, SERIALIZED_CONTEXT_ENV};
 use flytekit_core::TaskError;
-use flytekit_idl::core::{ErrorDocument, LiteralMap};
+use flytekit_idl::core::{DynamicJobSpec, ErrorDocument, LiteralMap};
 use prost::Message;
 use tokio::io::AsyncReadExt;
 
@@ -58,12 +59,34 @@ fn work_dir(attempt: &Attempt<'_>) -> Result<PathBuf, TaskError> {
     })
 }
 
+/// What an attempt wrote: outputs.pb, or (a dynamic task's) futures.pb.
+pub(crate) enum Produced {
+    /// The outputs.
+    Outputs(LiteralMap),
+    /// The sub-workflow of a dynamic task.
+    Futures(DynamicJobSpec),
+}
+
 /// Runs the attempt and returns the task's outputs or error.
 pub(crate) async fn run(
     cx: &Inner,
     attempt: Attempt<'_>,
     inputs: &LiteralMap,
 ) -> Result<LiteralMap, TaskError> {
+    match run_any(cx, attempt, inputs).await? {
+        Produced::Outputs(outputs) => Ok(outputs),
+        Produced::Futures(_) => Err(TaskError::system(
+            "the task wrote futures.pb (a dynamic workflow), but it is not a dynamic task",
+        )),
+    }
+}
+
+/// Runs the attempt of a task that may be dynamic: its outputs, its sub-workflow or its error.
+pub(crate) async fn run_any(
+    cx: &Inner,
+    attempt: Attempt<'_>,
+    inputs: &LiteralMap,
+) -> Result<Produced, TaskError> {
     let dir = work_dir(&attempt)?;
     let result = run_in(cx, &attempt, inputs, &dir).await;
     let deck = dir.join(flytekit_core::deck::DECK_FILE_NAME);
@@ -78,7 +101,13 @@ pub(crate) async fn run(
     // Files the task wrote under raw/ may be referenced by its outputs, and a deck is there
     // to be read: keep those.
     if has_deck || dir.join("raw").exists() {
-        for name in ["inputs.pb", "outputs.pb", "error.pb", "outputs-ignored"] {
+        for name in [
+            "inputs.pb",
+            "outputs.pb",
+            "error.pb",
+            "outputs-ignored",
+            "futures.pb",
+        ] {
             let _ = tokio::fs::remove_file(dir.join(name)).await;
         }
     } else {
@@ -92,7 +121,7 @@ async fn run_in(
     attempt: &Attempt<'_>,
     inputs: &LiteralMap,
     dir: &std::path::Path,
-) -> Result<LiteralMap, TaskError> {
+) -> Result<Produced, TaskError> {
     let exe = match &cx.options.executable {
         Some(exe) => exe.clone(),
         None => std::env::current_exe()
@@ -138,6 +167,15 @@ async fn run_in(
         .stdout(Stdio::inherit())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
+    // A dynamic task writes the templates of the tasks it calls, with the image of its
+    // serialization context: locally there is none (the tasks run from this binary).
+    if std::env::var_os(SERIALIZED_CONTEXT_ENV).is_none() {
+        let settings = SerializationSettings {
+            image: "local".to_string(),
+            ..Default::default()
+        };
+        command.env(SERIALIZED_CONTEXT_ENV, serialized_context(&settings));
+    }
     // The inputs are already this element's: the index only reaches the task's context (the
     // entrypoint picks elements only from inputs that are one list deeper than declared).
     if let Some(index) = attempt.array_index {
@@ -182,17 +220,29 @@ async fn run_in(
             ),
         };
     }
+    if let Ok(bytes) = tokio::fs::read(dir.join("futures.pb")).await {
+        if status.success() {
+            forward(&stderr, true);
+            return DynamicJobSpec::decode(bytes.as_slice())
+                .map(Produced::Futures)
+                .map_err(|e| {
+                    TaskError::system(format!("the task wrote an unreadable futures.pb: {e}"))
+                });
+        }
+    }
     let outputs = tokio::fs::read(dir.join("outputs.pb")).await;
     match outputs {
         Ok(bytes) if status.success() => {
             forward(&stderr, true);
-            LiteralMap::decode(bytes.as_slice()).map_err(|e| {
-                TaskError::system(format!("the task wrote an unreadable outputs.pb: {e}"))
-            })
+            LiteralMap::decode(bytes.as_slice())
+                .map(Produced::Outputs)
+                .map_err(|e| {
+                    TaskError::system(format!("the task wrote an unreadable outputs.pb: {e}"))
+                })
         }
         _ if status.success() && dir.join("outputs-ignored").exists() => {
             forward(&stderr, true);
-            Ok(LiteralMap::default())
+            Ok(Produced::Outputs(LiteralMap::default()))
         }
         _ => Err(crashed(status, &stderr)),
     }

@@ -12,6 +12,7 @@
 //! - `bindings`: evaluates a node's input bindings against earlier outputs (`attr_path` too).
 //! - `node`: runs one node of any kind: task, sub-workflow, launch plan, branch.
 //! - `condition`: evaluates branch conditions.
+//! - `dynamic`: a dynamic task node: its body builds a sub-workflow, run inline.
 //! - `task`: a task node's attempts: retries, timeouts, the local cache, the CPU bound.
 //! - `cache`: the local cache on disk. `hash`: SHA-256 for its keys.
 //! - `isolated`: one attempt in a subprocess through the binary's own `execute` entrypoint.
@@ -30,6 +31,7 @@ mod bindings;
 mod cache;
 mod checkpoints;
 mod condition;
+mod dynamic;
 mod error;
 mod events;
 mod gate;

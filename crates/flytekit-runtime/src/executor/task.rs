@@ -148,6 +148,9 @@ async fn attempts_after(
     array_index: Option<usize>,
     mut first: Option<TaskError>,
 ) -> Result<LiteralMap, ExecutionError> {
+    if entry.is_dynamic() {
+        return super::dynamic::run_dynamic(cx, path, entity, entry, metadata, inputs).await;
+    }
     let retries = retries(entry, metadata);
     let timeout = timeout(entry, metadata);
     let checkpoints = cx.checkpoints(path);
@@ -209,7 +212,7 @@ async fn one_attempt(
                 .await
                 .map_err(|_| TaskError::system("the executor is shutting down"))?,
         ),
-        TaskFn::Async(_) => None,
+        TaskFn::Async(_) | TaskFn::Dynamic(_) => None,
     };
     if cx.options.isolated {
         let attempt = isolated::Attempt {

@@ -1,0 +1,122 @@
+//! The dynamic-body rewriter on `quote!` inputs.
+
+use quote::quote;
+
+use super::rewrite::{Outputs, Rewriter};
+use crate::ctxt::Ctxt;
+
+/// The rewritten body of `block` for a function with output type `i64` (or a `Result` of it).
+fn rewrite(block: proc_macro2::TokenStream, fallible: bool) -> (String, usize, Option<String>) {
+    let cx = Ctxt::new();
+    let block: syn::Block = syn::parse2(block).unwrap();
+    let outputs = Outputs::Single(Box::new(syn::parse_quote!(i64)));
+    let mut rewriter = Rewriter::new(&cx, quote!(p), ["xs".to_string()], outputs, fallible);
+    let body = rewriter.body(&block).to_string();
+    let calls = rewriter.calls;
+    (body, calls, cx.into_error().map(|e| e.to_string()))
+}
+
+#[test]
+fn bare_calls_become_nodes_and_the_rest_stays_rust() {
+    let (body, calls, errors) = rewrite(
+        quote!({
+            let f = |y: i64| y + 1;
+            let a = double(self::clamp(f(3)));
+            let b = i64::max(1, 2);
+            let c = drop(b);
+            total(vec![a, double(b)])
+        }),
+        false,
+    );
+    assert_eq!(errors, None);
+    assert_eq!(calls, 3, "{body}");
+    assert!(
+        body.contains("call :: < < double as p :: dynamic :: Callable > :: Entity >"),
+        "{body}"
+    );
+    assert!(body.contains("call :: < < total as"), "{body}");
+    assert!(
+        !body.contains("< clamp as"),
+        "a call with a path is plain: {body}"
+    );
+    assert!(!body.contains("< f as"), "a local closure is plain: {body}");
+    assert!(!body.contains("< drop as"), "{body}");
+    assert!(
+        body.contains("p :: dynamic :: output :: < i64 > ("),
+        "{body}"
+    );
+}
+
+#[test]
+fn returns_and_arms_are_converted_one_by_one() {
+    let (body, _, _) = rewrite(
+        quote!({
+            if xs.is_empty() {
+                return 0;
+            }
+            match xs.len() {
+                1 => 1,
+                _ => total(xs),
+            }
+        }),
+        false,
+    );
+    // `return 0`, and each arm of the tail `match`.
+    assert_eq!(
+        body.matches("p :: dynamic :: output :: < i64 >").count(),
+        3,
+        "{body}"
+    );
+}
+
+#[test]
+fn fallible_bodies_convert_inside_ok_and_leave_err() {
+    let (body, _, _) = rewrite(
+        quote!({
+            if xs.is_empty() {
+                return Err("none".to_string());
+            }
+            Ok(total(xs))
+        }),
+        true,
+    );
+    assert!(
+        body.contains("return Err (\"none\" . to_string ())"),
+        "{body}"
+    );
+    assert!(
+        body.contains(":: core :: result :: Result :: Ok (p :: dynamic :: output :: < i64 >"),
+        "{body}"
+    );
+}
+
+#[test]
+fn workflow_forms_are_errors() {
+    let (_, _, errors) = rewrite(quote!({ map_task(double, xs) }), false);
+    assert!(errors.unwrap().contains("`map_task` is not available"));
+}
+
+#[test]
+fn entities_passed_as_values_are_errors() {
+    let (_, _, errors) = rewrite(
+        quote!({ total(xs.into_iter().map(double).collect::<Vec<_>>()) }),
+        false,
+    );
+    let errors = errors.unwrap();
+    assert!(
+        errors.contains("`double` is passed as a function here"),
+        "{errors}"
+    );
+    let (_, _, errors) = rewrite(
+        quote!({
+            total(
+                xs.into_iter()
+                    .map(self::helper)
+                    .map(|x| double(x))
+                    .collect::<Vec<_>>(),
+            )
+        }),
+        false,
+    );
+    assert_eq!(errors, None);
+}

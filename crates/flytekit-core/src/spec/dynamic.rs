@@ -1,0 +1,319 @@
+//! What a dynamic task hands to Flyte: the [`DynamicJobSpec`] of its sub-workflow
+//! (`futures.pb`, FLYTE-CONTRACT section 3.8), and the serialization context its container needs
+//! to write one.
+//!
+//! A `DynamicJobSpec` carries the sub-workflow's nodes and output bindings, `min_successes` (the
+//! number of nodes, as flytekit sets it), the full `TaskTemplate` of every task its nodes run
+//! (sub-workflows' included: propeller compiles the sub-workflow against these, it does not
+//! fetch them) and the templates of its sub-workflows. Identifiers are complete: project and
+//! domain of the execution, version of the dynamic task, as `pyflyte-execute` fills them.
+//!
+//! The task templates need the image the package was built for, which the container does not
+//! otherwise know. flytekit passes it in the environment variable `_F_SS_C` of every `@dynamic`
+//! task (its serialization settings as base64 of gzipped JSON); a dynamic task here gets the
+//! same variable, in the same format, with the image config flytekit writes.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+
+use flytekit_idl::core::{
+    if_else_block, node, task_node, DynamicJobSpec, Identifier, Node, ResourceType, TaskTemplate,
+    WorkflowTemplate,
+};
+
+use super::identifiers::visit_template_ids;
+use super::map_task::map_task_spec;
+use super::task::{task_template, SerializationSettings};
+use crate::registry;
+use crate::workflow::CompiledWorkflow;
+
+/// The environment variable holding a dynamic task's serialization context (flytekit's
+/// `SERIALIZED_CONTEXT_ENV_VAR`).
+pub const SERIALIZED_CONTEXT_ENV: &str = "_F_SS_C";
+
+/// The serialization context of a dynamic task, as flytekit encodes it: the image config
+/// (default image and named images, each split into `fqn`, `tag` and `digest`) and project,
+/// domain and version (`null` when empty), as JSON, gzipped, in base64. The Python-only fields
+/// are left out, so flytekit reads it with their defaults.
+pub fn serialized_context(settings: &SerializationSettings) -> String {
+    let image = |name: &str, uri: &str| {
+        let (fqn, tag, digest) = split_image(uri);
+        serde_json::json!({ "name": name, "fqn": fqn, "tag": tag, "digest": digest })
+    };
+    let mut images = vec![image("default", &settings.image)];
+    images.extend(settings.images.iter().map(|(name, uri)| image(name, uri)));
+    let text = |value: &str| (!value.is_empty()).then(|| value.to_string());
+    let json = serde_json::json!({
+        "image_config": { "default_image": image("default", &settings.image), "images": images },
+        "project": text(&settings.project),
+        "domain": text(&settings.domain),
+        "version": text(&settings.version),
+    });
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    // Writing to a `Vec` cannot fail.
+    let _ = gzip.write_all(json.to_string().as_bytes());
+    base64_encode(&gzip.finish().unwrap_or_default())
+}
+
+/// The image settings in a serialization context written by [`serialized_context`] or by
+/// flytekit: the default image and the named ones. The other fields stay at their defaults.
+pub fn read_serialized_context(value: &str) -> Result<SerializationSettings, String> {
+    let bytes = base64_decode(value.trim()).ok_or("it is not base64")?;
+    let mut json = String::new();
+    flate2::read::GzDecoder::new(bytes.as_slice())
+        .read_to_string(&mut json)
+        .map_err(|err| format!("it is not gzipped text: {err}"))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&json).map_err(|err| format!("it is not JSON: {err}"))?;
+    let images = &value["image_config"];
+    let uri = |image: &serde_json::Value| -> Option<String> {
+        let fqn = image["fqn"].as_str()?;
+        let mut uri = fqn.to_string();
+        if let Some(tag) = image["tag"].as_str() {
+            uri = format!("{uri}:{tag}");
+        }
+        if let Some(digest) = image["digest"].as_str() {
+            uri = format!("{uri}@{digest}");
+        }
+        Some(uri)
+    };
+    let image = uri(&images["default_image"]).ok_or("it names no default image")?;
+    let mut named = BTreeMap::new();
+    for entry in images["images"].as_array().into_iter().flatten() {
+        if let (Some(name), Some(uri)) = (entry["name"].as_str(), uri(entry)) {
+            if name != "default" {
+                named.insert(name.to_string(), uri);
+            }
+        }
+    }
+    Ok(SerializationSettings {
+        image,
+        images: named,
+        ..Default::default()
+    })
+}
+
+/// `registry/name:tag@digest` as (`registry/name`, tag, digest).
+fn split_image(uri: &str) -> (String, Option<String>, Option<String>) {
+    let (rest, digest) = match uri.split_once('@') {
+        Some((rest, digest)) => (rest, Some(digest.to_string())),
+        None => (uri, None),
+    };
+    let name_start = rest.rfind('/').map_or(0, |i| i + 1);
+    match rest[name_start..].rfind(':') {
+        Some(colon) => {
+            let at = name_start + colon;
+            (
+                rest[..at].to_string(),
+                Some(rest[at + 1..].to_string()),
+                digest,
+            )
+        }
+        None => (rest.to_string(), None, digest),
+    }
+}
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(BASE64[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=');
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut bits = 0u32;
+    let mut count = 0;
+    for c in text.bytes() {
+        let value = BASE64.iter().position(|b| *b == c)? as u32;
+        bits = (bits << 6) | value;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// The `DynamicJobSpec` of a dynamic task's sub-workflow (one with nodes), identifiers filled
+/// from `settings` where empty, task templates built with `settings`' image and entrypoint.
+/// Fails on a task that is not in this binary (a reference task: flytekit refuses those in
+/// dynamic workflows too, since propeller needs their templates).
+pub fn dynamic_job_spec(
+    compiled: &CompiledWorkflow,
+    settings: &SerializationSettings,
+) -> Result<DynamicJobSpec, String> {
+    let mut names = Vec::new();
+    let subs: BTreeMap<&str, &WorkflowTemplate> = compiled
+        .sub_workflows
+        .iter()
+        .filter_map(|t| Some((t.id.as_ref()?.name.as_str(), t)))
+        .collect();
+    let mut seen_subs = Vec::new();
+    for node in &compiled.template.nodes {
+        collect_tasks(node, &subs, &mut seen_subs, &mut names);
+    }
+    let mut tasks = Vec::new();
+    for name in &names {
+        tasks.push(task_template_named(name, compiled, settings)?);
+    }
+    let fill = |id: &mut Identifier| {
+        for (field, value) in [
+            (&mut id.project, &settings.project),
+            (&mut id.domain, &settings.domain),
+            (&mut id.version, &settings.version),
+        ] {
+            if field.is_empty() {
+                value.clone_into(field);
+            }
+        }
+    };
+    let mut template = compiled.template.clone();
+    visit_template_ids(&mut template, &mut |id| fill(id));
+    let mut sub_workflows = compiled.sub_workflows.clone();
+    for sub in sub_workflows.iter_mut() {
+        visit_template_ids(sub, &mut |id| fill(id));
+    }
+    Ok(DynamicJobSpec {
+        min_successes: template.nodes.len() as i64,
+        nodes: template.nodes,
+        outputs: template.outputs,
+        tasks,
+        subworkflows: sub_workflows,
+    })
+}
+
+/// The template of task `name`: a map task of the sub-workflow or a task of this binary.
+fn task_template_named(
+    name: &str,
+    compiled: &CompiledWorkflow,
+    settings: &SerializationSettings,
+) -> Result<TaskTemplate, String> {
+    if let Some(map_task) = compiled.map_tasks.iter().find(|m| m.name == name) {
+        let entry = registry::task(&map_task.task).ok_or_else(|| {
+            format!(
+                "map task `{name}` maps `{}`, which is not in this binary",
+                map_task.task
+            )
+        })?;
+        return map_task_spec(entry, map_task, settings)
+            .template
+            .ok_or_else(|| format!("map task `{name}` has no template"));
+    }
+    match registry::task(name) {
+        Some(entry) if entry.name() == name => Ok(task_template(entry, settings)),
+        _ => Err(format!(
+            "task `{name}` is not in this binary: a dynamic workflow can only call tasks whose \
+             template it can include (reference tasks are not supported in dynamic workflows, as \
+             in flytekit)"
+        )),
+    }
+}
+
+/// The names of the tasks `node` runs, in first-call order, sub-workflows' included.
+fn collect_tasks<'a>(
+    node: &'a Node,
+    subs: &BTreeMap<&'a str, &'a WorkflowTemplate>,
+    seen_subs: &mut Vec<&'a str>,
+    names: &mut Vec<String>,
+) {
+    match &node.target {
+        Some(node::Target::TaskNode(task)) => {
+            if let Some(task_node::Reference::ReferenceId(id)) = &task.reference {
+                // A reference task is listed too: `task_template_named` reports it.
+                if id.resource_type == ResourceType::Task as i32 && !names.contains(&id.name) {
+                    names.push(id.name.clone());
+                }
+            }
+        }
+        Some(node::Target::WorkflowNode(workflow)) => {
+            if let Some(flytekit_idl::core::workflow_node::Reference::SubWorkflowRef(id)) =
+                &workflow.reference
+            {
+                if let Some((name, sub)) = subs.get_key_value(id.name.as_str()) {
+                    if !seen_subs.contains(name) {
+                        seen_subs.push(name);
+                        for inner in &sub.nodes {
+                            collect_tasks(inner, subs, seen_subs, names);
+                        }
+                    }
+                }
+            }
+        }
+        Some(node::Target::BranchNode(branch)) => {
+            if let Some(if_else) = &branch.if_else {
+                let cases = if_else.case.iter().map(|c| &**c);
+                for case in cases.chain(if_else.other.iter()) {
+                    if let Some(then) = &case.then_node {
+                        collect_tasks(then, subs, seen_subs, names);
+                    }
+                }
+                if let Some(if_else_block::Default::ElseNode(other)) = &if_else.default {
+                    collect_tasks(other, subs, seen_subs, names);
+                }
+            }
+        }
+        Some(node::Target::ArrayNode(array)) => {
+            if let Some(sub) = &array.node {
+                collect_tasks(sub, subs, seen_subs, names);
+            }
+        }
+        Some(node::Target::GateNode(_)) | None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_round_trips() {
+        for bytes in [&b""[..], b"f", b"fo", b"foo", b"foob", b"fooba", b"foobar"] {
+            let text = base64_encode(bytes);
+            assert_eq!(base64_decode(&text).unwrap(), bytes);
+        }
+        assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64_encode(b"fo"), "Zm8=");
+    }
+
+    #[test]
+    fn the_context_carries_the_images() {
+        let settings = SerializationSettings {
+            image: "ghcr.io/x/y:1".into(),
+            images: [("gpu".to_string(), "reg:5000/x/gpu@sha256:ab".to_string())].into(),
+            ..Default::default()
+        };
+        let read = read_serialized_context(&serialized_context(&settings)).unwrap();
+        assert_eq!(read.image, "ghcr.io/x/y:1");
+        assert_eq!(read.images["gpu"], "reg:5000/x/gpu@sha256:ab");
+        assert_eq!(
+            split_image("localhost:5000/app"),
+            ("localhost:5000/app".to_string(), None, None)
+        );
+    }
+
+    #[test]
+    fn flytekit_contexts_are_read() {
+        // What `pyflyte package --image ghcr.io/x/y:1` writes for a `@dynamic`.
+        let flytekit = "H4sIAAAAAAAC/62R0W7DIAxFf6XieSqq9jL1V6YpIolDvRGbgRM1q/rvA6dVsve9IPv4cnUNN4Oj89B0TAN6cz7cTA+Dm4I0OlBCbqzFc2JeDmb4pkr8pUtHZHu1S6XiqoU51bpHD1lKS1MI9wLULxfw/i+OH9UzJv6E7smqhkeHtPUzpIy8A0DzTv1YNUHmKXWa7jHyWHHkjcRFLkwNkkCKCcpZk1mOYufialsku2pedZ+wCHwVlxmTTC4USZOY5c8lFbosTYaELuCPk5K2dCJIPuvrA7k2QF/qwYUMGjuX8SrtcY2h1vpIWRK2kw4Dd6ra/cK66JZExmj7hU5v5v4Ly6saUwwCAAA=";
+        let read = read_serialized_context(flytekit).unwrap();
+        assert_eq!(read.image, "ghcr.io/x/y:1");
+        assert!(read.images.is_empty());
+    }
+}

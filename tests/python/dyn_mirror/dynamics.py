@@ -1,0 +1,70 @@
+"""Dynamic workflows mirrored in Rust by tests/bin/dynamic_demo.rs: for the same inputs, the
+futures.pb (or outputs.pb) that `pyflyte-execute` writes for each must match the one the Rust
+binary's `execute` writes (entity names aside); tests/python/dynamic_peer.py compares them."""
+
+import typing
+
+from flytekit import dynamic, reference_launch_plan, task, workflow
+
+
+@task
+def double(x: int) -> int:
+    return x * 2
+
+
+@task
+def total(xs: typing.List[int]) -> int:
+    return sum(xs)
+
+
+@dynamic
+def cube_each(xs: typing.List[int]) -> typing.List[int]:
+    out = []
+    for x in xs:
+        if x % 2 == 0:
+            out.append(double(x=x))
+        else:
+            out.append(double(x=double(x=x)))
+    return out
+
+
+@workflow
+def dyn_sum(xs: typing.List[int]) -> int:
+    return total(xs=cube_each(xs=xs))
+
+
+@workflow
+def twice(x: int) -> int:
+    return double(x=double(x=x))
+
+
+# `twice` registered as a launch plan of its own, as the Rust side declares it: a reference (a
+# launch plan of the Rust binary cannot be called yet).
+@reference_launch_plan(project="proj", domain="dev", name="twice_lp", version="v3")
+def twice_lp(x: int) -> int:
+    return 0
+
+
+@dynamic
+def nested(n: int) -> int:
+    ys = []
+    for i in range(n):
+        ys.append(twice(x=i))
+    return total(xs=ys)
+
+
+@dynamic
+def launch_each(xs: typing.List[int]) -> typing.List[int]:
+    return [twice_lp(x=x) for x in xs]
+
+
+@dynamic
+def maybe_sum(xs: typing.List[int]) -> int:
+    if not xs:
+        return 0
+    return total(xs=xs)
+
+
+@dynamic
+def outer(n: int) -> int:
+    return total(xs=cube_each(xs=list(range(n))))

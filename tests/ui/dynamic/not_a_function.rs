@@ -1,0 +1,8 @@
+use flytekit::prelude::*;
+
+#[dynamic]
+struct Settings {
+    n: i64,
+}
+
+fn main() {}
