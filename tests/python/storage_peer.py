@@ -32,6 +32,7 @@ from flytekit.core.type_engine import TypeEngine
 from flytekit.models.literals import LiteralMap
 from flytekit.types.directory import FlyteDirectory
 from flytekit.types.file import FlyteFile
+from storage_tasks import texts_under
 
 KINDS = {
     "str": str,
@@ -97,16 +98,6 @@ def rebind(src, dst, renames):
         old, new = rename.split("=")
         out.literals[new].CopyFrom(proto.literals[old])
     put_bytes(dst, out.SerializeToString())
-
-
-def texts_under(local):
-    out = []
-    for root, _, files in os.walk(local):
-        for name in files:
-            path = os.path.join(root, name)
-            with open(path) as f:
-                out.append(f"{os.path.relpath(path, local)}={f.read()}")
-    return sorted(out)
 
 
 def read_outputs(uri, spec):

@@ -26,14 +26,18 @@ def split_lines(report: FlyteFile) -> FlyteDirectory:
     return FlyteDirectory(out)
 
 
-@task
-def read_all(d: FlyteDirectory) -> str:
-    """Reads every file of a directory a Rust task wrote: `<relative name>=<text>` lines, sorted."""
-    local = d.download()
+def texts_under(local):
+    """Every file under a local folder as `<relative name>=<text>`, sorted."""
     out = []
     for root, _, files in os.walk(local):
         for name in files:
             path = os.path.join(root, name)
             with open(path) as f:
                 out.append(f"{os.path.relpath(path, local)}={f.read()}")
-    return "\n".join(sorted(out))
+    return sorted(out)
+
+
+@task
+def read_all(d: FlyteDirectory) -> str:
+    """Reads every file of a directory a Rust task wrote: `<relative name>=<text>` lines, sorted."""
+    return "\n".join(texts_under(d.download()))
