@@ -138,9 +138,12 @@ class Skip(Exception):
 
 
 class Sample:
-    def __init__(self, seconds, rss_kib, stdout, stderr):
+    def __init__(self, seconds, rss_kib, stdout, stderr, cpu_seconds=None):
         self.seconds = seconds
         self.rss_kib = rss_kib
+        # user + system CPU time of the command and what it waited for (wait4's rusage of the
+        # GNU time wrapper includes the command it reaped)
+        self.cpu_seconds = cpu_seconds
         self.stdout = stdout
         self.stderr = stderr
 
@@ -193,7 +196,7 @@ def run_measured(cmd, cwd=None, env=None, timeout=3600, check=True):
             f"`{' '.join(map(str, cmd))}` exited with {proc.returncode}\n"
             f"--- stdout\n{stdout[-3000:]}\n--- stderr\n{stderr[-3000:]}"
         )
-    return Sample(seconds, rss_kib, stdout, stderr)
+    return Sample(seconds, rss_kib, stdout, stderr, usage.ru_utime + usage.ru_stime)
 
 
 def run_checked(cmd, cwd=None, env=None, timeout=3600):

@@ -136,6 +136,54 @@ fn tasks_register_under_flytekits_names() {
     assert!(registry::check_unique_names().is_ok());
 }
 
+mod nested {
+    pub mod deeper {
+        use flytekit::prelude::*;
+
+        /// A task two modules down, named `task_macro.nested.deeper.deep`.
+        #[task]
+        pub fn deep(x: i64) -> i64 {
+            x
+        }
+    }
+}
+
+#[test]
+fn execute_finds_its_task_without_naming_every_entity() {
+    let found = |name: &str| {
+        registry::task_to_execute(name)
+            .unwrap()
+            .map(|entry| entry.name())
+    };
+    for entry in registry::tasks() {
+        assert_eq!(found(&entry.name()), Some(entry.name()));
+    }
+    assert_eq!(
+        found("task_macro.nested.deeper.deep").as_deref(),
+        Some("task_macro.nested.deeper.deep")
+    );
+    // Only the whole name matches: not a shorter module path, not `::`, not a prefix.
+    for wrong in [
+        "task_macro.deeper.deep",
+        "nested.deeper.deep",
+        "task_macro::nested::deeper.deep",
+        "task_macro.nested.deeper.dee",
+        "ask_macro.nested.deeper.deep",
+        "task_macro.everything",
+    ] {
+        assert_eq!(found(wrong), None, "{wrong}");
+    }
+    // A bare function name and a map-task entity resolve as `registry::task` resolves them.
+    assert_eq!(
+        found("deep").as_deref(),
+        Some("task_macro.nested.deeper.deep")
+    );
+    assert_eq!(
+        found("task_macro.map_add_0123456789abcdef0123456789abcdef-arraynode").as_deref(),
+        Some("task_macro.add")
+    );
+}
+
 #[test]
 fn interface_comes_from_the_signature_and_docs() {
     let interface = entry("task_macro.add").interface();

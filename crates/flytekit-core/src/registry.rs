@@ -71,6 +71,54 @@ pub fn task(name: &str) -> Option<&'static TaskEntry> {
     }
 }
 
+/// The task `execute` runs, found the way [`task`] finds it but without naming or sorting every
+/// entity of the binary: a container's start must not grow with the number of tasks linked in
+/// (issue 23). Two tasks with exactly this name are an error, as they are for every other
+/// command (see [`check_unique_names`]); clashes between other names do not concern this task.
+pub fn task_to_execute(name: &str) -> Result<Option<&'static TaskEntry>, DuplicateName> {
+    let mut named = inventory::iter::<TaskRegistration>
+        .into_iter()
+        .map(|r| r.0)
+        .filter(|entry| entry.has_name(name));
+    let Some(first) = named.next() else {
+        // A map-task entity, a reference stand-in or a bare function name: rare in a container
+        // (a map's elements run under the entity name, resolved here without the full list).
+        if let Some(mapped) = crate::workflow::mapped_task_name(name) {
+            return task_to_execute(&mapped);
+        }
+        if let Some(stand_in) = reference_task(name).and_then(ReferenceEntry::stand_in_task) {
+            return Ok(Some(stand_in));
+        }
+        if !name.contains('.') {
+            // `execute -- add`: the only task whose function is `add`, as `task` takes it.
+            let mut matches = inventory::iter::<TaskRegistration>
+                .into_iter()
+                .map(|r| r.0)
+                .filter(|entry| entry.fn_name == name && entry.config.name.is_none());
+            return Ok(match (matches.next(), matches.next()) {
+                (Some(entry), None) => Some(entry),
+                _ => None,
+            });
+        }
+        return Ok(None);
+    };
+    match named.next() {
+        None => Ok(Some(first)),
+        Some(second) => {
+            let (first, second) = if first.location() <= second.location() {
+                (first, second)
+            } else {
+                (second, first)
+            };
+            Err(DuplicateName {
+                name: name.to_string(),
+                first: first.location(),
+                second: second.location(),
+            })
+        }
+    }
+}
+
 /// Checks that no two entities of one kind share a name (tasks, workflows, launch plans; a
 /// launch plan may not take the name of a workflow either, which is its default launch plan's),
 /// reporting every clash with both locations.

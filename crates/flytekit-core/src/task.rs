@@ -219,6 +219,19 @@ impl TaskEntry {
         }
     }
 
+    /// Whether [`name`](Self::name) is `name`, without building it.
+    pub fn has_name(&self, name: &str) -> bool {
+        match self.config.name {
+            Some(own) => own == name,
+            None => name
+                .strip_suffix(self.fn_name)
+                .and_then(|module| module.strip_suffix('.'))
+                // Module segments never hold a `.`, so comparing segments is comparing
+                // `module_path` with `::` replaced.
+                .is_some_and(|module| module.split('.').eq(self.module_path.split("::"))),
+        }
+    }
+
     /// Where the task is defined, as `file:line`.
     pub fn location(&self) -> String {
         format!("{}:{}", self.file, self.line)

@@ -264,9 +264,10 @@ where
         }
     };
     init_logging(cli.verbose);
-    // `execute` reports a clash in error.pb (see `entrypoint::run`); everything else stops here.
+    // `execute` reports a clash of its own task in error.pb (see `entrypoint::run`), and does
+    // not pay for checking every name; everything else stops here.
     let executing = matches!(cli.command, Command::Execute { .. });
-    if let (Err(clashes), false) = (registry::check_unique_names(), executing) {
+    if let Some(Err(clashes)) = (!executing).then(registry::check_unique_names) {
         for clash in clashes {
             eprintln!("error: {clash}");
         }

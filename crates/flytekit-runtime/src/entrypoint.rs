@@ -225,25 +225,20 @@ async fn run(
     storage: &Storage,
     deck: &mut Option<String>,
 ) -> Result<Results, TaskError> {
-    // A binary that cannot start (two entities with one name) still answers with error.pb,
-    // so Flyte reports why instead of a bare non-zero exit.
-    if let Err(clashes) = registry::check_unique_names() {
-        let clashes: Vec<String> = clashes.iter().map(ToString::to_string).collect();
-        return Err(TaskError::user(format!(
-            "this binary cannot start: {}",
-            clashes.join("; ")
-        )));
-    }
-    let entry = registry::task(&args.task).ok_or_else(|| {
-        TaskError::user(format!(
-            "no task named `{}` in this binary; it has: {}",
-            args.task,
-            registry::tasks()
-                .map(|t| format!("`{}`", t.name()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-    })?;
+    // A binary that cannot start (two tasks with this name) still answers with error.pb, so
+    // Flyte reports why instead of a bare non-zero exit.
+    let entry = registry::task_to_execute(&args.task)
+        .map_err(|clash| TaskError::user(format!("this binary cannot start: {clash}")))?
+        .ok_or_else(|| {
+            TaskError::user(format!(
+                "no task named `{}` in this binary; it has: {}",
+                args.task,
+                registry::tasks()
+                    .map(|t| format!("`{}`", t.name()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
 
     let bytes = storage.get(&args.inputs).await.map_err(|err| {
         match err {

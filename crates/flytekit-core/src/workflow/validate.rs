@@ -171,37 +171,88 @@ fn check_branches(node: &Node, say: &mut dyn FnMut(String)) {
     }
 }
 
+/// A node on a cycle (or downstream of one), if the graph has a cycle: the first by id.
 fn find_cycle(edges: &BTreeMap<&str, BTreeSet<String>>) -> Option<String> {
-    // Kahn's algorithm: whatever cannot be ordered sits on a cycle.
-    let mut remaining: BTreeMap<&str, BTreeSet<&str>> = edges
-        .iter()
-        .map(|(node, deps)| {
-            (
-                *node,
-                deps.iter()
-                    .map(String::as_str)
-                    .filter(|d| edges.contains_key(d))
-                    .collect(),
-            )
-        })
-        .collect();
-    loop {
-        let ready: Vec<&str> = remaining
-            .iter()
-            .filter(|(_, deps)| deps.is_empty())
-            .map(|(n, _)| *n)
-            .collect();
-        if ready.is_empty() {
-            return remaining.keys().next().map(|n| n.to_string());
-        }
-        for node in ready {
-            remaining.remove(node);
-            for deps in remaining.values_mut() {
-                deps.remove(node);
+    // Kahn's algorithm over positions in the sorted ids, linear in nodes + edges (a workflow of
+    // thousands of nodes is checked at every `run` and `package`): whatever cannot be ordered
+    // sits on a cycle or waits on one.
+    let ids: Vec<&str> = edges.keys().copied().collect();
+    let mut waiting_on = vec![0usize; ids.len()];
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); ids.len()];
+    for (node, deps) in edges.values().enumerate() {
+        for dep in deps {
+            // Unknown ids are reported on their own; they order nothing.
+            if let Ok(upstream) = ids.binary_search(&dep.as_str()) {
+                waiting_on[node] += 1;
+                dependents[upstream].push(node);
             }
         }
-        if remaining.is_empty() {
-            return None;
+    }
+    let mut ready: Vec<usize> = (0..ids.len()).filter(|&n| waiting_on[n] == 0).collect();
+    while let Some(done) = ready.pop() {
+        for &node in &dependents[done] {
+            waiting_on[node] -= 1;
+            if waiting_on[node] == 0 {
+                ready.push(node);
+            }
         }
+    }
+    waiting_on
+        .iter()
+        .position(|&count| count > 0)
+        .map(|node| ids[node].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph(pairs: &[(&'static str, &[&str])]) -> BTreeMap<&'static str, BTreeSet<String>> {
+        pairs
+            .iter()
+            .map(|(node, deps)| (*node, deps.iter().map(|d| d.to_string()).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn an_acyclic_graph_has_no_cycle() {
+        let edges = graph(&[
+            ("a", &[]),
+            ("b", &["a"]),
+            ("c", &["a", "b"]),
+            ("d", &["zz"]),
+        ]);
+        assert_eq!(find_cycle(&edges), None);
+    }
+
+    #[test]
+    fn a_cycle_is_reported_by_its_first_node() {
+        let edges = graph(&[("a", &[]), ("b", &["a", "d"]), ("c", &["b"]), ("d", &["c"])]);
+        assert_eq!(find_cycle(&edges).as_deref(), Some("b"));
+        let edges = graph(&[("a", &[]), ("self", &["self"])]);
+        assert_eq!(find_cycle(&edges).as_deref(), Some("self"));
+    }
+
+    #[test]
+    fn a_long_chain_orders_and_a_loop_back_to_its_start_does_not() {
+        let names: Vec<String> = (0..20_000).map(|i| format!("n{i:05}")).collect();
+        let mut edges: BTreeMap<&str, BTreeSet<String>> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let deps = if i == 0 {
+                    BTreeSet::new()
+                } else {
+                    BTreeSet::from([names[i - 1].clone()])
+                };
+                (name.as_str(), deps)
+            })
+            .collect();
+        assert_eq!(find_cycle(&edges), None);
+        edges
+            .get_mut("n00000")
+            .unwrap()
+            .insert("n19999".to_string());
+        assert_eq!(find_cycle(&edges).as_deref(), Some("n00000"));
     }
 }
