@@ -28,7 +28,7 @@ use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures::FutureExt;
 
-use super::array::{ElementInputs, Elements, SyncTaskFn, Tally};
+use super::array::{Columns, ElementInputs, Elements, SyncTaskFn, Tally};
 use super::error::ExecutionError;
 use super::events::{send_event, ExecutionObserver, NodePhase};
 use super::task::{retries, retry_after};
@@ -222,6 +222,7 @@ pub(crate) async fn run_elements(
     elements: ElementInputs,
     len: usize,
     mut tally: Tally,
+    mut outputs: Columns,
 ) -> Elements {
     install_panic_hook();
     crate::files::install_blob_store();
@@ -231,12 +232,8 @@ pub(crate) async fn run_elements(
             let path = format!("{}-0", batch.path);
             let error = ExecutionError::task(&path, batch.entity.clone(), error);
             tally.fail_all(0, &error);
-            let mut results = vec![None; len];
-            if let Some(first) = results.first_mut() {
-                *first = Some(Err(error));
-            }
             return Elements {
-                results,
+                outputs,
                 started: 0,
                 tally,
             };
@@ -264,7 +261,6 @@ pub(crate) async fn run_elements(
         .min(cx.options.max_parallel_sync.max(1))
         .clamp(1, len.max(1));
 
-    let mut results: Vec<Option<Result<LiteralMap, ExecutionError>>> = vec![None; len];
     let mut running: FuturesUnordered<BoxFuture<'_, Done>> = FuturesUnordered::new();
     // Elements waiting for their retries: they count against the width like slices do, so
     // `parallelism` holds for them too.
@@ -297,13 +293,12 @@ pub(crate) async fn run_elements(
             Done::Slice(Ok(finished)) => {
                 for (i, result) in finished {
                     match result {
-                        Ok(outputs) => results[i] = Some(Ok(outputs)),
+                        Ok(element) => outputs.record(i, element),
                         Err(error) if shared.retried(&error) => to_retry.push_back((i, error)),
                         Err(error) => {
                             let path = format!("{}-{i}", batch.path);
                             let error = ExecutionError::task(&path, batch.entity.clone(), error);
                             tally.fail(i, &error);
-                            results[i] = Some(Err(error));
                         }
                     }
                 }
@@ -319,15 +314,12 @@ pub(crate) async fn run_elements(
                 let error = ExecutionError::task(&path, batch.entity.clone(), error);
                 tally.fail_all(i, &error);
                 shared.stop.store(true, Ordering::Relaxed);
-                results[i] = Some(Err(error));
                 break;
             }
-            Done::Retried(i, result) => {
-                if let Err(error) = &result {
-                    tally.fail(i, error);
-                }
-                results[i] = Some(result);
-            }
+            Done::Retried(i, result) => match result {
+                Ok(element) => outputs.record(i, element),
+                Err(error) => tally.fail(i, &error),
+            },
         }
         if tally.is_exceeded() {
             shared.stop.store(true, Ordering::Relaxed);
@@ -342,7 +334,7 @@ pub(crate) async fn run_elements(
     };
     release_dir(&batch.entry.name(), shared.dir.clone(), end);
     Elements {
-        results,
+        outputs,
         started: shared.next.load(Ordering::Relaxed).min(len),
         tally,
     }
