@@ -218,6 +218,24 @@ fn element_attempts(x: i64) -> Result<String, TaskError> {
     Ok(format!("{x}:{index}:{}", context.attempt))
 }
 
+/// Tenfold `x`; element 3's first attempt sleeps 2 s, past the 200 ms timeout, and is retried.
+#[task(timeout = "200ms", retries = 1)]
+fn slow_third_once(x: i64) -> i64 {
+    if x == 3 && current_context().attempt == 0 {
+        std::thread::sleep(Duration::from_secs(2));
+    }
+    x * 10
+}
+
+/// Tenfold `x`; element 3 always sleeps 2 s, past the 200 ms timeout (no retries).
+#[task(timeout = "200ms")]
+fn slow_third_always(x: i64) -> i64 {
+    if x == 3 {
+        std::thread::sleep(Duration::from_secs(2));
+    }
+    x * 10
+}
+
 /// Fails its first attempt (recoverably); the second records its span like `span`.
 #[task(retries = 1)]
 fn second_try_span(label: String) -> Result<i64, TaskError> {
@@ -579,6 +597,14 @@ const CASES: &[(&str, fn())] = &[
     (
         "long_maps_leave_turns_to_other_sync_tasks",
         maps::long_maps_leave_turns_to_other_sync_tasks,
+    ),
+    (
+        "map_elements_past_their_timeout_are_retried",
+        maps::map_elements_past_their_timeout_are_retried,
+    ),
+    (
+        "map_elements_past_their_timeout_fail_alone",
+        maps::map_elements_past_their_timeout_fail_alone,
     ),
     ("sub_workflow", cases::sub_workflow),
     ("gates_with_tasks", cases::gates_with_tasks),

@@ -192,3 +192,76 @@ pub(crate) fn long_maps_leave_turns_to_other_sync_tasks() {
         all.iter().map(|(label, ..)| label).collect::<Vec<_>>()
     );
 }
+
+/// An element past the task's timeout is given up on as on the per-element path: reported as
+/// a `USER:Timeout` retry, run again, and the elements that finished before it in the same
+/// time slice keep their values (one at a time, so they share the slice).
+pub(crate) fn map_elements_past_their_timeout_are_retried() {
+    let events = Arc::new(Events::default());
+    let wf = workflow(
+        "timed_map",
+        vec![map_node(
+            "n0",
+            "slow_third_once",
+            vec![bind("x", ints(0..8))],
+            ArrayNode {
+                parallelism_option: Some(array_node::ParallelismOption::Parallelism(1)),
+                ..Default::default()
+            },
+        )],
+        vec![output("o0", "n0")],
+    );
+    let out = run_with(options(&events), &wf, &[], LiteralMap::default()).unwrap();
+    assert_eq!(get::<Vec<i64>>(&out, "o0"), [0, 10, 20, 30, 40, 50, 60, 70]);
+    let phases = events.phases("n0-3");
+    let [NodePhase::Started, NodePhase::Retrying { attempt: 1, error }, NodePhase::Succeeded { .. }] =
+        phases.as_slice()
+    else {
+        panic!("element 3: {phases:?}");
+    };
+    assert_eq!(error.code(), "USER:Timeout", "{error}");
+    assert!(error.message().contains("timed out after 0.2s"), "{error}");
+    for i in [0, 1, 2, 4, 7] {
+        let phases = events.phases(&format!("n0-{i}"));
+        assert!(
+            matches!(
+                phases.as_slice(),
+                [NodePhase::Started, NodePhase::Succeeded { .. }]
+            ),
+            "element {i}: {phases:?}"
+        );
+    }
+}
+
+/// Without retries, the element past its timeout fails alone: with room for one failure the
+/// node succeeds, that element is a none, and every other element has its own value.
+pub(crate) fn map_elements_past_their_timeout_fail_alone() {
+    let events = Arc::new(Events::default());
+    let wf = workflow(
+        "timed_out_map",
+        vec![map_node(
+            "n0",
+            "slow_third_always",
+            vec![bind("x", ints(0..6))],
+            ArrayNode {
+                success_criteria: Some(array_node::SuccessCriteria::MinSuccesses(5)),
+                ..Default::default()
+            },
+        )],
+        vec![output("o0", "n0")],
+    );
+    let out = run_with(options(&events), &wf, &[], LiteralMap::default()).unwrap();
+    assert_eq!(
+        get::<Vec<Option<i64>>>(&out, "o0"),
+        [Some(0), Some(10), Some(20), None, Some(40), Some(50)]
+    );
+    let failed = events
+        .phases("n0-3")
+        .into_iter()
+        .find_map(|phase| match phase {
+            NodePhase::Failed { error, .. } => Some(error),
+            _ => None,
+        })
+        .expect("element 3 failed");
+    assert_eq!(task_error(&failed).code(), "USER:Timeout");
+}

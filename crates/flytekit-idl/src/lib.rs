@@ -50,3 +50,14 @@ pub use prost_types;
 /// Tests compare it with the official flyteidl descriptors; tools can use it for reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/flyteidl_descriptor_set.bin"));
+
+#[cfg(test)]
+mod tests {
+    /// Collections hold a `Literal` and its boxed `Scalar` per element: the rarely set large
+    /// members are boxed (build.rs) so a list of a million integers stays ~150 MB, not ~210.
+    #[test]
+    fn literals_stay_small() {
+        assert!(std::mem::size_of::<crate::core::Literal>() <= 80);
+        assert!(std::mem::size_of::<crate::core::Scalar>() <= 64);
+    }
+}

@@ -76,7 +76,7 @@ pub(crate) fn panicked(context: &Arc<TaskContext>, payload: &(dyn Any + Send)) -
     TaskError::user(message).with_code("USER:Panic")
 }
 
-fn timed_out(timeout: Duration) -> TaskError {
+pub(crate) fn timed_out(timeout: Duration) -> TaskError {
     TaskError::recoverable(format!("task timed out after {}", humanize(timeout)))
         .with_code("USER:Timeout")
 }
@@ -98,7 +98,7 @@ pub async fn run_attempt(
     context: Arc<TaskContext>,
     timeout: Option<Duration>,
 ) -> Result<LiteralMap, TaskError> {
-    run_attempt_reporting(entry, inputs, context, timeout)
+    run_attempt_reporting(entry, Arc::new(inputs), context, timeout)
         .await
         .0
 }
@@ -114,9 +114,12 @@ pub(crate) enum AttemptEnd {
 }
 
 /// [`run_attempt`], also saying how the task's code ended.
+///
+/// The inputs are shared, not copied, with the attempts that may follow: a copy of a list of a
+/// million literals costs ~200 MB (issue 23).
 pub(crate) async fn run_attempt_reporting(
     entry: &'static TaskEntry,
-    inputs: LiteralMap,
+    inputs: Arc<LiteralMap>,
     context: Arc<TaskContext>,
     timeout: Option<Duration>,
 ) -> (Result<LiteralMap, TaskError>, AttemptEnd) {
@@ -145,6 +148,9 @@ pub(crate) async fn run_attempt_reporting(
                     self.0.abort();
                 }
             }
+            // An async task takes its inputs by value: copied only when a later attempt may
+            // still need them.
+            let inputs = Arc::try_unwrap(inputs).unwrap_or_else(|shared| (*shared).clone());
             let future = tracing::Instrument::instrument(
                 WithContext::new(context.clone(), run(inputs)),
                 task_span(&context),

@@ -219,7 +219,7 @@ pub(crate) struct Elements {
 }
 
 /// The sub-node's sync task and its function, when the elements can run in batches: an
-/// in-process run of a sync task without a timeout and without a cache lookup (see `batch`).
+/// in-process run of a sync task without a cache lookup (see `batch`).
 fn batchable(
     cx: &Inner,
     sub: &flytekit_idl::core::Node,
@@ -229,8 +229,7 @@ fn batchable(
         return None;
     };
     let cached = entry.config.cache.is_some() && cx.options.cache != CacheMode::Bypass;
-    let timed = super::task::timeout(entry, sub.metadata.as_ref()).is_some();
-    (!cx.options.isolated && !cached && !timed).then_some((entry, run))
+    (!cx.options.isolated && !cached).then_some((entry, run))
 }
 
 fn is_sync_task(sub: &flytekit_idl::core::Node) -> bool {

@@ -9,15 +9,22 @@
 //!
 //! Only the first attempt of an element runs in a slice; an element whose error is retried goes
 //! on through the task node's usual attempts (`task::retry_after`). `array` takes this path
-//! only where it behaves as the per-element one does: in process, no timeout (a slice cannot
-//! give up on an element at its deadline), no cache lookup. Events are the same: `Started`,
-//! then `Succeeded` / `Retrying` / `Failed` per element, with the element's node path.
+//! only where it behaves as the per-element one does: in process, no cache lookup. Events are
+//! the same: `Started`, then `Succeeded` / `Retrying` / `Failed` per element, with the
+//! element's node path.
+//!
+//! A task with a timeout is watched per element: the slice says which element it is on and
+//! since when, and a watchdog (one timer per slice, at the current element's deadline) gives up
+//! on an element past its timeout as the per-element path does. It reports the element timed
+//! out, keeps what the slice finished before it, and releases the slice's CPU permit; the
+//! thread is abandoned (a sync task cannot be stopped), runs no further element, and what it
+//! returns is dropped.
 
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use flytekit_core::context::{context_reads, with_context};
@@ -31,9 +38,9 @@ use futures::FutureExt;
 use super::array::{Columns, ElementInputs, Elements, SyncTaskFn, Tally};
 use super::error::ExecutionError;
 use super::events::{send_event, ExecutionObserver, NodePhase};
-use super::task::{retries, retry_after};
+use super::task::{retries, retry_after, timeout};
 use super::Inner;
-use crate::attempt::{install_panic_hook, panicked, AttemptEnd};
+use crate::attempt::{install_panic_hook, panicked, timed_out, AttemptEnd};
 use crate::local::{local_context, refers_to, release_dir, remove_if_empty};
 
 /// How long one blocking job runs elements before it gives its CPU permit back.
@@ -47,7 +54,7 @@ pub(crate) struct Batch<'a> {
     pub(crate) entity: String,
     pub(crate) entry: &'static TaskEntry,
     pub(crate) run: SyncTaskFn,
-    /// The sub-node's metadata: its retries.
+    /// The sub-node's metadata: its retries and timeout.
     pub(crate) metadata: Option<&'a NodeMetadata>,
     /// At most this many elements at once.
     pub(crate) parallelism: usize,
@@ -79,6 +86,8 @@ struct Shared {
     /// Whether the task has retries: then a recoverable error is tried again (and the array
     /// node reports what follows).
     has_retries: bool,
+    /// How long one attempt of an element may run.
+    timeout: Option<Duration>,
     observer: Option<Arc<dyn ExecutionObserver>>,
     path: String,
     entity: String,
@@ -134,18 +143,44 @@ impl Shared {
         }
     }
 
-    /// One time slice: runs claimed elements until the slice ends or none are left.
-    fn run_slice(&self) -> Vec<FirstAttempt> {
+    /// Reports that element `i` failed for good; stops the batch once too many have.
+    fn failed(&self, i: usize, error: &TaskError, elapsed: Duration) {
+        self.emit(i, || NodePhase::Failed {
+            error: ExecutionError::task(
+                &format!("{}-{i}", self.path),
+                self.entity.clone(),
+                error.clone(),
+            ),
+            elapsed,
+        });
+        if self.failures.fetch_add(1, Ordering::Relaxed) + 1 > self.allowed_failures {
+            self.stop.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// One time slice: runs claimed elements until the slice ends, none are left, or the
+    /// watchdog gave up on the slice; what finished goes into `progress`.
+    fn run_slice(&self, progress: &Mutex<SliceProgress>) {
         let deadline = Instant::now() + SLICE;
-        let mut done = Vec::new();
         // This slice's working dir: no element running elsewhere uses it, and an element that
         // leaves it empty hands it on to the next element here. An element that never read its
         // context cannot know the dir (a random private path), so it is still empty: that costs
         // nothing, a `read_dir` costs ~10 µs and a `mkdir` + `rmdir` 100 µs or more.
         let mut working_dir: Option<PathBuf> = None;
-        while let Some(i) = self.claim() {
+        loop {
+            let (i, started) = {
+                let mut progress = lock(progress);
+                if progress.abandoned {
+                    break;
+                }
+                let Some(i) = self.claim() else {
+                    break;
+                };
+                let started = Instant::now();
+                progress.current = Some((i, started));
+                (i, started)
+            };
             self.emit(i, || NodePhase::Started);
-            let started = Instant::now();
             let result = match &working_dir {
                 Some(dir) => Ok(dir.clone()),
                 None => {
@@ -167,6 +202,12 @@ impl Shared {
                 working_dir = empty.then_some(dir);
                 result
             });
+            let mut progress = lock(progress);
+            if progress.abandoned {
+                // The watchdog reported this element timed out: what it returned is too late.
+                break;
+            }
+            progress.current = None;
             match &result {
                 Ok(_) => self.emit(i, || NodePhase::Succeeded {
                     cached: false,
@@ -174,21 +215,10 @@ impl Shared {
                 }),
                 // The array node reports the retry and what follows.
                 Err(error) if self.retried(error) => {}
-                Err(error) => {
-                    self.emit(i, || NodePhase::Failed {
-                        error: ExecutionError::task(
-                            &format!("{}-{i}", self.path),
-                            self.entity.clone(),
-                            error.clone(),
-                        ),
-                        elapsed: started.elapsed(),
-                    });
-                    if self.failures.fetch_add(1, Ordering::Relaxed) + 1 > self.allowed_failures {
-                        self.stop.store(true, Ordering::Relaxed);
-                    }
-                }
+                Err(error) => self.failed(i, error, started.elapsed()),
             }
-            done.push((i, result));
+            progress.finished.push((i, result));
+            drop(progress);
             if Instant::now() >= deadline {
                 break;
             }
@@ -196,8 +226,23 @@ impl Shared {
         if let Some(dir) = working_dir {
             remove_if_empty(&dir);
         }
-        done
     }
+}
+
+/// What a slice did so far, shared between its thread and its watchdog.
+#[derive(Default)]
+struct SliceProgress {
+    /// The element the thread runs now, and since when.
+    current: Option<(usize, Instant)>,
+    /// The first attempts that finished in this slice.
+    finished: Vec<FirstAttempt>,
+    /// The watchdog gave up on `current`: the thread runs no further element.
+    abandoned: bool,
+}
+
+fn lock(progress: &Mutex<SliceProgress>) -> MutexGuard<'_, SliceProgress> {
+    // Only plain field updates happen under the lock: a panic there leaves them consistent.
+    progress.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Stops the slices when the array node's future is dropped.
@@ -211,7 +256,7 @@ impl Drop for StopOnDrop {
 
 /// What finished: a slice, or an element's retries.
 enum Done {
-    Slice(Result<Vec<FirstAttempt>, TaskError>),
+    Slice(Result<SliceEnd, TaskError>),
     Retried(usize, Result<LiteralMap, ExecutionError>),
 }
 
@@ -251,6 +296,7 @@ pub(crate) async fn run_elements(
         failures: AtomicUsize::new(0),
         allowed_failures: tally.allowed_failures(),
         has_retries: retries(batch.entry, batch.metadata) > 0,
+        timeout: timeout(batch.entry, batch.metadata),
         observer: cx.options.observer.clone(),
         path: batch.path.to_string(),
         entity: batch.entity.clone(),
@@ -269,6 +315,8 @@ pub(crate) async fn run_elements(
     // waited for (each only finishes the element it is on, which cannot be stopped anyway), so
     // the node reports the failure of the lowest index, not whichever thread was fastest.
     let mut slices = 0_usize;
+    // A thread given up on at a timeout may still make an element's dir in the batch's dir.
+    let mut any_abandoned = false;
     loop {
         while running.len() < width && !tally.is_exceeded() {
             if let Some((i, error)) = to_retry.pop_front() {
@@ -290,7 +338,11 @@ pub(crate) async fn run_elements(
             slices -= 1;
         }
         match done {
-            Done::Slice(Ok(finished)) => {
+            Done::Slice(Ok(SliceEnd {
+                finished,
+                abandoned,
+            })) => {
+                any_abandoned |= abandoned;
                 for (i, result) in finished {
                     match result {
                         Ok(element) => outputs.record(i, element),
@@ -327,7 +379,7 @@ pub(crate) async fn run_elements(
     }
     // Handed on (when empty) only once no slice runs: a running one may still make an
     // element's dir in it.
-    let end = if slices == 0 {
+    let end = if slices == 0 && !any_abandoned {
         AttemptEnd::Finished { read_context: true }
     } else {
         AttemptEnd::Abandoned
@@ -340,17 +392,71 @@ pub(crate) async fn run_elements(
     }
 }
 
-/// One slice on the blocking pool, holding one CPU permit.
+/// How a slice ended: its finished first attempts, and whether its thread was abandoned.
+struct SliceEnd {
+    finished: Vec<FirstAttempt>,
+    abandoned: bool,
+}
+
+/// One slice on the blocking pool, holding one CPU permit, watched when the task has a
+/// timeout.
 async fn slice(cx: &Inner, shared: Arc<Shared>) -> Done {
-    let Ok(permit) = cx.sync_slots.clone().acquire_owned().await else {
+    // Held here, not on the thread: a thread given up on no longer counts against the CPUs,
+    // as an attempt past its timeout does not on the per-element path.
+    let Ok(_permit) = cx.sync_slots.clone().acquire_owned().await else {
         return Done::Slice(Err(TaskError::system("the executor is shutting down")));
     };
-    let joined = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        shared.run_slice()
-    })
-    .await;
-    Done::Slice(joined.map_err(|e| TaskError::system(format!("task thread failed: {e}"))))
+    let progress = Arc::new(Mutex::new(SliceProgress::default()));
+    let mut thread = tokio::task::spawn_blocking({
+        let (shared, progress) = (shared.clone(), progress.clone());
+        move || shared.run_slice(&progress)
+    });
+    let finished = |progress: &Mutex<SliceProgress>| std::mem::take(&mut lock(progress).finished);
+    let Some(limit) = shared.timeout else {
+        return Done::Slice(
+            thread
+                .await
+                .map(|()| SliceEnd {
+                    finished: finished(&progress),
+                    abandoned: false,
+                })
+                .map_err(|e| TaskError::system(format!("task thread failed: {e}"))),
+        );
+    };
+    loop {
+        // The current element's deadline; between elements, a limit from now is early enough
+        // (an element that starts later has a later deadline).
+        let wake = lock(&progress)
+            .current
+            .map_or_else(|| Instant::now() + limit, |(_, started)| started + limit);
+        tokio::select! {
+            joined = &mut thread => {
+                return Done::Slice(
+                    joined
+                        .map(|()| SliceEnd { finished: finished(&progress), abandoned: false })
+                        .map_err(|e| TaskError::system(format!("task thread failed: {e}"))),
+                );
+            }
+            () = tokio::time::sleep_until(wake.into()) => {
+                let mut state = lock(&progress);
+                let Some((i, started)) = state.current else {
+                    continue;
+                };
+                if started.elapsed() < limit {
+                    continue;
+                }
+                state.abandoned = true;
+                let mut finished = std::mem::take(&mut state.finished);
+                drop(state);
+                let error = timed_out(limit);
+                if !shared.retried(&error) {
+                    shared.failed(i, &error, started.elapsed());
+                }
+                finished.push((i, Err(error)));
+                return Done::Slice(Ok(SliceEnd { finished, abandoned: true }));
+            }
+        }
+    }
 }
 
 /// The retries of element `i` after its first attempt failed with `error`.

@@ -154,6 +154,7 @@ async fn attempts_after(
     let retries = retries(entry, metadata);
     let timeout = timeout(entry, metadata);
     let checkpoints = cx.checkpoints(path);
+    let inputs = Arc::new(inputs);
     let mut attempt = 0;
     loop {
         let result = match first.take() {
@@ -195,7 +196,7 @@ async fn one_attempt(
     cx: &Inner,
     path: &str,
     entry: &'static TaskEntry,
-    inputs: &LiteralMap,
+    inputs: &Arc<LiteralMap>,
     run: AttemptRun,
 ) -> Result<LiteralMap, TaskError> {
     let AttemptRun {
@@ -234,7 +235,7 @@ async fn one_attempt(
     let working_dir = context.working_dir.clone();
     let decks = context.decks.clone();
     let (result, end) =
-        run_attempt_reporting(entry, inputs.clone(), Arc::new(context), timeout).await;
+        run_attempt_reporting(entry, Arc::clone(inputs), Arc::new(context), timeout).await;
     if entry.config.enable_deck {
         // flytekit writes a local run's deck to a local folder and says where: here the
         // attempt's working dir, which the file then keeps.
