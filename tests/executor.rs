@@ -218,6 +218,21 @@ fn element_attempts(x: i64) -> Result<String, TaskError> {
     Ok(format!("{x}:{index}:{}", context.attempt))
 }
 
+/// An async element: retried once for `x == 2`, panics for `x == 4`, sleeps past its timeout
+/// for `x == 5`; says which element and attempt it was.
+#[task(timeout = "300ms", retries = 1)]
+async fn async_element(x: i64) -> Result<String, TaskError> {
+    let context = current_context();
+    match x {
+        2 if context.attempt == 0 => return Err(TaskError::recoverable("once more")),
+        4 => panic!("no good async value: {x}"),
+        5 => tokio::time::sleep(Duration::from_secs(30)).await,
+        _ => tokio::task::yield_now().await,
+    }
+    let index = context.array_index.map_or(-1, |i| i as i64);
+    Ok(format!("{x}:{index}:{}", context.attempt))
+}
+
 /// Tenfold `x`; element 3's first attempt sleeps 2 s, past the 200 ms timeout, and is retried.
 #[task(timeout = "200ms", retries = 1)]
 fn slow_third_once(x: i64) -> i64 {
@@ -597,6 +612,10 @@ const CASES: &[(&str, fn())] = &[
     (
         "long_maps_leave_turns_to_other_sync_tasks",
         maps::long_maps_leave_turns_to_other_sync_tasks,
+    ),
+    (
+        "async_map_elements_as_nodes_of_their_own",
+        maps::async_map_elements_as_nodes_of_their_own,
     ),
     (
         "map_elements_past_their_timeout_are_retried",

@@ -265,3 +265,67 @@ pub(crate) fn map_elements_past_their_timeout_fail_alone() {
         .expect("element 3 failed");
     assert_eq!(task_error(&failed).code(), "USER:Timeout");
 }
+
+/// The elements of a map over an async task behave as nodes of their own: each knows its
+/// index and attempt, a recoverable error is retried, a panic and a timeout fail that element
+/// alone (here within the success criteria), and the events say so per element.
+pub(crate) fn async_map_elements_as_nodes_of_their_own() {
+    let events = Arc::new(Events::default());
+    let wf = workflow(
+        "async_map",
+        vec![map_node(
+            "n0",
+            "async_element",
+            vec![bind("x", ints(0..7))],
+            ArrayNode {
+                success_criteria: Some(array_node::SuccessCriteria::MinSuccesses(5)),
+                parallelism_option: Some(array_node::ParallelismOption::Parallelism(3)),
+                ..Default::default()
+            },
+        )],
+        vec![output("o0", "n0")],
+    );
+    let out = run_with(options(&events), &wf, &[], LiteralMap::default()).unwrap();
+    assert_eq!(
+        get::<Vec<Option<String>>>(&out, "o0"),
+        [
+            Some("0:0:0".to_string()),
+            Some("1:1:0".to_string()),
+            Some("2:2:1".to_string()),
+            Some("3:3:0".to_string()),
+            None,
+            None,
+            Some("6:6:0".to_string()),
+        ]
+    );
+    let phases = events.phases("n0-2");
+    assert!(
+        matches!(
+            phases.as_slice(),
+            [
+                NodePhase::Started,
+                NodePhase::Retrying { attempt: 1, .. },
+                NodePhase::Succeeded { .. }
+            ]
+        ),
+        "{phases:?}"
+    );
+    let failure = |i: usize| {
+        events
+            .phases(&format!("n0-{i}"))
+            .into_iter()
+            .find_map(|phase| match phase {
+                NodePhase::Failed { error, .. } => Some(task_error(&error).clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("element {i} failed"))
+    };
+    let panicked = failure(4);
+    assert_eq!(panicked.code(), "USER:Panic");
+    assert!(
+        panicked.message().contains("no good async value: 4"),
+        "{panicked}"
+    );
+    // Element 5 timed out at both attempts.
+    assert_eq!(failure(5).code(), "USER:Timeout");
+}

@@ -92,6 +92,68 @@ pub struct TaskContext {
     pub array_index: Option<usize>,
     /// The decks this attempt added (see [`TaskContext::deck`]).
     pub decks: crate::deck::Decks,
+    /// For the runtime: `working_dir` is made when the task first reads its context, not
+    /// before (see [`DirOnFirstRead`]).
+    #[doc(hidden)]
+    pub make_working_dir: Option<Arc<DirOnFirstRead>>,
+}
+
+/// For the runtime: a working dir that is made when the task first reads its context.
+///
+/// Most tasks never look at their working dir, and making one costs a `mkdir` (0.1 ms or more
+/// on a busy disk), more than a small task's own work; a map of many async elements running at
+/// once needs one per element. The path is reserved inside a private (0700) dir of the run, so
+/// no one else can make it first.
+#[doc(hidden)]
+#[derive(Debug, Default)]
+pub struct DirOnFirstRead {
+    made: OnceLock<()>,
+}
+
+impl DirOnFirstRead {
+    /// Whether the dir was made (the task read its context).
+    pub fn is_made(&self) -> bool {
+        self.made.get().is_some()
+    }
+
+    /// Makes `dir` (mode 0700) unless it was already made.
+    pub fn try_make(&self, dir: &std::path::Path) -> std::io::Result<()> {
+        if self.is_made() {
+            return Ok(());
+        }
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        match builder.create(dir) {
+            Err(err) if err.kind() != std::io::ErrorKind::AlreadyExists => Err(err),
+            _ => {
+                let _ = self.made.set(());
+                Ok(())
+            }
+        }
+    }
+
+    /// [`try_make`](Self::try_make), for a task reading its context.
+    ///
+    /// # Panics
+    /// When the dir cannot be made: the task would fail at its first write there anyway, and
+    /// the panic (caught as the task's error) says why.
+    fn make(&self, dir: &std::path::Path) {
+        if let Err(err) = self.try_make(dir) {
+            panic!(
+                "cannot make the task's working dir `{}`: {err}",
+                dir.display()
+            );
+        }
+    }
+}
+
+/// Makes the working dir of `context` if it is made on first read.
+fn on_read(context: Arc<TaskContext>) -> Arc<TaskContext> {
+    if let Some(lazy) = &context.make_working_dir {
+        lazy.make(&context.working_dir);
+    }
+    context
 }
 
 thread_local! {
@@ -127,6 +189,7 @@ pub fn current_context() -> Arc<TaskContext> {
     count_read();
     CURRENT
         .with(|current| current.borrow().clone())
+        .map(on_read)
         .unwrap_or_else(|| {
             static LOCAL: OnceLock<Arc<TaskContext>> = OnceLock::new();
             LOCAL
@@ -145,7 +208,9 @@ pub fn current_context() -> Arc<TaskContext> {
 /// The context of the task running on this thread, or `None` outside a task.
 pub fn try_current_context() -> Option<Arc<TaskContext>> {
     count_read();
-    CURRENT.with(|current| current.borrow().clone())
+    CURRENT
+        .with(|current| current.borrow().clone())
+        .map(on_read)
 }
 
 /// Runs `f` with `context` as the current task context.

@@ -186,7 +186,7 @@ pub(crate) async fn run_attempt_reporting(
 /// limited by `timeout`.
 /// The span an attempt runs in: what a task logs with `tracing` carries its task, node and
 /// attempt.
-fn task_span(context: &TaskContext) -> tracing::Span {
+pub(crate) fn task_span(context: &TaskContext) -> tracing::Span {
     tracing::info_span!(
         "task",
         name = %context.task_id.name,

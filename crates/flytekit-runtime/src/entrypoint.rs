@@ -558,6 +558,7 @@ fn context_from_env(
         prev_checkpoint: args.prev_checkpoint.clone(),
         array_index,
         decks: Default::default(),
+        make_working_dir: None,
     }
 }
 

@@ -12,23 +12,20 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::attempt::AttemptEnd;
 
+use flytekit_core::context::DirOnFirstRead;
 use flytekit_core::task::TaskEntry;
 use flytekit_core::{TaskContext, TaskError};
 use flytekit_idl::core::LiteralMap;
 
 use crate::executor::{ExecutionError, Executor, ExecutorOptions};
 
-/// A fresh, private (0700) directory in the system temp dir, named
-/// `flytekit-<label>-<random>`, that stays when the returned path is dropped.
-///
-/// Random names and `O_EXCL` creation (what `tempfile` does) mean another user cannot predict
-/// it, create it first or plant a symlink there.
-pub fn private_dir(label: &str) -> std::io::Result<PathBuf> {
-    let label: String = label
+/// `label` as a file name part: ASCII letters, digits, `-` and `.`, at most 64 characters.
+fn file_label(label: &str) -> String {
+    label
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
@@ -38,7 +35,16 @@ pub fn private_dir(label: &str) -> std::io::Result<PathBuf> {
             }
         })
         .take(64)
-        .collect();
+        .collect()
+}
+
+/// A fresh, private (0700) directory in the system temp dir, named
+/// `flytekit-<label>-<random>`, that stays when the returned path is dropped.
+///
+/// Random names and `O_EXCL` creation (what `tempfile` does) mean another user cannot predict
+/// it, create it first or plant a symlink there.
+pub fn private_dir(label: &str) -> std::io::Result<PathBuf> {
+    let label = file_label(label);
     let prefix = format!("flytekit-{label}-");
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix);
@@ -74,6 +80,38 @@ fn take_dir(task: &str) -> std::io::Result<PathBuf> {
         Some(dir) => Ok(dir),
         None => private_dir(task),
     }
+}
+
+/// The private dir of this process's runs, in which working dirs made on first read are
+/// reserved (made when the last run ends, see [`remove_spare_dirs`]).
+static RUN_DIR: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Numbers the reserved dirs.
+static RESERVED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// A working dir for an attempt of `task`: a spare one (it exists), else a path reserved in
+/// the run's private dir and made when the task first reads its context.
+pub(crate) fn take_dir_on_first_read(
+    task: &str,
+) -> std::io::Result<(PathBuf, Option<Arc<DirOnFirstRead>>)> {
+    let spare = SPARE_DIRS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get_mut(task)
+        .and_then(Vec::pop);
+    if let Some(dir) = spare {
+        return Ok((dir, None));
+    }
+    let parent = {
+        let mut run_dir = RUN_DIR.lock().unwrap_or_else(|e| e.into_inner());
+        match &*run_dir {
+            Some(dir) => dir.clone(),
+            None => run_dir.insert(private_dir("run")?).clone(),
+        }
+    };
+    let n = RESERVED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = parent.join(format!("{}-{n}", file_label(task)));
+    Ok((dir, Some(Arc::new(DirOnFirstRead::default()))))
 }
 
 /// Takes back the working dir of an attempt of `task` that ended as `end`: kept as it is when
@@ -168,6 +206,10 @@ pub fn remove_spare_dirs() {
     for dir in spares.into_values().flatten() {
         remove_if_empty(&dir);
     }
+    // Kept when a task left files in one of its dirs.
+    if let Some(dir) = RUN_DIR.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        remove_if_empty(&dir);
+    }
 }
 
 /// The task context of attempt `attempt` of a local run of `entry`, in an empty private working
@@ -180,6 +222,44 @@ pub fn local_context(entry: &TaskEntry, attempt: u32) -> Result<TaskContext, Tas
         ))
     })?;
     Ok(context_in(entry, attempt, working_dir))
+}
+
+/// [`local_context`], with a working dir made only when the task first reads its context.
+pub(crate) fn local_context_on_first_read(
+    entry: &TaskEntry,
+    attempt: u32,
+) -> Result<TaskContext, TaskError> {
+    let (working_dir, make) = take_dir_on_first_read(&entry.name()).map_err(|err| {
+        TaskError::system(format!(
+            "cannot create a working dir for `{}` in the temp dir: {err}",
+            entry.name()
+        ))
+    })?;
+    let mut context = context_in(entry, attempt, working_dir);
+    context.make_working_dir = make;
+    Ok(context)
+}
+
+/// Takes back the working dir of an attempt of `entry` that ended as `end` with `result`
+/// (see [`release_dir`]); nothing to do when it was never made.
+pub(crate) fn release_attempt_dir(
+    entry: &TaskEntry,
+    context: &TaskContext,
+    result: &Result<LiteralMap, TaskError>,
+    end: AttemptEnd,
+) {
+    if context
+        .make_working_dir
+        .as_ref()
+        .is_some_and(|made| !made.is_made())
+    {
+        return;
+    }
+    let dir = &context.working_dir;
+    // An output naming the dir itself (an empty `FlyteDirectory` of it) keeps it.
+    if !result.as_ref().is_ok_and(|outputs| refers_to(outputs, dir)) {
+        release_dir(&entry.name(), dir.clone(), end);
+    }
 }
 
 /// The task context of attempt `attempt` of a local run of `entry` in `working_dir`, which the
@@ -220,6 +300,39 @@ pub async fn run_task(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A working dir made on first read does not exist until the task reads its context; then
+    /// it is private, inside the run's private dir.
+    #[test]
+    fn working_dirs_are_made_when_the_context_is_read() {
+        let task = format!("first-read-tests-{}", std::process::id());
+        let (dir, make) = take_dir_on_first_read(&task).unwrap();
+        let make = make.expect("no spare of a new task name");
+        assert!(!dir.exists(), "made before it was read: {}", dir.display());
+        let context = Arc::new(TaskContext {
+            working_dir: dir.clone(),
+            make_working_dir: Some(make.clone()),
+            ..Default::default()
+        });
+        let seen = flytekit_core::context::with_context(context, || {
+            flytekit_core::context::current_context()
+                .working_dir
+                .clone()
+        });
+        assert_eq!(seen, dir);
+        assert!(dir.is_dir() && make.is_made());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for private in [&dir, &dir.parent().unwrap().to_path_buf()] {
+                let mode = std::fs::metadata(private).unwrap().permissions().mode();
+                assert_eq!(mode & 0o777, 0o700, "{}", private.display());
+            }
+        }
+        let (other, _) = take_dir_on_first_read(&task).unwrap();
+        assert_ne!(other, dir, "each attempt reserves its own path");
+        remove_if_empty(&dir);
+    }
 
     /// An empty dir of a finished attempt is handed on; one with files, or one whose code may
     /// still run, is not.

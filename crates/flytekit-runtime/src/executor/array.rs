@@ -17,11 +17,11 @@ use flytekit_idl::core::{
 };
 use futures::stream::{FuturesUnordered, StreamExt};
 
-use super::batch;
 use super::bindings::{names, Env};
 use super::error::ExecutionError;
 use super::node::run_node;
 use super::workflow::Frame;
+use super::{batch, lanes};
 use super::{CacheMode, Inner};
 use crate::entrypoint::mapped_inputs;
 
@@ -97,7 +97,7 @@ pub(crate) struct Tally {
 }
 
 impl Tally {
-    fn new(allowed_failures: usize) -> Self {
+    pub(crate) fn new(allowed_failures: usize) -> Self {
         Tally {
             allowed_failures,
             failures: 0,
@@ -154,7 +154,7 @@ pub(crate) struct Columns {
 impl Columns {
     /// Columns for `len` elements, for the interface's output names when they are known (else
     /// for whatever names the elements return).
-    fn new(names: Option<Vec<String>>, len: usize) -> Self {
+    pub(crate) fn new(names: Option<Vec<String>>, len: usize) -> Self {
         let fixed = names.is_some();
         let names = names.unwrap_or_default();
         let columns = names.iter().map(|_| empty_column(len)).collect();
@@ -226,6 +226,20 @@ fn batchable(
 ) -> Option<(&'static TaskEntry, SyncTaskFn)> {
     let entry = sub_task(sub)?;
     let TaskFn::Sync(run) = entry.run else {
+        return None;
+    };
+    let cached = entry.config.cache.is_some() && cx.options.cache != CacheMode::Bypass;
+    (!cx.options.isolated && !cached).then_some((entry, run))
+}
+
+/// The sub-node's async task and its function, when the elements can run in lanes: an
+/// in-process run of an async task without a cache lookup (see `lanes`).
+fn async_batchable(
+    cx: &Inner,
+    sub: &flytekit_idl::core::Node,
+) -> Option<(&'static TaskEntry, lanes::AsyncTaskFn)> {
+    let entry = sub_task(sub)?;
+    let TaskFn::Async(run) = entry.run else {
         return None;
     };
     let cached = entry.config.cache.is_some() && cx.options.cache != CacheMode::Bypass;
@@ -370,8 +384,8 @@ pub(crate) async fn run_array(
         .and_then(|i| i.outputs.as_ref())
         .map(|outputs| outputs.variables.keys().cloned().collect());
     let columns = Columns::new(output_names, len);
-    let outcome = match batchable(cx, sub) {
-        Some((entry, run)) => {
+    let outcome = match (batchable(cx, sub), async_batchable(cx, sub)) {
+        (Some((entry, run)), _) => {
             let batch = batch::Batch {
                 path,
                 entity: super::node::entity_name(sub),
@@ -382,7 +396,18 @@ pub(crate) async fn run_array(
             };
             batch::run_elements(cx, batch, elements, len, tally, columns).await
         }
-        None => {
+        (None, Some((entry, run))) => {
+            let batch = lanes::AsyncBatch {
+                path,
+                entity: super::node::entity_name(sub),
+                entry,
+                run,
+                metadata: sub.metadata.as_ref(),
+                parallelism,
+            };
+            lanes::run_elements(cx, batch, elements, len, tally, columns).await
+        }
+        (None, None) => {
             // Elements waiting for a CPU permit are only memory: keep a few per permit.
             let window = if is_sync_task(sub) {
                 parallelism.min(4 * cx.options.max_parallel_sync.max(1))

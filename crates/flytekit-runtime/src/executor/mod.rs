@@ -37,6 +37,7 @@ mod events;
 mod gate;
 mod hash;
 mod isolated;
+mod lanes;
 mod node;
 mod reference;
 mod task;

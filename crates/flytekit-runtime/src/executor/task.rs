@@ -20,7 +20,7 @@ use super::error::ExecutionError;
 use super::events::NodePhase;
 use super::{isolated, CacheMode, Inner};
 use crate::attempt::run_attempt_reporting;
-use crate::local::{local_context, refers_to, release_dir};
+use crate::local::{local_context_on_first_read, release_attempt_dir};
 
 /// The retry budget: the node's when set and non-zero, else the task's.
 pub(crate) fn retries(entry: &TaskEntry, metadata: Option<&NodeMetadata>) -> u32 {
@@ -227,31 +227,30 @@ async fn one_attempt(
         };
         return isolated::run(cx, attempt, inputs).await;
     }
-    let mut context = local_context(entry, attempt)?;
+    let mut context = local_context_on_first_read(entry, attempt)?;
     context.array_index = array_index;
     context.checkpoint_path = checkpoint_path;
     context.prev_checkpoint = prev_checkpoint;
     context.node_id = path.to_string();
-    let working_dir = context.working_dir.clone();
-    let decks = context.decks.clone();
+    let context = Arc::new(context);
     let (result, end) =
-        run_attempt_reporting(entry, Arc::clone(inputs), Arc::new(context), timeout).await;
+        run_attempt_reporting(entry, Arc::clone(inputs), context.clone(), timeout).await;
     if entry.config.enable_deck {
         // flytekit writes a local run's deck to a local folder and says where: here the
         // attempt's working dir, which the file then keeps.
-        let deck = working_dir.join(flytekit_core::deck::DECK_FILE_NAME);
-        match std::fs::write(&deck, decks.render()) {
+        let deck = context
+            .working_dir
+            .join(flytekit_core::deck::DECK_FILE_NAME);
+        let made = match &context.make_working_dir {
+            Some(make) => make.try_make(&context.working_dir),
+            None => Ok(()),
+        };
+        match made.and_then(|()| std::fs::write(&deck, context.decks.render())) {
             Ok(()) => cx.emit(path, &entry.name(), NodePhase::DeckWritten { path: deck }),
             Err(err) => tracing::error!("cannot write the deck to {}: {err}", deck.display()),
         }
     }
-    // An output naming the dir itself (an empty `FlyteDirectory` of it) keeps it.
-    if !result
-        .as_ref()
-        .is_ok_and(|outputs| refers_to(outputs, &working_dir))
-    {
-        release_dir(&entry.name(), working_dir, end);
-    }
+    release_attempt_dir(entry, &context, &result, end);
     result
 }
 
