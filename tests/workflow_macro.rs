@@ -314,3 +314,103 @@ fn named_outputs_name_the_variables() {
     );
     assert_eq!(named(7), (4, 1));
 }
+
+/// A body longer than one part (`#[workflow]` builds bodies of more than 32 statements in
+/// parts): names bound in one part, shadowed across parts, or used two parts later, and a
+/// tuple binding, all keep their values.
+#[workflow]
+fn long_body(x: i64) -> (i64, i64) {
+    let (lo, hi) = split(x);
+    let a = add(lo, 1);
+    let y = double(a);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let y = add(y, 1);
+    let (lo2, hi2) = split(y);
+    let b = add(hi, lo2);
+    let c = add(hi2, b);
+    (c, lo)
+}
+
+#[test]
+fn long_bodies_keep_every_binding_across_parts() {
+    assert_eq!(long_body(5), (69, 2));
+    let wf = compiled("workflow_macro.long_body").template;
+    assert_eq!(wf.nodes.len(), 66);
+    let ids: Vec<String> = (0..66).map(|i| format!("n{i}")).collect();
+    assert_eq!(
+        wf.nodes.iter().map(|n| n.id.clone()).collect::<Vec<_>>(),
+        ids
+    );
+    // `b = add(hi, lo2)`: `hi` from the first node, `lo2` from the second split.
+    let b = node(&wf, "n64");
+    assert_eq!(
+        promise(binding(b, "a")),
+        ("n0".to_string(), "o1".to_string())
+    );
+    assert_eq!(
+        promise(binding(b, "b")),
+        ("n63".to_string(), "o0".to_string())
+    );
+    assert_eq!(
+        promise(wf.outputs[1].binding.as_ref().unwrap()),
+        ("n0".to_string(), "o0".to_string())
+    );
+}

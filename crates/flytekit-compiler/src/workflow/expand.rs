@@ -45,7 +45,11 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
         Some(syn::Stmt::Expr(expr, None)) => (&stmts[..stmts.len() - 1], Some(expr)),
         _ => (&stmts[..], None),
     };
-    let lowered: Vec<TokenStream> = body.iter().map(|stmt| lowerer.statement(stmt)).collect();
+    let lowered: Vec<(TokenStream, Vec<proc_macro2::Ident>)> = body
+        .iter()
+        .map(|stmt| (lowerer.statement(stmt), super::parts::bound_names(stmt)))
+        .collect();
+    let lowered = super::parts::split(&p, lowered);
     let output_types = signature.output.values.types();
     crate::task::check::check_output_names(&cx, options.outputs.as_ref(), &signature);
     let output_names: Vec<String> = match &options.outputs {

@@ -1,12 +1,13 @@
 //! `#[workflow]`: from a function whose body wires tasks together to a registered workflow.
 //!
 //! Phases: [`options`] (the attribute), the signature (checked with the same rules as a task's,
-//! `crate::task::signature`), [`lower`] (the body walked into builder calls) and [`expand`]
-//! (the generated items). Every error of every phase is reported at once.
+//! `crate::task::signature`), [`lower`] (the body walked into builder calls), [`parts`] (a
+//! long body cut into functions of a few dozen calls) and [`expand`] (the generated items). Every error of every phase is reported at once.
 
 pub mod expand;
 pub mod lower;
 pub mod options;
+pub mod parts;
 
 use proc_macro2::TokenStream;
 

@@ -279,6 +279,7 @@ impl WorkflowBuilder {
         Promise::new(self.nth_output_index(node, position))
     }
 
+    #[inline(never)]
     fn nth_output_index(&mut self, node: u32, position: usize) -> u32 {
         let name = self
             .output_names

@@ -157,6 +157,7 @@ impl PendingCall {
 /// used after `finish`, which the handles' ownership rules out) it does nothing.
 impl WorkflowBuilder {
     /// Starts assembling a call of `callee`.
+    #[inline(never)]
     pub(crate) fn begin_call(&mut self, callee: &'static Callee) {
         self.pending = Some(PendingCall::new(callee));
     }
@@ -167,6 +168,7 @@ impl WorkflowBuilder {
 
     /// Binds input number `index` of the pending call. The typed handle passes the index, not
     /// the name, so that its per-call-site code stays small enough to inline.
+    #[inline(never)]
     pub(crate) fn bind_pending(&mut self, index: usize, bound: Result<Bound, TypeError>) {
         let resolved = self.resolve(bound);
         let Some(call) = self.pending.as_mut() else {
@@ -189,6 +191,12 @@ impl WorkflowBuilder {
         }
     }
 
+    /// [`Self::bind_pending`] of the promise at `promise` (see [`IntoBinding::bind_to`]).
+    #[inline(never)]
+    pub(crate) fn bind_pending_promise(&mut self, index: usize, promise: u32) {
+        self.bind_pending(index, Ok(Bound::Promise(promise)));
+    }
+
     /// Binds every input from number `from` on to its declared default; returns their names.
     pub(crate) fn bind_pending_defaults(&mut self, from: usize) -> Vec<String> {
         let Some(callee) = self.pending.as_ref().map(|c| c.callee) else {
@@ -205,6 +213,7 @@ impl WorkflowBuilder {
 
     /// [`Self::bind_pending_defaults`] for a call, which needs no names back: the names are
     /// dropped here rather than in the typed handle, whose code is compiled per call site.
+    #[inline(never)]
     fn call_defaults_from(&mut self, from: usize) {
         self.bind_pending_defaults(from);
     }
@@ -301,6 +310,7 @@ impl WorkflowBuilder {
     }
 
     /// Adds the pending call as a node; returns its handle, whose outputs are named.
+    #[inline(never)]
     pub(crate) fn finish_call(&mut self) -> u32 {
         let Some(call) = self.pending.take() else {
             return 0;
@@ -385,7 +395,7 @@ impl<'b, E: Entity> Call<'b, E> {
         E: EntityInput<N>,
         V: IntoBinding<<E as EntityInput<N>>::Type>,
     {
-        self.builder.bind_pending(N, value.into_bound());
+        value.bind_to(self.builder, N);
         self
     }
 

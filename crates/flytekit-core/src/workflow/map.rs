@@ -200,7 +200,7 @@ where
         V: IntoBinding<Vec<<E as EntityInput<N>>::Type>>,
     {
         self.builder.map_mapped();
-        self.builder.bind_pending(N, values.into_bound());
+        values.bind_to(self.builder, N);
         self
     }
 
@@ -211,7 +211,7 @@ where
         V: IntoBinding<<E as EntityInput<N>>::Type>,
     {
         self.builder.map_fixed(N);
-        self.builder.bind_pending(N, value.into_bound());
+        value.bind_to(self.builder, N);
         self
     }
 
