@@ -19,6 +19,9 @@ The rows:
   plain one; <= 0.5 KiB per element at 1,000,000.
 - entities-<n>: cold start of `execute` (one task) in a binary of n tasks. Target: <= 1.5x of
   the 10-entity binary and < 10 MiB at 10,000.
+- build-workflow-<n>: `cargo build` (release) of a crate with one `#[workflow]` chaining n
+  calls, after touching its source (dependencies built): what rustc and LLVM spend on a body of
+  that size. Target: 2,000 calls <= 4x 200 calls.
 
 Every process is run `--reps` times (default 3); a row reports the median (min-max) wall time,
 the median CPU time (user + system, of the process and what it waited for), and the median peak
@@ -48,6 +51,7 @@ SIZES = {
         "maps": [10_000, 100_000, 1_000_000],
         "map_paths_at": 100_000,
         "entities": [10, 10_000],
+        "workflow_calls": [200, 2_000],
     },
     "quick": {
         "reps": 1,
@@ -55,6 +59,7 @@ SIZES = {
         "maps": [20, 100],
         "map_paths_at": 100,
         "entities": [10, 40],
+        "workflow_calls": [5, 40],
     },
 }
 
@@ -169,6 +174,14 @@ def entities_crate_source(n):
                    f"fn t{i}(x: i64) -> i64 {{\n    x.wrapping_mul(3).wrapping_add({i})\n}}\n")
     out.append("\nfn main() {\n    flytekit::main()\n}\n")
     return "".join(out)
+
+
+def workflow_crate_source(n):
+    calls = "".join(f"    let x{i + 1} = inc(x{i});\n" for i in range(n))
+    return (f"//! {GENERATED}\n//! One workflow of {n} chained calls, for the build time of a body.\n"
+            "use flytekit::prelude::*;\n\n/// Adds one.\n#[task]\nfn inc(x: i64) -> i64 {\n"
+            f"    x + 1\n}}\n\n/// A chain of {n} calls.\n#[workflow]\nfn chain(x0: i64) -> i64 {{\n"
+            f"{calls}    x{n}\n}}\n\nfn main() {{\n    flytekit::main()\n}}\n")
 
 
 def varint(value):
@@ -371,6 +384,27 @@ def measure_entities(ctx, table):
                   verdict=verdict)
 
 
+def measure_workflow_builds(ctx, table):
+    results = {}
+    for n, crate in ctx.workflows.items():
+        source = crate.dir / "src" / "main.rs"
+        build = Measure(crate.cargo("build", *compare.profile_args(), "--quiet"),
+                        env=compare.cargo_env(), prepare=source.touch)
+        results[n] = build.run(ctx.sz["reps"])
+        check = compare.run_measured([crate.binary(), "run", "--json", "chain", "--x0", "0"])
+        if output_value(check) != n:
+            raise RuntimeError(f"the {n}-call chain printed {check.stdout.strip()[:200]}")
+        first = results[min(results)]
+        ratio = build.wall_median / first.wall_median
+        verdict = ""
+        if n != min(results):
+            verdict = (f"{compare.verdict(ratio <= 4)} ({ratio:.1f}x of {min(results):,} calls; "
+                       "target ≤ 4x)")
+        table.add(f"build-workflow-{n}",
+                  f"`cargo build` of one workflow of {n:,} calls (source touched, deps built)",
+                  build, verdict=verdict)
+
+
 def write_doc(text):
     doc = compare.DOC.read_text()
     block = f"{BEGIN}\n{text}\n{END}"
@@ -387,7 +421,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, dev profile")
     parser.add_argument("--reps", type=int, help="runs per case (default 3)")
-    parser.add_argument("--only", help="comma-separated row groups: chain, map, entities")
+    parser.add_argument("--only", help="comma-separated row groups: chain, map, entities, build")
     args = parser.parse_args()
 
     mode = "quick" if args.quick else "full"
@@ -401,7 +435,7 @@ def main():
     ctx.work = compare.BENCH / f"scale-{mode}" / "work"
     ctx.work.mkdir(parents=True, exist_ok=True)
     ctx.env = dict(os.environ)
-    groups = [g for g in ("chain", "map", "entities")
+    groups = [g for g in ("chain", "map", "entities", "build")
               if not args.only or any(g.startswith(p) or p.startswith(g) for p in args.only.split(","))]
 
     started = datetime.datetime.now()
@@ -420,6 +454,13 @@ def main():
             crate.write({"main.rs": entities_crate_source(n)})
             ctx.entities[n] = crate
             crates.append(crate)
+    ctx.workflows = {}
+    if "build" in groups:
+        for n in ctx.sz["workflow_calls"]:
+            crate = compare.Crate(f"fkbench_workflow_{n}")
+            crate.write({"main.rs": workflow_crate_source(n)})
+            ctx.workflows[n] = crate
+            crates.append(crate)
     for crate in crates:
         compare.log(f"cargo build {' '.join(compare.profile_args())} {crate.name}")
         compare.run_checked(crate.cargo("build", *compare.profile_args(), "--quiet"),
@@ -434,6 +475,8 @@ def main():
         measure_maps(ctx, table)
     if "entities" in groups:
         measure_entities(ctx, table)
+    if "build" in groups:
+        measure_workflow_builds(ctx, table)
     load.stop()
     steal = compare.steal_share(cpu_before, compare.cpu_times())
     command = "python3 bench/scale.py" + (" --quick" if args.quick else "")
