@@ -38,6 +38,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -83,6 +84,7 @@ ROW_IDS = [
     "binary-size",
     "build-dev-clean",
     "build-dev-incremental",
+    "edit-loop",
 ]
 
 # The build rows, measured together per cargo profile: the mode's own profile (release in the
@@ -1011,6 +1013,65 @@ def compare_build(ctx, profile):
     return [clean_row, inc_row, size_row]
 
 
+def compare_edit_loop(ctx):
+    """The loop a user repeats: edit one task, build, package. Ours: `cargo build --profile dev`
+    (what a user iterating builds with) then the binary's `package`, as one timed shell command;
+    flytekit's: `pyflyte package` of the edited module (it imports the code, so it needs no
+    build). Each run edits the body of the first task."""
+    n, m = ctx.crates["build-shape"]
+    crate = ctx.crates["macros"]
+    rid = "edit-loop"
+    row = Row(rid, f"edit one task, build (dev) and `package` ({n} tasks / {m} workflows) vs edit one task and `pyflyte package`",
+              "faster than flytekit")
+    work = WORK / rid
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    ours_out, theirs_out = work / "rs.tgz", work / "py.tgz"
+    env = cargo_env()
+    dev = ["--profile", "dev"]
+    binary = BUILD["target"] / "debug" / crate.name
+    rust_src = crate.dir / "src" / "main.rs"
+    py_src = PYMODS / f"bench_pkg_{n}_{m}" / "workflows.py"
+    log(f"cargo build --profile dev {crate.name} (dependencies, untimed)")
+    run_checked(crate.cargo("build", *dev, "--quiet"), env=env, timeout=3600)
+    counter = {"rs": 0, "py": 0}
+
+    def edit_rust():
+        counter["rs"] += 1
+        rust_src.write_text(rust_shape(n, m, macros=True, t0_offset=1000 * counter["rs"]))
+        ours_out.unlink(missing_ok=True)
+
+    def edit_python():
+        counter["py"] += 1
+        text = python_shape(n, m).replace("return x * 3 + 0\n", f"return x * 3 + {1000 * counter['py']}\n", 1)
+        py_src.write_text(text)
+        theirs_out.unlink(missing_ok=True)
+
+    def produced(path):
+        def check(_sample):
+            if not path.exists():
+                raise RuntimeError(f"no {path.name}: {_sample.stderr[-2000:]}")
+        return check
+
+    build_and_package = " ".join(shlex.quote(str(a)) for a in crate.cargo("build", *dev, "--quiet"))
+    build_and_package += " && " + " ".join(
+        shlex.quote(str(a)) for a in [binary, "package", "--image", IMAGE, "--output", ours_out])
+    ours = Side(["sh", "-c", build_and_package], cwd=work, env=env, prepare=edit_rust,
+                check=produced(ours_out))
+    theirs = Side([ctx.venv / "bin" / "pyflyte", "--pkgs", f"bench_pkg_{n}_{m}", "package",
+                   "--image", IMAGE, "--output", theirs_out, "--force"],
+                  cwd=PYMODS, env=ctx.pyenv, prepare=edit_python, check=produced(theirs_out))
+    try:
+        alternate([ours, theirs], ctx.sz["build_reps"], False)
+    finally:  # back to the generated sources, and the mode's own build of them
+        write_if_changed(rust_src, rust_shape(n, m, macros=True))
+        write_if_changed(py_src, python_shape(n, m))
+        run_checked(crate.cargo("build", *profile_args(), "--quiet"), env=env, timeout=3600)
+    ratio = fill_time_row(row, ours, theirs, ctx)
+    row.verdict = verdict(ratio >= 1)
+    return row
+
+
 def fill_build_row(row, with_macros, plain, judged):
     row.ours = fmt_time_stats(with_macros.seconds)
     row.theirs = f"{fmt_time_stats(plain.seconds)} (plain fns)"
@@ -1173,6 +1234,8 @@ def main():
             jobs.append(([rid], lambda rid=rid: [compare_run(ctx, rid)]))
         elif rid.startswith("literal-"):
             jobs.append(([rid], lambda rid=rid: [compare_literals(ctx, rid)]))
+        elif rid == "edit-loop":
+            jobs.append(([rid], lambda: [compare_edit_loop(ctx)]))
         else:
             for profile, ids in BUILD_GROUPS.items():
                 if rid in ids and not any(job_ids == ids for job_ids, _ in jobs):
