@@ -139,9 +139,9 @@ fn run_reports_a_timeout_at_once() {
     );
 }
 
-/// `run` of `scratch_dirs` (with `flags` before the entity): the task's working dir and the
-/// dir of its raw output prefix, each as (path, mode).
-fn scratch_dirs(dir: &Path, flags: &[&str]) -> [(PathBuf, String); 2] {
+/// `run` of `scratch_dirs` (with `flags` before the entity): the task's working dir, the dir
+/// of its raw output prefix and the working dir's parent, each as (path, mode).
+fn scratch_dirs(dir: &Path, flags: &[&str]) -> [(PathBuf, String); 3] {
     let mut args = vec!["run", "--json"];
     args.extend_from_slice(flags);
     args.push("scratch_dirs");
@@ -149,8 +149,13 @@ fn scratch_dirs(dir: &Path, flags: &[&str]) -> [(PathBuf, String); 2] {
     assert!(output.status.success(), "{}", stderr(&output));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let items: Vec<String> = serde_json::from_value(json["o0"].clone()).unwrap();
-    let [work, work_mode, raw, raw_mode] = <[String; 4]>::try_from(items).unwrap();
-    [(work.into(), work_mode), (raw.into(), raw_mode)]
+    let [work, work_mode, raw, raw_mode, parent, parent_mode] =
+        <[String; 6]>::try_from(items).unwrap();
+    [
+        (work.into(), work_mode),
+        (raw.into(), raw_mode),
+        (parent.into(), parent_mode),
+    ]
 }
 
 #[test]
@@ -161,21 +166,41 @@ fn scratch_dirs_are_private_and_fresh() {
     for flags in [&[][..], &["--isolated"][..]] {
         let first = scratch_dirs(&dir, flags);
         let second = scratch_dirs(&dir, flags);
-        for (path, mode) in first.iter().chain(&second) {
+        for (path, mode) in first[..2].iter().chain(&second[..2]) {
             assert_eq!(
                 mode,
                 "700",
                 "{flags:?}: `{}` is not private",
                 path.display()
             );
-            // Right in the temp dir: no shared dir on the way that another user could make
-            // first, or swap for a symlink.
-            assert_eq!(
-                path.parent(),
-                Some(tmp.as_path()),
-                "{flags:?}: {}",
-                path.display()
-            );
+            // Right in the temp dir, or in the run's own private dir right in it (a working
+            // dir made when the task first reads its context): no shared dir on the way that
+            // another user could make first, or swap for a symlink.
+            let parent = path.parent().unwrap();
+            if parent != tmp {
+                assert_eq!(
+                    parent.parent(),
+                    Some(tmp.as_path()),
+                    "{flags:?}: {}",
+                    path.display()
+                );
+                let name = parent.file_name().unwrap().to_string_lossy();
+                assert!(
+                    name.starts_with("flytekit-run-"),
+                    "{flags:?}: {}",
+                    path.display()
+                );
+            }
+        }
+        for (parent, mode) in [&first[2], &second[2]] {
+            if *parent != tmp {
+                assert_eq!(
+                    mode,
+                    "700",
+                    "{flags:?}: `{}` is not private",
+                    parent.display()
+                );
+            }
         }
         assert_ne!(
             first[0].0, second[0].0,

@@ -110,14 +110,19 @@ fn never_ends() -> i64 {
     }
 }
 
-/// Where it runs: the path and mode (octal) of its working dir, then of the dir its raw output
-/// prefix is in.
+/// Where it runs: the path and mode (octal) of its working dir, of the dir its raw output
+/// prefix is in, and of the dir its working dir is in.
 #[task]
 fn scratch_dirs() -> Vec<String> {
     let context = current_context();
     let raw = std::path::Path::new(&context.raw_output_prefix);
+    let work = context.working_dir.as_path();
     let mut out = Vec::new();
-    for dir in [context.working_dir.as_path(), raw.parent().unwrap_or(raw)] {
+    for dir in [
+        work,
+        raw.parent().unwrap_or(raw),
+        work.parent().unwrap_or(work),
+    ] {
         #[cfg(unix)]
         let mode = {
             use std::os::unix::fs::PermissionsExt;
