@@ -477,9 +477,14 @@ fn simple(ty: &LiteralType) -> Option<SimpleType> {
 /// Whether an Arrow column of type `data_type` holds values of the Flyte column type `ty`, as
 /// flytekit maps pandas dtypes: INTEGER any integer, FLOAT any float, STRING any string (or a
 /// dictionary of strings, pandas' categorical), BOOLEAN, DATETIME a timestamp or date, DURATION
-/// a duration, a collection a list of the item type. Other Flyte types are not checked.
+/// a duration, a collection a list of the item type; a column of Arrow type `Null` (no values,
+/// as pyarrow types an empty object column) matches any. Other Flyte types are not checked.
 pub fn arrow_type_matches(ty: &LiteralType, data_type: &DataType) -> bool {
     use DataType as D;
+    // A column with no values at all (pyarrow types an empty or all-`None` object column so).
+    if matches!(data_type, D::Null) {
+        return true;
+    }
     if let D::Dictionary(_, values) = data_type {
         return arrow_type_matches(ty, values);
     }
