@@ -83,9 +83,9 @@ pub mod __private {
     pub use flytekit_core::types::{FlyteType, TypeError};
     pub use flytekit_core::workflow::dynamic;
     pub use flytekit_core::workflow::{
-        and, compare, fields, gates, is_true, never, or, Branch, Callee, CalleeKind, Compare,
-        CompiledWorkflow, DefaultsFrom, Entity, EntityInput, FailurePolicy, HasFields, ListOf,
-        MapCall, MapOf, NodeRef, Promise, Workflow, WorkflowBuilder, WorkflowEntry,
+        and, cast_promise, compare, fields, gates, is_true, never, or, Branch, Callee, CalleeKind,
+        Compare, CompiledWorkflow, DefaultsFrom, Entity, EntityInput, FailurePolicy, HasFields,
+        ListOf, MapCall, MapOf, NodeRef, Promise, Workflow, WorkflowBuilder, WorkflowEntry,
         WorkflowRegistration,
     };
     pub use flytekit_core::TaskError;
