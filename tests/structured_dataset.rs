@@ -189,6 +189,21 @@ fn a_missing_column_fails_the_task_naming_it() {
 }
 
 #[test]
+fn a_table_compressed_with_an_absent_codec_is_an_error_naming_it() {
+    // pyarrow's default is snappy; zstd (polars' default) is not compiled in.
+    let node = Node::local("zstd");
+    node.write_inputs(&["table=zstd:3"]);
+    node.execute_ok("copy_table");
+    let error = peer_json(&["read-error", &node.file("error.pb")], &[]);
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("is not a readable Parquet file")
+            && message.to_lowercase().contains("zstd"),
+        "{message}"
+    );
+}
+
+#[test]
 fn tables_move_through_s3_both_ways() {
     let server = S3Server::get(&python());
     let node = Node::s3(server, "make");

@@ -6,7 +6,8 @@ Usage (from tests/python; an s3:// URI takes its server from the FLYTE_AWS_* var
   python dataset_peer.py write-inputs URI RAW NAME=KIND:N ...
       inputs.pb at URI, data frames stored by flytekit under the raw prefix RAW. KIND: `int`
       (the number N), `sales` (N sales rows typed with the sales columns), `plain` (the same
-      rows as a plain pd.DataFrame).
+      rows as a plain pd.DataFrame), `zstd` (the same rows as a Parquet file pyarrow writes with
+      zstd, in a folder under RAW, passed as a StructuredDataset of that uri).
   python dataset_peer.py read-outputs URI CHECK N
       checks outputs.pb against N sales rows, read by flytekit as a Python task would:
       `sales` (o0, a table: values, dtypes, literal, a column subset), `described` (o0, the rows
@@ -100,6 +101,9 @@ def write_inputs(uri, raw, *specs):
         name, _, rest = spec.partition("=")
         kind, _, n = rest.partition(":")
         n = int(n)
+        if kind == "zstd":
+            literals[name] = zstd_dataset(ctx, raw, sales_frame(n))
+            continue
         value, python_type = {
             "int": (n, int),
             "sales": (sales_frame(n), SalesFrame),
@@ -109,6 +113,21 @@ def write_inputs(uri, raw, *specs):
             ctx, value, python_type, TypeEngine.to_literal_type(python_type)
         )
     put_bytes(uri, LiteralMap(literals=literals).to_flyte_idl().SerializeToString())
+
+
+def zstd_dataset(ctx, raw, frame):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from flytekit import StructuredDataset
+
+    local = tempfile.mkdtemp(prefix="zstd-")
+    pq.write_table(pa.Table.from_pandas(frame), f"{local}/00000", compression="zstd")
+    folder = ctx.file_access.get_random_remote_directory()
+    ctx.file_access.put_data(local, folder, is_multipart=True)
+    value = StructuredDataset(uri=folder, file_format="parquet")
+    return TypeEngine.to_literal(
+        ctx, value, StructuredDataset, TypeEngine.to_literal_type(StructuredDataset)
+    )
 
 
 def check_frame(found, expected, what):
