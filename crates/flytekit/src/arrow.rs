@@ -3,7 +3,7 @@
 //!
 //! A task writes a table with a [`DatasetWriter`] (or [`StructuredDataset::from_batches`]) and
 //! reads one with [`StructuredDataset::reader`], an iterator of [`RecordBatch`]es streamed one
-//! row group at a time. The [`array`] and [`datatypes`] modules are the `arrow-array` and
+//! row group at a time. The [`array`](mod@array) and [`datatypes`] modules are the `arrow-array` and
 //! `arrow-schema` crates, so a task needs no Arrow dependency of its own (and cannot pick a
 //! mismatched version).
 //!
