@@ -518,11 +518,9 @@ pub fn schema_of<C: Columns>() -> Result<SchemaRef, DatasetError> {
             let ty = column.literal_type.clone().unwrap_or_default();
             match arrow_type_of(&ty) {
                 Some(data_type) => Ok(Field::new(column.name, data_type, true)),
-                None => Err(DatasetError::ColumnType {
+                None => Err(DatasetError::NoArrowType {
                     column: column.name,
-                    uri: String::new(),
-                    expected: describe(&ty).to_uppercase(),
-                    found: "no Arrow type for it".to_string(),
+                    declared: describe(&ty).to_uppercase(),
                 }),
             }
         })

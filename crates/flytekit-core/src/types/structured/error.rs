@@ -35,6 +35,15 @@ pub enum DatasetError {
         /// The Arrow type found.
         found: String,
     },
+    /// A declared column has a Flyte type [`schema_of`](super::schema_of) has no Arrow type
+    /// for.
+    #[error("column `{column}` is declared {declared}, which has no Arrow column type here; build the schema with the Arrow type you want")]
+    NoArrowType {
+        /// The column.
+        column: String,
+        /// Its declared Flyte type.
+        declared: String,
+    },
     /// The location holds no Parquet file.
     #[error("no Parquet file at `{uri}`: a dataset is a Parquet file or a folder of them")]
     NoData {

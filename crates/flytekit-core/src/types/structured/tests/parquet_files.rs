@@ -272,3 +272,34 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn schema_of_maps_flytekit_column_types_and_refuses_others() {
+    let schema = sales_schema();
+    let types: Vec<String> = schema
+        .fields()
+        .iter()
+        .map(|f| format!("{}:{}", f.name(), f.data_type()))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "region:Utf8",
+            "units:Int64",
+            "price:Float64",
+            "ok:Boolean",
+            "at:Timestamp(µs)"
+        ]
+    );
+    struct Odd;
+    impl Columns for Odd {
+        fn columns() -> Vec<flytekit_idl::core::structured_dataset_type::DatasetColumn> {
+            vec![column::<serde_json::Value>("blob")]
+        }
+    }
+    let err = schema_of::<Odd>().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "column `blob` is declared STRUCT, which has no Arrow column type here; build the schema with the Arrow type you want"
+    );
+}
