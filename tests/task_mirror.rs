@@ -53,6 +53,46 @@ fn moves(p: Point, xs: Vec<f64>, m: HashMap<String, i64>) -> Point {
     p
 }
 
+dataset_columns! {
+    /// The sales table (`SALES` in Python).
+    pub struct Sales {
+        /// Where.
+        pub region: String,
+        /// How many.
+        pub units: i64,
+        /// At what price.
+        pub price: f64,
+        /// Whether it went well.
+        pub ok: bool,
+        /// When.
+        pub at: chrono::DateTime<chrono::Utc>,
+    }
+
+    /// A subset of it (`UNITS`).
+    pub struct Units {
+        /// How many.
+        pub units: i64,
+        /// Where.
+        pub region: String,
+    }
+}
+
+#[task]
+fn make_sales(n: i64) -> StructuredDataset<Sales> {
+    let _ = n;
+    StructuredDataset::new("s3://bucket/sales")
+}
+
+#[task]
+fn copy_table(table: StructuredDataset) -> StructuredDataset {
+    table
+}
+
+#[task]
+fn units_total(sales: StructuredDataset<Units>) -> i64 {
+    sales.column_names().len() as i64
+}
+
 #[test]
 fn task_templates_agree_with_flytekit() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("task_mirror");
@@ -63,7 +103,15 @@ fn task_templates_agree_with_flytekit() {
         entrypoint: "/usr/local/bin/app".into(),
         ..Default::default()
     };
-    for name in ["add", "split", "nothing", "moves"] {
+    for name in [
+        "add",
+        "split",
+        "nothing",
+        "moves",
+        "make_sales",
+        "copy_table",
+        "units_total",
+    ] {
         let entry = registry::task(name).unwrap_or_else(|| panic!("{name} is not registered"));
         std::fs::write(
             dir.join(format!("{name}.pb")),

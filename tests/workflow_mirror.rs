@@ -266,6 +266,54 @@ fn uses_reference(x: i64) -> i64 {
     shared_nightly(shared_double(inc(x)))
 }
 
+dataset_columns! {
+    /// The sales table (`SALES` in Python).
+    pub struct Sales {
+        /// Where.
+        pub region: String,
+        /// How many.
+        pub units: i64,
+        /// At what price.
+        pub price: f64,
+        /// Whether it went well.
+        pub ok: bool,
+        /// When.
+        pub at: chrono::DateTime<chrono::Utc>,
+    }
+
+    /// A subset of it (`UNITS`).
+    pub struct Units {
+        /// How many.
+        pub units: i64,
+        /// Where.
+        pub region: String,
+    }
+}
+
+#[task]
+fn make_sales(n: i64) -> StructuredDataset<Sales> {
+    let _ = n;
+    StructuredDataset::new("s3://bucket/sales")
+}
+
+#[task]
+fn copy_table(table: StructuredDataset) -> StructuredDataset {
+    table
+}
+
+#[task]
+fn units_total(sales: StructuredDataset<Units>) -> i64 {
+    sales.column_names().len() as i64
+}
+
+/// A table between tasks: all its columns to one, a subset of them to another.
+#[workflow]
+fn tables(n: i64) -> (i64, StructuredDataset) {
+    let sales = make_sales(n);
+    let copied = copy_table(sales as StructuredDataset);
+    (units_total(sales as StructuredDataset<Units>), copied)
+}
+
 #[workflow(on_failure = clean_up)]
 fn with_failure(x: i64) -> i64 {
     inc(x)
@@ -298,6 +346,7 @@ fn workflow_specs_match_what_flytekit_builds() {
         "imperative",
         "overridden",
         "uses_reference",
+        "tables",
     ] {
         let entry = registry::workflow(name).unwrap_or_else(|| panic!("{name} is not registered"));
         let compiled = build_workflow(entry).unwrap_or_else(|e| panic!("{name}: {e:?}"));

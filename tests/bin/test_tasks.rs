@@ -3,6 +3,8 @@
 
 use flytekit::prelude::*;
 
+mod datasets;
+
 /// A point, the same dataclass as `Point` in tests/python/entrypoint_peer.py.
 #[derive(Debug, Clone, PartialEq, FlyteType)]
 pub struct Point {

@@ -19,7 +19,7 @@ from google.protobuf import json_format
 
 import pyflyte_specs
 
-TASKS = ["add", "split", "nothing", "moves"]
+TASKS = ["add", "split", "nothing", "moves", "make_sales", "copy_table", "units_total"]
 
 
 def strip(value):

@@ -223,7 +223,7 @@ impl<E: std::error::Error + Send + Sync + 'static> From<E> for TaskError {
         // A failed download is the platform's failure, worth a retry, whatever the task's
         // error type: flytekit's FlyteDownloadDataException.
         let any: &dyn std::any::Any = &error;
-        if let Some(file_error) = any.downcast_ref::<crate::types::FileError>() {
+        if let Some(file_error) = download_failure(any) {
             return TaskError::system(file_error.to_string())
                 .with_code(crate::types::DOWNLOAD_DATA_ERROR);
         }
@@ -249,7 +249,7 @@ pub fn into_task_error<E: 'static>(
     display: fn(&E, &mut fmt::Formatter<'_>) -> fmt::Result,
 ) -> TaskError {
     let any: &dyn std::any::Any = &error;
-    if let Some(file_error) = any.downcast_ref::<crate::types::FileError>() {
+    if let Some(file_error) = download_failure(any) {
         return TaskError::system(file_error.to_string())
             .with_code(crate::types::DOWNLOAD_DATA_ERROR);
     }
@@ -260,6 +260,15 @@ pub fn into_task_error<E: 'static>(
         Some(task_error) => task_error.clone(),
         None => TaskError::user(Shown(&error, display).to_string()),
     }
+}
+
+/// The failed download an error is, or wraps: a [`FileError`](crate::types::FileError), or a
+/// [`DatasetError`](crate::types::DatasetError) whose data could not be fetched.
+fn download_failure(any: &dyn std::any::Any) -> Option<&crate::types::FileError> {
+    any.downcast_ref::<crate::types::FileError>().or_else(|| {
+        any.downcast_ref::<crate::types::DatasetError>()
+            .and_then(|err| err.file_error())
+    })
 }
 
 /// A value shown with a given formatting function.

@@ -75,30 +75,14 @@ fn upload_in<'a>(
                 Some(scalar::Value::Blob(blob))
                     if !is_remote(&blob.uri) && !is_under(&blob.uri, prefix) =>
                 {
-                    let local = blob
-                        .uri
-                        .strip_prefix("file://")
-                        .unwrap_or(&blob.uri)
-                        .to_string();
-                    let path = Path::new(&local);
-                    let folder = join(prefix, &random_part());
-                    let (result, target) = if path.is_dir() {
-                        (storage.upload_dir(path, &folder).await, folder)
-                    } else {
-                        let file_name = path
-                            .file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_else(|| "data".into());
-                        let target = join(&folder, &file_name);
-                        (storage.upload_file(path, &target).await, target)
-                    };
-                    // flytekit's FlyteUploadDataException: moving data is the platform's job,
-                    // and a retry may well succeed.
-                    result.map_err(|err| {
-                        TaskError::system(format!("cannot upload output file `{local}`: {err}"))
-                            .with_code(UPLOAD_DATA_ERROR)
-                    })?;
-                    blob.uri = target;
+                    blob.uri = upload_local(&blob.uri, "file", prefix, storage).await?;
+                }
+                // A dataset a task wrote (a local folder holding `00000`) goes where flytekit's
+                // encoders put one: `<prefix>/<random>/00000`, the literal naming the folder.
+                Some(scalar::Value::StructuredDataset(dataset))
+                    if !is_remote(&dataset.uri) && !is_under(&dataset.uri, prefix) =>
+                {
+                    dataset.uri = upload_local(&dataset.uri, "dataset", prefix, storage).await?;
                 }
                 Some(scalar::Value::Union(union)) => {
                     if let Some(inner) = union.value.as_mut() {
@@ -121,6 +105,36 @@ fn upload_in<'a>(
         }
         Ok(())
     })
+}
+
+/// Uploads the local file or folder `uri` to a fresh folder under `prefix`: a folder's
+/// contents into it, a file into it under its own name. Returns where it went.
+async fn upload_local(
+    uri: &str,
+    what: &str,
+    prefix: &str,
+    storage: &Storage,
+) -> Result<String, TaskError> {
+    let local = uri.strip_prefix("file://").unwrap_or(uri);
+    let path = Path::new(local);
+    let folder = join(prefix, &random_part());
+    let (result, target) = if path.is_dir() {
+        (storage.upload_dir(path, &folder).await, folder)
+    } else {
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "data".into());
+        let target = join(&folder, &file_name);
+        (storage.upload_file(path, &target).await, target)
+    };
+    // flytekit's FlyteUploadDataException: moving data is the platform's job, and a retry may
+    // well succeed.
+    result.map_err(|err| {
+        TaskError::system(format!("cannot upload output {what} `{local}`: {err}"))
+            .with_code(UPLOAD_DATA_ERROR)
+    })?;
+    Ok(target)
 }
 
 /// Installs (once per process) the store behind `FlyteFile::download`, `FlyteDirectory::files`
@@ -303,6 +317,40 @@ mod tests {
         let (random, name) = rest.split_once('/').unwrap();
         assert_eq!((random.len(), name), (32, "report.csv"));
         assert_eq!(storage.get(&uri).await.unwrap().as_ref(), b"x");
+    }
+
+    #[tokio::test]
+    async fn a_local_dataset_goes_under_the_prefix_as_a_folder_holding_00000() {
+        use flytekit_core::types::StructuredDataset;
+        use flytekit_core::FlyteType;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("00000"), "parquet bytes").unwrap();
+        let mut outputs = LiteralMap::default();
+        let table: StructuredDataset = StructuredDataset::new(dir.path().display().to_string());
+        outputs
+            .literals
+            .insert("o0".into(), table.to_literal().unwrap());
+        let storage = Storage::new();
+        let outputs = upload_local_blobs(outputs, "memory://datasets/raw", &storage)
+            .await
+            .unwrap();
+        let uploaded = StructuredDataset::<flytekit_core::types::AnyColumns>::from_literal(
+            &outputs.literals["o0"],
+        )
+        .unwrap();
+        let random = uploaded
+            .uri()
+            .strip_prefix("memory://datasets/raw/")
+            .unwrap();
+        assert_eq!(random.len(), 32, "{}", uploaded.uri());
+        assert_eq!(uploaded.format(), "parquet");
+        let file = format!("{}/00000", uploaded.uri());
+        assert_eq!(storage.get(&file).await.unwrap().as_ref(), b"parquet bytes");
+        // Already remote: kept as it is.
+        let again = upload_local_blobs(outputs.clone(), "memory://elsewhere", &storage)
+            .await
+            .unwrap();
+        assert_eq!(again, outputs);
     }
 
     #[tokio::test(flavor = "multi_thread")]

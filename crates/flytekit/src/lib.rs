@@ -8,6 +8,8 @@
 //! - [`runtime`]: how they run (local executor, container entrypoint, CLI);
 //! - [`launch_plan`](mod@launch_plan): launch plans ([`launch_plan!`]: schedules, notifications, fixed inputs);
 //! - [`imperative`]: workflows built by a function at startup ([`imperative_workflow!`]);
+//! - [`StructuredDataset`]: tables passed as Parquet, declared with [`dataset_columns!`] and read
+//!   and written as Arrow record batches through [`arrow`] (feature `arrow`, on by default);
 //! - [`prelude`]: what a module of tasks and workflows usually imports.
 //!
 //! ```
@@ -27,6 +29,9 @@
 //!
 //! May depend on every crate of flytekit-rs; nothing depends on it but users and examples.
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
+mod datasets;
 pub mod imperative;
 pub mod launch_plan;
 
@@ -36,7 +41,8 @@ pub use flytekit_runtime as runtime;
 
 pub use flytekit_core::error::IgnoreOutputs;
 pub use flytekit_core::types::{
-    formats, Bytes, FileError, FileFormat, FlyteDirectory, FlyteError, FlyteFile, TypeError,
+    formats, AnyColumns, Bytes, Columns, DatasetError, FileError, FileFormat, FlyteDirectory,
+    FlyteError, FlyteFile, StructuredDataset, TypeError,
 };
 pub use flytekit_core::workflow::{NodeRef, Promise, WorkflowBuilder};
 pub use flytekit_core::FlyteType;
@@ -50,9 +56,10 @@ pub use flytekit_runtime::main;
 /// The names a module of tasks and workflows usually needs.
 pub mod prelude {
     pub use crate::{
-        container_task, current_context, dynamic, launch_plan, reference_launch_plan,
-        reference_task, reference_workflow, task, workflow, Bytes, FlyteDirectory, FlyteError,
-        FlyteFile, FlyteType, IgnoreOutputs, NodeRef, Promise, TaskError,
+        container_task, current_context, dataset_columns, dynamic, launch_plan,
+        reference_launch_plan, reference_task, reference_workflow, task, workflow, Bytes,
+        DatasetError, FlyteDirectory, FlyteError, FlyteFile, FlyteType, IgnoreOutputs, NodeRef,
+        Promise, StructuredDataset, TaskError,
     };
 }
 
@@ -76,9 +83,9 @@ pub mod __private {
     pub use flytekit_core::types::{FlyteType, TypeError};
     pub use flytekit_core::workflow::dynamic;
     pub use flytekit_core::workflow::{
-        and, compare, fields, gates, is_true, never, or, Branch, Callee, CalleeKind, Compare,
-        CompiledWorkflow, DefaultsFrom, Entity, EntityInput, FailurePolicy, HasFields, ListOf,
-        MapCall, MapOf, NodeRef, Promise, Workflow, WorkflowBuilder, WorkflowEntry,
+        and, cast_promise, compare, fields, gates, is_true, never, or, Branch, Callee, CalleeKind,
+        Compare, CompiledWorkflow, DefaultsFrom, Entity, EntityInput, FailurePolicy, HasFields,
+        ListOf, MapCall, MapOf, NodeRef, Promise, Workflow, WorkflowBuilder, WorkflowEntry,
         WorkflowRegistration,
     };
     pub use flytekit_core::TaskError;
@@ -106,6 +113,7 @@ pub mod __private {
         }
     }
     pub use flytekit_idl::core::node::Target as NodeTarget;
+    pub use flytekit_idl::core::structured_dataset_type::DatasetColumn;
     pub use flytekit_idl::core::{Literal, LiteralMap, LiteralType, NodeMetadata, TypedInterface};
     pub use std::collections::BTreeMap;
 }

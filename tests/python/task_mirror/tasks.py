@@ -3,9 +3,11 @@ agree with flytekit-rs's on interface, metadata, resources, env and security con
 
 import typing
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from flytekit import Resources, Secret, task
+import pandas as pd
+
+from flytekit import Resources, Secret, StructuredDataset, kwtypes, task
 from flytekit.extras.accelerators import T4
 
 
@@ -49,3 +51,22 @@ def nothing(x: typing.Optional[str] = None) -> None:
 @task(retries=1, accelerator=T4, shared_memory="1Gi")
 def moves(p: Point, xs: typing.List[float], m: typing.Dict[str, int]) -> Point:
     return p
+
+
+SALES = kwtypes(region=str, units=int, price=float, ok=bool, at=datetime)
+UNITS = kwtypes(units=int, region=str)
+
+
+@task
+def make_sales(n: int) -> typing.Annotated[pd.DataFrame, SALES]:
+    return pd.DataFrame({"region": ["north"] * n, "units": range(n)})
+
+
+@task
+def copy_table(table: pd.DataFrame) -> StructuredDataset:
+    return StructuredDataset(dataframe=table)
+
+
+@task
+def units_total(sales: typing.Annotated[StructuredDataset, UNITS]) -> int:
+    return int(sales.open(pd.DataFrame).all()["units"].sum())

@@ -6,10 +6,14 @@ from dataclasses import dataclass
 
 from functools import partial
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+import pandas as pd
 
 from flytekit import (
+    StructuredDataset,
     conditional,
+    kwtypes,
     map_task,
     reference_launch_plan,
     reference_task,
@@ -271,3 +275,30 @@ imperative.add_workflow_input("x", int)
 first = imperative.add_entity(inc, x=imperative.inputs["x"])
 second = imperative.add_entity(add, a=first.outputs["o0"], b=imperative.inputs["x"])
 imperative.add_workflow_output("o0", second.outputs["o0"], python_type=int)
+
+
+SALES = kwtypes(region=str, units=int, price=float, ok=bool, at=datetime)
+UNITS = kwtypes(units=int, region=str)
+
+
+@task
+def make_sales(n: int) -> typing.Annotated[pd.DataFrame, SALES]:
+    return pd.DataFrame({"region": ["north"] * n, "units": range(n)})
+
+
+@task
+def copy_table(table: pd.DataFrame) -> pd.DataFrame:
+    return table
+
+
+@task
+def units_total(sales: typing.Annotated[StructuredDataset, UNITS]) -> int:
+    return int(sales.open(pd.DataFrame).all()["units"].sum())
+
+
+@workflow
+def tables(n: int) -> typing.Tuple[int, pd.DataFrame]:
+    """A table between tasks: all its columns to one, a subset of them to another."""
+    sales = make_sales(n=n)
+    copied = copy_table(table=sales)
+    return units_total(sales=sales), copied

@@ -86,4 +86,31 @@ fn maybe(n: i64) -> ::std::result::Result<i64, ::std::string::String> {
     ::std::result::Result::Ok(add(n, 2))
 }
 
+::flytekit::dataset_columns! {
+    struct Sales {
+        units: i64,
+        region: ::std::string::String,
+    }
+    struct Units {
+        units: i64,
+    }
+}
+
+#[::flytekit::task]
+fn sales() -> ::flytekit::StructuredDataset<Sales> {
+    ::flytekit::StructuredDataset::new("s3://bucket/sales")
+}
+
+#[::flytekit::task]
+fn units(table: ::flytekit::StructuredDataset<Units>) -> i64 {
+    let _ = table;
+    1
+}
+
+#[::flytekit::workflow]
+fn tables() -> i64 {
+    let table = sales();
+    units(table as ::flytekit::StructuredDataset<Units>)
+}
+
 fn main() {}

@@ -213,6 +213,13 @@ impl<'a> Lowerer<'a> {
                 let items: Vec<&Expr> = array.elems.iter().collect();
                 self.list_of(&items, array.span())
             }
+            // `sales as StructuredDataset<Units>`: the same output read as another column set.
+            Expr::Cast(cast) if self.mentions_promise(&cast.expr) => {
+                let inner = self.value(&cast.expr, None);
+                let ty = &cast.ty;
+                let p = &self.p;
+                quote_spanned!(cast.span()=> #p::cast_promise::<#ty, _>(#inner))
+            }
             Expr::Path(_)
             | Expr::Lit(_)
             | Expr::Array(_)

@@ -342,7 +342,7 @@ impl<F: FileFormat> FlyteDirectory<F> {
 }
 
 /// A local location without its `file://` scheme.
-fn local_part(path: &str) -> &str {
+pub(crate) fn local_part(path: &str) -> &str {
     path.strip_prefix("file://").unwrap_or(path)
 }
 
@@ -372,7 +372,7 @@ fn list_local<F: FileFormat>(root: &str) -> Result<Vec<FlyteFile<F>>, FileError>
 
 /// A fresh local path for a download of `uri`: a new folder in the running attempt's working
 /// directory, holding the object's own name (so a tool that looks at extensions still works).
-fn download_target(uri: &str) -> Result<PathBuf, FileError> {
+pub(crate) fn download_target(uri: &str) -> Result<PathBuf, FileError> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let context = crate::context::current_context();
     let name = uri

@@ -175,8 +175,23 @@ pub fn json_to_literal(value: &Json, ty: &LiteralType) -> Result<Literal, TypeEr
                 reasons.join("; ")
             )))
         }
-        Some(literal_type::Type::Schema(_) | literal_type::Type::StructuredDatasetType(_))
-        | None => Err(TypeError::new(format!(
+        // A dataset as its location, as `pyflyte run` takes one: Parquet, with the declared
+        // columns.
+        Some(literal_type::Type::StructuredDatasetType(dataset)) => match value {
+            Json::String(uri) => Ok(scalar_literal(scalar::Value::StructuredDataset(
+                flytekit_idl::core::StructuredDataset {
+                    uri: uri.clone(),
+                    metadata: Some(flytekit_idl::core::StructuredDatasetMetadata {
+                        structured_dataset_type: Some(flytekit_idl::core::StructuredDatasetType {
+                            format: "parquet".to_string(),
+                            ..dataset.clone()
+                        }),
+                    }),
+                },
+            ))),
+            _ => Err(expected(ty, value)),
+        },
+        Some(literal_type::Type::Schema(_)) | None => Err(TypeError::new(format!(
             "{} values cannot be given as JSON",
             type_name(ty)
         ))),

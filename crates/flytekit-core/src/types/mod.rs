@@ -20,6 +20,7 @@
 //! | `serde_json::Value` | STRUCT (flytekit's untyped `dict`) | msgpack `binary` |
 //! | [`Bytes`] | BINARY | `binary` |
 //! | [`FlyteFile`], [`FlyteDirectory`] | BLOB single / multipart | `blob` |
+//! | [`StructuredDataset`] | STRUCTURED_DATASET | `structured_dataset` (Parquet) |
 //! | `#[derive(FlyteType)] struct` | STRUCT with `dataclass_type` | msgpack `binary` (a dataclass) |
 //! | `#[derive(FlyteType)] enum` (unit variants) | ENUM | `string_value` |
 
@@ -35,6 +36,7 @@ mod literal;
 mod msgpack;
 mod offloaded;
 mod primitives;
+pub mod structured;
 mod time;
 mod untyped;
 
@@ -59,6 +61,7 @@ pub use literal::{
 };
 pub use msgpack::{decode_msgpack, msgpack_kind, msgpack_str, MsgpackReader};
 pub use offloaded::{set_offloaded_literal_fetcher, OffloadedFetcher};
+pub use structured::{AnyColumns, Columns, DatasetError, StructuredDataset};
 
 use flytekit_idl::core::{Literal, LiteralType};
 
@@ -86,7 +89,7 @@ use flytekit_idl::core::{Literal, LiteralType};
     note = "task inputs and outputs, and the fields of a `#[derive(FlyteType)]` struct, must be \
             Flyte types: integers, floats, `bool`, `String`, chrono date-times, durations, \
             `Vec<T>`, `HashMap<String, T>`, `Option<T>`, `serde_json::Value`, `FlyteFile`, \
-            `FlyteDirectory`, or a struct or enum of yours with `#[derive(FlyteType)]`"
+            `FlyteDirectory`, `StructuredDataset`, or a struct or enum of yours with `#[derive(FlyteType)]`"
 )]
 pub trait FlyteType: Sized {
     /// The Flyte type of this Rust type, as it appears in a task interface.

@@ -26,7 +26,8 @@ pub mod gates {
 }
 pub use map::{map_task_name, mapped_task_name, MapCall, MapTask, MAP_TASK_SUFFIX};
 pub use promise::{
-    literal_to_binding, Bound, IntoBinding, ListOf, MapOf, NodeRef, Promise, Upstream, UpstreamRef,
+    cast_promise, literal_to_binding, Bound, CastPromise, IntoBinding, ListOf, MapOf, NodeRef,
+    Promise, Upstream, UpstreamRef,
 };
 pub use registration::check_registration;
 pub use validate::validate;

@@ -48,6 +48,37 @@ impl<T> std::fmt::Debug for Promise<T> {
     }
 }
 
+/// A promise that may stand for a promise of `T`: a [`StructuredDataset`] of one column set as
+/// one of another (Flyte checks, at registration, that the columns read are among the columns
+/// written, as flytepropeller casts structured datasets).
+///
+/// [`StructuredDataset`]: crate::types::StructuredDataset
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be cast to a promise of `{T}`",
+    label = "only a `StructuredDataset` promise can be cast with `as`",
+    note = "in a workflow, `table as StructuredDataset<Units>` reads a dataset as another column set; other promises pass to inputs of their own type"
+)]
+pub trait CastPromise<T> {
+    /// The promise, as a promise of `T`.
+    fn cast_promise(self) -> Promise<T>;
+}
+
+impl<C, D> CastPromise<crate::types::StructuredDataset<D>>
+    for Promise<crate::types::StructuredDataset<C>>
+where
+    C: crate::types::Columns,
+    D: crate::types::Columns,
+{
+    fn cast_promise(self) -> Promise<crate::types::StructuredDataset<D>> {
+        Promise::new(self.index)
+    }
+}
+
+/// What `promise as T` in a workflow body lowers to (see [`CastPromise`]).
+pub fn cast_promise<T, P: CastPromise<T>>(promise: P) -> Promise<T> {
+    promise.cast_promise()
+}
+
 /// A node with no outputs: what calling a task that returns `()` gives, usable to order other
 /// calls after it with `.after(node)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
