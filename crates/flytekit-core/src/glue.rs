@@ -415,6 +415,21 @@ impl TypeError {
     }
 }
 
+/// Runs one part of a long workflow body (`#[workflow]` splits bodies of more than
+/// `CHUNK` statements into parts): a function of its own for each part.
+///
+/// A workflow body is one straight-line block of builder calls, all using the builder. In one
+/// function of thousands of calls, LLVM's register allocator spends time growing with the
+/// square of the calls (a 2,000-call workflow took 39 s to build, 1,000 calls 7 s, 200 calls
+/// 1 s); in parts of a few dozen calls it is linear.
+#[inline(never)]
+pub fn workflow_part<R>(
+    builder: &mut WorkflowBuilder,
+    part: impl FnOnce(&mut WorkflowBuilder) -> R,
+) -> R {
+    part(builder)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,19 +472,4 @@ mod tests {
         assert_eq!(vars["a"].description, "a");
         assert_eq!(vars["b"].description, "the b");
     }
-}
-
-/// Runs one part of a long workflow body (`#[workflow]` splits bodies of more than
-/// `CHUNK` statements into parts): a function of its own for each part.
-///
-/// A workflow body is one straight-line block of builder calls, all using the builder. In one
-/// function of thousands of calls, LLVM's register allocator spends time growing with the
-/// square of the calls (a 2,000-call workflow took 39 s to build, 1,000 calls 7 s, 200 calls
-/// 1 s); in parts of a few dozen calls it is linear.
-#[inline(never)]
-pub fn workflow_part<R>(
-    builder: &mut WorkflowBuilder,
-    part: impl FnOnce(&mut WorkflowBuilder) -> R,
-) -> R {
-    part(builder)
 }

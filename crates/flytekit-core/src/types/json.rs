@@ -178,7 +178,7 @@ pub fn json_to_literal(value: &Json, ty: &LiteralType) -> Result<Literal, TypeEr
         // A dataset as its location, as `pyflyte run` takes one: Parquet, with the declared
         // columns.
         Some(literal_type::Type::StructuredDatasetType(dataset)) => match value {
-            Json::String(uri) => Ok(scalar_literal(scalar::Value::StructuredDataset(
+            Json::String(uri) => Ok(scalar_literal(scalar::Value::StructuredDataset(Box::new(
                 flytekit_idl::core::StructuredDataset {
                     uri: uri.clone(),
                     metadata: Some(flytekit_idl::core::StructuredDatasetMetadata {
@@ -188,7 +188,7 @@ pub fn json_to_literal(value: &Json, ty: &LiteralType) -> Result<Literal, TypeEr
                         }),
                     }),
                 },
-            ))),
+            )))),
             _ => Err(expected(ty, value)),
         },
         Some(literal_type::Type::Schema(_)) | None => Err(TypeError::new(format!(

@@ -258,9 +258,9 @@ impl<C: Columns> FlyteType for StructuredDataset<C> {
     }
 
     fn to_literal(&self) -> Result<Literal, TypeError> {
-        Ok(scalar_literal(scalar::Value::StructuredDataset(
+        Ok(scalar_literal(scalar::Value::StructuredDataset(Box::new(
             self.literal_value(),
-        )))
+        ))))
     }
 
     fn from_literal(literal: &Literal) -> Result<Self, TypeError> {
