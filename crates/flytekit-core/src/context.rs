@@ -50,7 +50,7 @@ pub struct TaskId {
 /// | `node_id` | the node segment of `FLYTE_EXECUTION_URL`, when set | the node's id path (`n0`, `n1-n0`) |
 /// | `attempt` | `FLYTE_ATTEMPT_NUMBER` | the executor's attempt number |
 /// | `execution_date` | when `execute` started the task (UTC), as flytekit | when the attempt started |
-/// | `working_dir` | a fresh private dir in the temp dir | the same, per attempt |
+/// | `working_dir` | a fresh private dir in the temp dir | a fresh private dir per attempt, in the run's private dir, made when the task first reads its context |
 /// | `raw_output_prefix` | `--raw-output-data-prefix` (`{{.rawOutputDataPrefix}}`) | `raw` in the working dir |
 /// | `output_metadata_prefix` | `--output-prefix` (`{{.outputPrefix}}`) | `None` (in process) |
 /// | `checkpoint_path`, `prev_checkpoint` | `--checkpoint-path`, `--prev-checkpoint` | per-attempt folders of the run |
