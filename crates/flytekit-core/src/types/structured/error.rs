@@ -35,7 +35,7 @@ pub enum DatasetError {
         /// The Arrow type found.
         found: String,
     },
-    /// A declared column has a Flyte type [`schema_of`](super::schema_of) has no Arrow type
+    /// A declared column has a Flyte type `schema_of` (feature `arrow`) has no Arrow type
     /// for.
     #[error("column `{column}` is declared {declared}, which has no Arrow column type here; build the schema with the Arrow type you want")]
     NoArrowType {

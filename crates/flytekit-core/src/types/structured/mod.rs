@@ -8,10 +8,10 @@
 //! (none for [`AnyColumns`]) and an empty ("any") format, as flytekit types `pd.DataFrame` and
 //! `Annotated[StructuredDataset, kwtypes(...)]`.
 //!
-//! With the `arrow` feature, [`DatasetWriter`] writes record batches to a local Parquet file in
+//! With the `arrow` feature, `DatasetWriter` writes record batches to a local Parquet file in
 //! the attempt's working directory (the runtime uploads it under the raw output prefix when the
 //! task ends, like a [`FlyteDirectory`](crate::types::FlyteDirectory)) and
-//! [`StructuredDataset::reader`] streams the batches back one row group at a time, reading only
+//! `StructuredDataset::reader` streams the batches back one row group at a time, reading only
 //! the declared columns.
 
 mod columns;
@@ -59,8 +59,8 @@ pub const UNION_TAG: &str = "StructuredDataset Transformer";
 /// A table on storage: a location (a local path or an object-store URI), its format and its
 /// columns. `C` is the column set the task declares ([`AnyColumns`] for all of them).
 ///
-/// A task output is made with a [`DatasetWriter`] (feature `arrow`); a task input is read with
-/// [`reader`](StructuredDataset::reader), which downloads a remote dataset once into the
+/// A task output is made with a `DatasetWriter` (feature `arrow`); a task input is read with
+/// `StructuredDataset::reader` (the same feature), which downloads a remote dataset once into the
 /// attempt's working directory and streams its record batches.
 ///
 /// ```
