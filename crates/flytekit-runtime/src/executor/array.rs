@@ -210,6 +210,83 @@ fn empty_column(len: usize) -> Vec<Option<Literal>> {
     std::iter::repeat_with(|| None).take(len).collect()
 }
 
+/// The elements still to start, claimed one at a time by whoever runs them (the time slices of
+/// `batch`, the lanes of `lanes`); once stopped, no more are claimed.
+pub(crate) struct Claims {
+    len: usize,
+    next: std::sync::atomic::AtomicUsize,
+    stopped: std::sync::atomic::AtomicBool,
+}
+
+impl Claims {
+    pub(crate) fn new(len: usize) -> Self {
+        Claims {
+            len,
+            next: Default::default(),
+            stopped: Default::default(),
+        }
+    }
+
+    /// The next element, unless claiming stopped or every element is claimed.
+    pub(crate) fn claim(&self) -> Option<usize> {
+        use std::sync::atomic::Ordering;
+        if self.stopped.load(Ordering::Relaxed) {
+            return None;
+        }
+        let i = self.next.fetch_add(1, Ordering::Relaxed);
+        (i < self.len).then_some(i)
+    }
+
+    pub(crate) fn has_unclaimed(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        !self.stopped.load(Ordering::Relaxed) && self.next.load(Ordering::Relaxed) < self.len
+    }
+
+    /// No more elements start: too many failed, or the node was dropped.
+    pub(crate) fn stop(&self) {
+        self.stopped
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How many elements were claimed, so started.
+    pub(crate) fn started(&self) -> usize {
+        self.next
+            .load(std::sync::atomic::Ordering::Relaxed)
+            .min(self.len)
+    }
+}
+
+/// The events of an array node's elements (node `<path>-<i>`), for the run's observer.
+pub(crate) struct ElementEvents {
+    observer: Option<std::sync::Arc<dyn super::events::ExecutionObserver>>,
+    /// The array node's id path.
+    pub(crate) path: String,
+    /// The sub-task's name.
+    pub(crate) entity: String,
+}
+
+impl ElementEvents {
+    pub(crate) fn new(cx: &Inner, path: &str, entity: &str) -> Self {
+        ElementEvents {
+            observer: cx.options.observer.clone(),
+            path: path.to_string(),
+            entity: entity.to_string(),
+        }
+    }
+
+    /// The node path of element `i`.
+    pub(crate) fn node_path(&self, i: usize) -> String {
+        format!("{}-{i}", self.path)
+    }
+
+    /// Reports `phase()` of element `i` (built only when someone observes).
+    pub(crate) fn emit(&self, i: usize, phase: impl FnOnce() -> super::events::NodePhase) {
+        if let Some(observer) = &self.observer {
+            super::events::send_event(observer.as_ref(), &self.node_path(i), &self.entity, phase());
+        }
+    }
+}
+
 /// What running the elements gave: the outputs of the elements that succeeded.
 pub(crate) struct Elements {
     pub(crate) outputs: Columns,

@@ -23,7 +23,7 @@
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -35,9 +35,9 @@ use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures::FutureExt;
 
-use super::array::{Columns, ElementInputs, Elements, SyncTaskFn, Tally};
+use super::array::{Claims, Columns, ElementEvents, ElementInputs, Elements, SyncTaskFn, Tally};
 use super::error::ExecutionError;
-use super::events::{send_event, ExecutionObserver, NodePhase};
+use super::events::NodePhase;
 use super::task::{retries, retry_after, timeout};
 use super::Inner;
 use crate::attempt::{install_panic_hook, panicked, timed_out, AttemptEnd};
@@ -74,11 +74,7 @@ struct Shared {
     /// A private dir of this batch; the working dirs of the elements are made inside it (a
     /// plain `mkdir` in a dir no one else can enter, cheaper than a fresh random dir).
     dir: PathBuf,
-    len: usize,
-    /// The next element to claim.
-    next: AtomicUsize,
-    /// Set when no more elements should start: too many failed, or the node was dropped.
-    stop: AtomicBool,
+    claims: Claims,
     /// Elements that failed for good in a slice, against how many may fail: a slice stops
     /// claiming as soon as one too many failed, as the per-element path would.
     failures: AtomicUsize,
@@ -88,39 +84,13 @@ struct Shared {
     has_retries: bool,
     /// How long one attempt of an element may run.
     timeout: Option<Duration>,
-    observer: Option<Arc<dyn ExecutionObserver>>,
-    path: String,
-    entity: String,
+    events: ElementEvents,
 }
 
 impl Shared {
-    fn emit(&self, i: usize, phase: impl FnOnce() -> NodePhase) {
-        if let Some(observer) = &self.observer {
-            send_event(
-                observer.as_ref(),
-                &format!("{}-{i}", self.path),
-                &self.entity,
-                phase(),
-            );
-        }
-    }
-
-    /// Claims the next element, unless the batch is stopping or every element is claimed.
-    fn claim(&self) -> Option<usize> {
-        if self.stop.load(Ordering::Relaxed) {
-            return None;
-        }
-        let i = self.next.fetch_add(1, Ordering::Relaxed);
-        (i < self.len).then_some(i)
-    }
-
     /// Whether a failed first attempt is tried again.
     fn retried(&self, error: &TaskError) -> bool {
         self.has_retries && error.is_recoverable()
-    }
-
-    fn has_unclaimed(&self) -> bool {
-        !self.stop.load(Ordering::Relaxed) && self.next.load(Ordering::Relaxed) < self.len
     }
 
     /// Runs the first attempt of element `i` on this (blocking) thread, in `working_dir`.
@@ -145,16 +115,16 @@ impl Shared {
 
     /// Reports that element `i` failed for good; stops the batch once too many have.
     fn failed(&self, i: usize, error: &TaskError, elapsed: Duration) {
-        self.emit(i, || NodePhase::Failed {
+        self.events.emit(i, || NodePhase::Failed {
             error: ExecutionError::task(
-                &format!("{}-{i}", self.path),
-                self.entity.clone(),
+                &self.events.node_path(i),
+                self.events.entity.clone(),
                 error.clone(),
             ),
             elapsed,
         });
         if self.failures.fetch_add(1, Ordering::Relaxed) + 1 > self.allowed_failures {
-            self.stop.store(true, Ordering::Relaxed);
+            self.claims.stop();
         }
     }
 
@@ -173,14 +143,14 @@ impl Shared {
                 if progress.abandoned {
                     break;
                 }
-                let Some(i) = self.claim() else {
+                let Some(i) = self.claims.claim() else {
                     break;
                 };
                 let started = Instant::now();
                 progress.current = Some((i, started));
                 (i, started)
             };
-            self.emit(i, || NodePhase::Started);
+            self.events.emit(i, || NodePhase::Started);
             let result = match &working_dir {
                 Some(dir) => Ok(dir.clone()),
                 None => {
@@ -209,7 +179,7 @@ impl Shared {
             }
             progress.current = None;
             match &result {
-                Ok(_) => self.emit(i, || NodePhase::Succeeded {
+                Ok(_) => self.events.emit(i, || NodePhase::Succeeded {
                     cached: false,
                     elapsed: started.elapsed(),
                 }),
@@ -250,7 +220,7 @@ struct StopOnDrop(Arc<Shared>);
 
 impl Drop for StopOnDrop {
     fn drop(&mut self) {
-        self.0.stop.store(true, Ordering::Relaxed);
+        self.0.claims.stop();
     }
 }
 
@@ -290,16 +260,12 @@ pub(crate) async fn run_elements(
         elements,
         dir: context.working_dir.clone(),
         context,
-        len,
-        next: AtomicUsize::new(0),
-        stop: AtomicBool::new(false),
+        claims: Claims::new(len),
         failures: AtomicUsize::new(0),
         allowed_failures: tally.allowed_failures(),
         has_retries: retries(batch.entry, batch.metadata) > 0,
         timeout: timeout(batch.entry, batch.metadata),
-        observer: cx.options.observer.clone(),
-        path: batch.path.to_string(),
-        entity: batch.entity.clone(),
+        events: ElementEvents::new(cx, batch.path, &batch.entity),
     });
     let _stop = StopOnDrop(shared.clone());
     let width = batch
@@ -321,7 +287,7 @@ pub(crate) async fn run_elements(
         while running.len() < width && !tally.is_exceeded() {
             if let Some((i, error)) = to_retry.pop_front() {
                 running.push(retry(cx, &batch, &shared, i, error).boxed());
-            } else if shared.has_unclaimed() {
+            } else if shared.claims.has_unclaimed() {
                 slices += 1;
                 running.push(slice(cx, shared.clone()).boxed());
             } else {
@@ -358,14 +324,11 @@ pub(crate) async fn run_elements(
             Done::Slice(Err(error)) => {
                 // The blocking job itself failed (not an element: those are caught); its
                 // claimed elements are lost, so the node fails as a whole.
-                let i = shared
-                    .next
-                    .load(Ordering::Relaxed)
-                    .min(len.saturating_sub(1));
+                let i = shared.claims.started().min(len.saturating_sub(1));
                 let path = format!("{}-{i}", batch.path);
                 let error = ExecutionError::task(&path, batch.entity.clone(), error);
                 tally.fail_all(i, &error);
-                shared.stop.store(true, Ordering::Relaxed);
+                shared.claims.stop();
                 break;
             }
             Done::Retried(i, result) => match result {
@@ -374,7 +337,7 @@ pub(crate) async fn run_elements(
             },
         }
         if tally.is_exceeded() {
-            shared.stop.store(true, Ordering::Relaxed);
+            shared.claims.stop();
         }
     }
     // Handed on (when empty) only once no slice runs: a running one may still make an
@@ -387,7 +350,7 @@ pub(crate) async fn run_elements(
     release_dir(&batch.entry.name(), shared.dir.clone(), end);
     Elements {
         outputs,
-        started: shared.next.load(Ordering::Relaxed).min(len),
+        started: shared.claims.started(),
         tally,
     }
 }

@@ -15,7 +15,6 @@
 //! report its `Retrying` and what follows.
 
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -26,9 +25,9 @@ use flytekit_idl::core::{LiteralMap, NodeMetadata};
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures::FutureExt;
 
-use super::array::{Columns, ElementInputs, Elements, Tally};
+use super::array::{Claims, Columns, ElementEvents, ElementInputs, Elements, Tally};
 use super::error::ExecutionError;
-use super::events::{send_event, ExecutionObserver, NodePhase};
+use super::events::NodePhase;
 use super::task::{retries, retry_after, timeout};
 use super::Inner;
 use crate::attempt::{install_panic_hook, panicked, task_span, timed_out, AttemptEnd};
@@ -58,16 +57,10 @@ struct Shared {
     elements: ElementInputs,
     /// The task context every element starts from.
     context: TaskContext,
-    len: usize,
-    /// The next element to claim.
-    next: AtomicUsize,
-    /// Set when no more elements should start: too many failed.
-    stop: AtomicBool,
+    claims: Claims,
     timeout: Option<Duration>,
     has_retries: bool,
-    observer: Option<Arc<dyn ExecutionObserver>>,
-    path: String,
-    entity: String,
+    events: ElementEvents,
     results: Mutex<Results>,
 }
 
@@ -80,25 +73,6 @@ struct Results {
 }
 
 impl Shared {
-    fn emit(&self, i: usize, phase: impl FnOnce() -> NodePhase) {
-        if let Some(observer) = &self.observer {
-            send_event(
-                observer.as_ref(),
-                &format!("{}-{i}", self.path),
-                &self.entity,
-                phase(),
-            );
-        }
-    }
-
-    fn claim(&self) -> Option<usize> {
-        if self.stop.load(Ordering::Relaxed) {
-            return None;
-        }
-        let i = self.next.fetch_add(1, Ordering::Relaxed);
-        (i < self.len).then_some(i)
-    }
-
     fn results(&self) -> MutexGuard<'_, Results> {
         // Only plain updates happen under the lock: a panic there leaves them consistent.
         self.results.lock().unwrap_or_else(|e| e.into_inner())
@@ -107,14 +81,14 @@ impl Shared {
     /// The first attempt of element `i`.
     async fn run_element(&self, i: usize) -> Result<LiteralMap, TaskError> {
         let mut context = self.context.clone();
-        let (dir, make) = take_dir_on_first_read(&self.entity).map_err(|err| {
+        let (dir, make) = take_dir_on_first_read(&self.events.entity).map_err(|err| {
             TaskError::system(format!(
                 "cannot create a working dir for `{}` in the temp dir: {err}",
-                self.entity
+                self.events.entity
             ))
         })?;
         context.array_index = Some(i);
-        context.node_id = format!("{}-{i}", self.path);
+        context.node_id = self.events.node_path(i);
         context.execution_date = chrono::Utc::now();
         context.raw_output_prefix = dir.join("raw").display().to_string();
         context.working_dir = dir;
@@ -146,7 +120,7 @@ impl Shared {
     fn finish(&self, i: usize, started: Instant, result: Result<LiteralMap, TaskError>) {
         match result {
             Ok(outputs) => {
-                self.emit(i, || NodePhase::Succeeded {
+                self.events.emit(i, || NodePhase::Succeeded {
                     cached: false,
                     elapsed: started.elapsed(),
                 });
@@ -156,16 +130,19 @@ impl Shared {
                 self.results().to_retry.push((i, error));
             }
             Err(error) => {
-                let error =
-                    ExecutionError::task(&format!("{}-{i}", self.path), self.entity.clone(), error);
-                self.emit(i, || NodePhase::Failed {
+                let error = ExecutionError::task(
+                    &self.events.node_path(i),
+                    self.events.entity.clone(),
+                    error,
+                );
+                self.events.emit(i, || NodePhase::Failed {
                     error: error.clone(),
                     elapsed: started.elapsed(),
                 });
                 let mut results = self.results();
                 results.tally.fail(i, &error);
                 if results.tally.is_exceeded() {
-                    self.stop.store(true, Ordering::Relaxed);
+                    self.claims.stop();
                 }
             }
         }
@@ -177,12 +154,12 @@ async fn lane(shared: Arc<Shared>, window: usize) {
     let mut running = FuturesUnordered::new();
     loop {
         while running.len() < window {
-            let Some(i) = shared.claim() else {
+            let Some(i) = shared.claims.claim() else {
                 break;
             };
             let shared = &shared;
             running.push(async move {
-                shared.emit(i, || NodePhase::Started);
+                shared.events.emit(i, || NodePhase::Started);
                 let started = Instant::now();
                 (i, started, shared.run_element(i).await)
             });
@@ -232,14 +209,10 @@ pub(crate) async fn run_elements(
         run: batch.run,
         elements,
         context,
-        len,
-        next: AtomicUsize::new(0),
-        stop: AtomicBool::new(false),
+        claims: Claims::new(len),
         timeout: timeout(batch.entry, batch.metadata),
         has_retries: retries(batch.entry, batch.metadata) > 0,
-        observer: cx.options.observer.clone(),
-        path: batch.path.to_string(),
-        entity: batch.entity.clone(),
+        events: ElementEvents::new(cx, batch.path, &batch.entity),
         results: Mutex::new(Results {
             outputs,
             tally,
@@ -266,7 +239,7 @@ pub(crate) async fn run_elements(
         }
     }
     drop(handles);
-    let started = shared.next.load(Ordering::Relaxed).min(len);
+    let started = shared.claims.started();
     let (mut outputs, mut tally, mut to_retry) = {
         let mut results = shared.results();
         let empty = Results {
