@@ -8,6 +8,18 @@ fn ints(range: std::ops::Range<i64>) -> BindingData {
     list(range.map(value).collect())
 }
 
+/// The task error element `i` of map node `n0` failed with.
+fn element_failure(events: &Events, i: usize) -> TaskError {
+    events
+        .phases(&format!("n0-{i}"))
+        .into_iter()
+        .find_map(|phase| match phase {
+            NodePhase::Failed { error, .. } => Some(task_error(&error).clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("element {i} did not fail"))
+}
+
 /// A recoverable failure of an element is retried as that element alone, with the next
 /// attempt number; every element sees its own index.
 pub(crate) fn map_elements_retry_and_know_their_index() {
@@ -96,15 +108,7 @@ pub(crate) fn map_element_panics_fail_the_node() {
     let message = err.to_string();
     assert!(message.contains("element 0"), "{message}");
     assert!(message.contains("no good value: 7"), "{message}");
-    let failed = events
-        .phases("n0-0")
-        .into_iter()
-        .find_map(|phase| match phase {
-            NodePhase::Failed { error, .. } => Some(error),
-            _ => None,
-        })
-        .expect("element 0 failed");
-    let error = task_error(&failed);
+    let error = element_failure(&events, 0);
     assert_eq!(error.code(), "USER:Panic");
     assert!(
         error.message().contains("tests/executor.rs"),
@@ -255,15 +259,7 @@ pub(crate) fn map_elements_past_their_timeout_fail_alone() {
         get::<Vec<Option<i64>>>(&out, "o0"),
         [Some(0), Some(10), Some(20), None, Some(40), Some(50)]
     );
-    let failed = events
-        .phases("n0-3")
-        .into_iter()
-        .find_map(|phase| match phase {
-            NodePhase::Failed { error, .. } => Some(error),
-            _ => None,
-        })
-        .expect("element 3 failed");
-    assert_eq!(task_error(&failed).code(), "USER:Timeout");
+    assert_eq!(element_failure(&events, 3).code(), "USER:Timeout");
 }
 
 /// The elements of a map over an async task behave as nodes of their own: each knows its
@@ -310,22 +306,12 @@ pub(crate) fn async_map_elements_as_nodes_of_their_own() {
         ),
         "{phases:?}"
     );
-    let failure = |i: usize| {
-        events
-            .phases(&format!("n0-{i}"))
-            .into_iter()
-            .find_map(|phase| match phase {
-                NodePhase::Failed { error, .. } => Some(task_error(&error).clone()),
-                _ => None,
-            })
-            .unwrap_or_else(|| panic!("element {i} failed"))
-    };
-    let panicked = failure(4);
+    let panicked = element_failure(&events, 4);
     assert_eq!(panicked.code(), "USER:Panic");
     assert!(
         panicked.message().contains("no good async value: 4"),
         "{panicked}"
     );
     // Element 5 timed out at both attempts.
-    assert_eq!(failure(5).code(), "USER:Timeout");
+    assert_eq!(element_failure(&events, 5).code(), "USER:Timeout");
 }
