@@ -359,3 +359,59 @@ fn workflow_outputs_are_bound_like_the_end_nodes_inputs() {
         ],
     );
 }
+
+/// The workflow the plan below launches.
+#[workflow]
+fn scaled_sum(xs: Vec<i64>, factor: i64, #[default(0)] offset: i64) -> i64 {
+    let total = stats(xs).1;
+    let _ = (factor, offset);
+    double(total)
+}
+
+flytekit::launch_plan! {
+    /// `scaled_sum` with a fixed factor.
+    pub tripled = scaled_sum { fixed: { factor: 3 } }
+}
+
+/// n0 calls the plan with `xs` only: `offset` keeps the workflow's default, `factor` is fixed.
+#[workflow]
+fn calls_plan(xs: Vec<i64>) -> i64 {
+    tripled(xs)
+}
+
+fn plan_call() -> CompiledWorkflow {
+    build_workflow(registry::workflow("calls_plan").expect("registered")).expect("builds")
+}
+
+#[test]
+fn launch_plan_nodes_are_checked_against_the_plans_expected_inputs() {
+    let compiled = plan_call();
+    assert_eq!(check_registration(&compiled), Vec::<String>::new());
+    let vars: Vec<&str> = compiled.template.nodes[0]
+        .inputs
+        .iter()
+        .map(|b| b.var.as_str())
+        .collect();
+    assert_eq!(vars, ["offset", "xs"], "a fixed input is never bound");
+
+    // Binding the fixed input: admin leaves it out of the plan's expected inputs.
+    let mut fixed = plan_call();
+    fixed.template.nodes[0].inputs.push(Binding {
+        var: "factor".to_string(),
+        binding: Some(scalar_binding(primitive::Value::Integer(4))),
+    });
+    assert_rejected(&fixed, &["node `n0`", "`factor`", "VariableNameNotFound"]);
+
+    // Leaving out a required input.
+    let mut missing = plan_call();
+    missing.template.nodes[0].inputs.retain(|b| b.var != "xs");
+    assert_rejected(&missing, &["node `n0`", "`xs`"]);
+
+    // An input of the wrong type.
+    let mut wrong = plan_call();
+    *binding_mut(&mut wrong.template.nodes[0], "offset") = Binding {
+        var: "offset".to_string(),
+        binding: Some(scalar_binding(primitive::Value::StringValue("x".into()))),
+    };
+    assert_rejected(&wrong, &["node `n0`", "`offset`", "MismatchingTypes"]);
+}

@@ -314,6 +314,36 @@ fn tables(n: i64) -> (i64, StructuredDataset) {
     (units_total(sales as StructuredDataset<Units>), copied)
 }
 
+#[task]
+fn tally(xs: Vec<i64>, bonus: i64, owner: String) -> String {
+    format!("{owner}: {}", xs.iter().sum::<i64>() + bonus)
+}
+
+/// The workflow the launch plans below launch.
+#[workflow]
+fn report(xs: Vec<i64>, bonus: i64, #[default("nobody")] owner: String) -> String {
+    tally(xs, bonus, owner)
+}
+
+flytekit::launch_plan! {
+    /// `report` with a default bonus.
+    pub weekly_report = report { defaults: { bonus: 10 } }
+}
+
+flytekit::launch_plan! {
+    /// `report` with a bonus no caller may change.
+    pub fixed_report = report { fixed: { bonus: 100 }, defaults: { owner: "team" } }
+}
+
+/// Launch plans of this binary called as nodes (flytekit's `lp(xs=xs)`).
+#[workflow]
+fn calls_plans(xs: Vec<i64>) -> (String, String, String) {
+    let a = weekly_report(xs);
+    let b = weekly_report(xs, 1, "ada");
+    let c = fixed_report(xs);
+    (a, b, c)
+}
+
 #[workflow(on_failure = clean_up)]
 fn with_failure(x: i64) -> i64 {
     inc(x)
@@ -347,6 +377,7 @@ fn workflow_specs_match_what_flytekit_builds() {
         "overridden",
         "uses_reference",
         "tables",
+        "calls_plans",
     ] {
         let entry = registry::workflow(name).unwrap_or_else(|| panic!("{name} is not registered"));
         let compiled = build_workflow(entry).unwrap_or_else(|e| panic!("{name}: {e:?}"));
@@ -388,6 +419,15 @@ fn workflow_functions_run_their_dag_locally() {
     assert_eq!(map_branch(vec![2, 3], 0), vec![3, 4]);
     assert_eq!(map_sub(3), vec![0, 1, 4]);
     assert_eq!(regions("bo".to_string()), "bo@eu");
+    // The plans' defaults, a caller's values, and a fixed input the caller cannot pass.
+    assert_eq!(
+        calls_plans(vec![1, 2]),
+        (
+            "nobody: 13".to_string(),
+            "ada: 4".to_string(),
+            "team: 103".to_string()
+        )
+    );
     let defaults = registry::workflow("regions").unwrap().defaults().unwrap();
     assert_eq!(String::from_literal(&defaults["name"]).unwrap(), "ada");
     assert_eq!(
@@ -435,5 +475,61 @@ fn the_package_of_these_workflows_registers_and_fills_empty_reference_fields() {
             id.version.as_str()
         ),
         ("flytesnacks", "development", "shared.double", "v7")
+    );
+}
+
+#[test]
+fn launch_plans_called_as_nodes_are_registered_before_their_callers() {
+    use flytekit::core::spec::{build_package, Spec};
+    use flytekit::idl::core::{node, workflow_node};
+    let settings = SerializationSettings {
+        image: "ghcr.io/x/app:1".to_string(),
+        project: "flytesnacks".to_string(),
+        domain: "development".to_string(),
+        version: "v7".to_string(),
+        ..Default::default()
+    };
+    let specs = build_package(&settings).unwrap_or_else(|problems| panic!("{problems:#?}"));
+    let position = |name: &str, kind: u8| {
+        specs
+            .iter()
+            .position(|s| s.kind() == kind && s.name() == name)
+            .unwrap_or_else(|| panic!("{name} is not packaged"))
+    };
+    let caller = specs
+        .iter()
+        .find(|s| s.kind() == 2 && s.name().ends_with(".calls_plans"))
+        .unwrap();
+    let report = specs
+        .iter()
+        .find(|s| s.kind() == 2 && s.name().ends_with(".report"))
+        .unwrap();
+    let caller_at = position(caller.name(), 2);
+    // flyteadmin compiles a workflow against the launch plans it calls, which must exist.
+    assert!(position(report.name(), 2) < position("weekly_report", 3));
+    assert!(position("weekly_report", 3) < caller_at);
+    assert!(position("fixed_report", 3) < caller_at);
+    let Spec::Workflow(spec) = caller else {
+        panic!()
+    };
+    let template = spec.template.as_ref().unwrap();
+    let Some(node::Target::WorkflowNode(call)) = &template.nodes[2].target else {
+        panic!("n2 calls a launch plan")
+    };
+    let Some(workflow_node::Reference::LaunchplanRef(id)) = &call.reference else {
+        panic!("n2 references a launch plan")
+    };
+    assert_eq!(
+        (
+            id.project.as_str(),
+            id.domain.as_str(),
+            id.name.as_str(),
+            id.version.as_str()
+        ),
+        ("flytesnacks", "development", "fixed_report", "v7")
+    );
+    assert!(
+        spec.sub_workflows.is_empty(),
+        "a launch plan is not embedded"
     );
 }

@@ -24,7 +24,7 @@ WORKFLOWS = [
     "chain", "fan", "tuples", "literals", "outer", "branches", "mapped", "with_failure",
     "scaled", "map_chain", "map_branch", "sub_map", "map_sub", "pipeline",
     "collections", "regions", "ordered", "imperative",
-    "overridden", "uses_reference", "tables",
+    "overridden", "uses_reference", "tables", "calls_plans",
 ]
 
 

@@ -391,6 +391,16 @@ pub fn workflow_target(
     }))
 }
 
+/// The target of a call of a launch plan of this binary: a launch-plan node whose identifier
+/// leaves project, domain and version to registration, as flytekit's does.
+pub fn launch_plan_target(entry: &crate::launch_plan::LaunchPlanEntry) -> node::Target {
+    node::Target::WorkflowNode(WorkflowNode {
+        reference: Some(flytekit_idl::core::workflow_node::Reference::LaunchplanRef(
+            identifier(ResourceType::LaunchPlan, &entry.name()),
+        )),
+    })
+}
+
 /// The metadata of a sub-workflow node (flytekit: the name, no retries, not interruptible).
 pub fn workflow_node_metadata(entry: &WorkflowEntry) -> NodeMetadata {
     NodeMetadata {

@@ -36,12 +36,29 @@
 //!     }
 //! }
 //!
+//! /// Calls the plan as a node: `bonus` is fixed, `owner` takes the plan's default.
+//! #[workflow]
+//! fn team_report(xs: Vec<i64>) -> i64 {
+//!     nightly_report(xs)
+//! }
+//!
 //! # fn main() {
 //! let plan = flytekit::core::registry::launch_plan("nightly_report").unwrap();
 //! assert_eq!(plan.config.max_parallelism, Some(8));
 //! assert_eq!((plan.workflow)().fn_name, "report");
+//! assert_eq!(team_report(vec![1, 2]), 13);
 //! # }
 //! ```
+//!
+//! A workflow calls a launch plan of the same binary like a workflow: the call is a launch-plan
+//! node (on a cluster, a child execution of the plan). Its arguments are the workflow's inputs
+//! in order, without the ones the plan fixes; trailing ones with a default (the plan's
+//! `defaults` or the workflow's `#[default(...)]`) may be left out. The node names the plan and
+//! leaves project, domain and version to registration, as flytekit's does, and `package` writes
+//! the plan before every workflow that calls it (flyteadmin compiles a workflow against the
+//! launch plans it calls). Locally the node runs the plan's workflow with its fixed inputs and
+//! defaults. Passing a fixed input does not compile: the value lands on the next input, or is
+//! one argument too many.
 //!
 //! A fixed input of the wrong type does not compile:
 //!
@@ -132,8 +149,13 @@ macro_rules! launch_plan {
         [$(($okey:ident, $ovalue:expr))*]
     ) => {
         $(#[$attr])*
-        #[allow(non_camel_case_types)]
-        $vis struct $name {}
+        // The workflow is a defaulted parameter so that the impls below name it in their
+        // headers: an impl is only as public as the types there, so a public plan of a private
+        // workflow may still say, in its associated types, what the workflow's are.
+        #[allow(non_camel_case_types, private_interfaces)]
+        $vis struct $name<W = $workflow> {
+            _workflow: ::core::marker::PhantomData<fn() -> W>,
+        }
 
         const _: () = {
             use $crate::__private::launch_plan as __lp;
@@ -189,8 +211,79 @@ macro_rules! launch_plan {
                 }
             }
 
+            $crate::__launch_plan_entity! { $name, $workflow, [$($fkey)*], [$($dkey)*] }
+
             $crate::__private::inventory::submit! { __lp::LaunchPlanRegistration(&ENTRY) }
         };
+    };
+}
+
+/// Makes a launch plan callable in workflows (see `flytekit_core::launch_plan::call`): its
+/// `Entity` impl, whose inputs are the workflow's without the fixed ones, and the per-position
+/// facts its generic `EntityInput` / `DefaultsFrom` impls read. Expands inside the block of
+/// `launch_plan!`, next to `__NAMES` and `ENTRY`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __launch_plan_entity {
+    ($name:ident, $workflow:path, [$($fkey:ident)*], [$($dkey:ident)*]) => {
+        $crate::__launch_plan_entity! {
+            @positions $name, $workflow, [$($fkey)*], [$($dkey)*],
+            0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32
+        }
+    };
+    (@positions $name:ident, $workflow:path, [$($fkey:ident)*], [$($dkey:ident)*], $($n:literal)*) => {
+        const __FIXED: &[&str] = &[$(::core::stringify!($fkey)),*];
+        const __SLOTS: [usize; __lp::MAX_INPUTS + 1] = __lp::free_slots(&__NAMES, __FIXED);
+        const __COUNT: usize = __lp::free_count(&__NAMES, __FIXED);
+        const __FREE: [&str; __lp::MAX_INPUTS] = __lp::free_names(&__NAMES, __FIXED);
+        const __FREE_NAMES: &[&str] = {
+            let all: &[&str] = &__FREE;
+            all.split_at(__COUNT).0
+        };
+        const __PLAN_DEFAULTS: &[usize] =
+            &[$(__lp::position(&__NAMES, ::core::stringify!($dkey))),*];
+        const __WORKFLOW_DEFAULTS: [bool; __lp::MAX_INPUTS + 1] = {
+            #[allow(unused_imports)]
+            use __lp::NoDefaultsFrom;
+            [$(__lp::DefaultsProbe::<$workflow, $n>::FROM),*]
+        };
+
+        impl $crate::__private::Entity for $name {
+            type Promises = <$workflow as $crate::__private::Entity>::Promises;
+            const CALLEE: &'static $crate::__private::Callee = &$crate::__private::Callee {
+                input_names: __FREE_NAMES,
+                output_names: <$workflow as $crate::__private::Entity>::CALLEE.output_names,
+                kind: $crate::__private::CalleeKind::LaunchPlan(&ENTRY),
+            };
+        }
+
+        impl<const N: usize> $crate::__private::EntityInput<N> for $name
+        where
+            $name: __lp::LaunchPlanArgument<N>,
+            <$name as __lp::LaunchPlanArgument<N>>::Present: __lp::InputPresent<$name, N>,
+        {
+            type Type = <$name as __lp::LaunchPlanArgument<N>>::Type;
+        }
+
+        impl<const K: usize> $crate::__private::DefaultsFrom<K> for $name
+        where
+            $name: __lp::LaunchPlanArgument<K>,
+            <$name as __lp::LaunchPlanArgument<K>>::Covered: __lp::InputsCovered<$name, K>,
+        {
+        }
+
+        $(
+            impl __lp::LaunchPlanArgument<$n> for $name {
+                type Present = __lp::Select<{ $n < __COUNT }>;
+                type Type = <(
+                    __lp::Select<{ $n < __COUNT }>,
+                    __lp::Slot<$workflow, { __SLOTS[$n] }>,
+                ) as __lp::SlotType>::Type;
+                type Covered = __lp::Select<
+                    { __lp::covered_from($n, &__SLOTS, __COUNT, __PLAN_DEFAULTS, &__WORKFLOW_DEFAULTS) },
+                >;
+            }
+        )*
     };
 }
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from flytekit import (
+    LaunchPlan,
     StructuredDataset,
     conditional,
     kwtypes,
@@ -262,6 +263,30 @@ def shared_nightly(x: int) -> int:
 @workflow
 def uses_reference(x: int) -> int:
     return shared_nightly(x=shared_double(x=inc(x=x)))
+
+
+@task
+def tally(xs: typing.List[int], bonus: int, owner: str) -> str:
+    return f"{owner}: {sum(xs) + bonus}"
+
+
+@workflow
+def report(xs: typing.List[int], bonus: int, owner: str = "nobody") -> str:
+    return tally(xs=xs, bonus=bonus, owner=owner)
+
+
+weekly_report = LaunchPlan.get_or_create(report, name="weekly_report", default_inputs={"bonus": 10})
+fixed_report = LaunchPlan.get_or_create(
+    report, name="fixed_report", fixed_inputs={"bonus": 100}, default_inputs={"owner": "team"}
+)
+
+
+@workflow
+def calls_plans(xs: typing.List[int]) -> typing.Tuple[str, str, str]:
+    a = weekly_report(xs=xs)
+    b = weekly_report(xs=xs, bonus=1, owner="ada")
+    c = fixed_report(xs=xs)
+    return a, b, c
 
 
 @workflow(on_failure=clean_up)

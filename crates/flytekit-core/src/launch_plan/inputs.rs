@@ -33,7 +33,7 @@ pub trait NoInput {
 
 impl<W, const N: usize> NoInput for InputName<W, N> {}
 
-const fn same(a: &str, b: &str) -> bool {
+pub(crate) const fn same(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;

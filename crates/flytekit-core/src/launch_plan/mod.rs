@@ -12,11 +12,16 @@
 //! Every workflow also gets a default launch plan (its name, no fixed inputs, the workflow's
 //! defaults), built by [`crate::spec::default_launch_plan`]; it needs no declaration.
 
+mod call;
 mod checks;
 mod config;
 mod inputs;
 mod validate;
 
+pub use call::{
+    covered_from, free_count, free_names, free_slots, position, DefaultsProbe, InputPresent,
+    InputsCovered, LaunchPlanArgument, NoDefaultsFrom, Select, Slot, SlotType, TooManyArguments,
+};
 pub use checks::{check_cron, check_iso_duration, check_label_key, check_label_value};
 pub use config::{
     FixedRateUnit, LaunchPlanConfig, Notification, NotificationKind, Phase, Schedule, ScheduleKind,
@@ -26,7 +31,7 @@ pub use validate::{fits, validate};
 
 use std::collections::BTreeMap;
 
-use flytekit_idl::core::Literal;
+use flytekit_idl::core::{Literal, TypedInterface};
 
 use crate::types::TypeError;
 use crate::workflow::WorkflowEntry;
@@ -62,6 +67,27 @@ impl LaunchPlanEntry {
     /// Where the launch plan is declared, as `file:line`.
     pub fn location(&self) -> String {
         format!("{}:{}", self.file, self.line)
+    }
+
+    /// The interface a caller sees (Flyte's `expected_inputs`): the workflow's, without the
+    /// fixed inputs.
+    pub fn caller_interface(&self) -> Result<TypedInterface, TypeError> {
+        let fixed = (self.fixed_inputs)()?;
+        let mut interface = crate::glue::workflow_interface((self.workflow)());
+        if let Some(inputs) = interface.inputs.as_mut() {
+            inputs.variables.retain(|name, _| !fixed.contains_key(name));
+        }
+        Ok(interface)
+    }
+
+    /// Literals of the inputs a caller may leave out: the workflow's defaults, replaced by the
+    /// plan's, without the fixed inputs.
+    pub fn caller_defaults(&self) -> Result<BTreeMap<String, Literal>, TypeError> {
+        let fixed = (self.fixed_inputs)()?;
+        let mut defaults = (self.workflow)().defaults()?;
+        defaults.extend((self.default_inputs)()?);
+        defaults.retain(|name, _| !fixed.contains_key(name));
+        Ok(defaults)
     }
 }
 

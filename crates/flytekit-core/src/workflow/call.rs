@@ -39,6 +39,7 @@ impl Callee {
             CalleeKind::Task(entry) => entry.name(),
             CalleeKind::Workflow(entry) => entry.name(),
             CalleeKind::Reference(entry) => entry.name.to_string(),
+            CalleeKind::LaunchPlan(entry) => entry.name(),
         }
     }
 
@@ -54,6 +55,8 @@ impl Callee {
                 .next()
                 .unwrap_or(entry.name)
                 .to_string(),
+            // flytekit's launch-plan node takes its workflow's node metadata.
+            CalleeKind::LaunchPlan(entry) => (entry.workflow)().fn_name.to_string(),
         }
     }
 
@@ -63,6 +66,8 @@ impl Callee {
             CalleeKind::Task(entry) => entry.interface(),
             CalleeKind::Workflow(entry) => glue::workflow_interface(entry),
             CalleeKind::Reference(entry) => (entry.interface)(),
+            // A plan whose fixed inputs cannot be converted reports it where it is packaged.
+            CalleeKind::LaunchPlan(entry) => entry.caller_interface().unwrap_or_default(),
         }
     }
 
@@ -80,6 +85,7 @@ impl Callee {
             CalleeKind::Task(entry) => entry.defaults(),
             CalleeKind::Workflow(entry) => entry.defaults(),
             CalleeKind::Reference(entry) => entry.defaults(),
+            CalleeKind::LaunchPlan(entry) => entry.caller_defaults(),
         }
     }
 
@@ -90,6 +96,7 @@ impl Callee {
             CalleeKind::Task(entry) => Ok(glue::task_target(entry)),
             CalleeKind::Workflow(entry) => glue::workflow_target(entry, builder),
             CalleeKind::Reference(entry) => Ok(crate::reference::target(entry)),
+            CalleeKind::LaunchPlan(entry) => Ok(glue::launch_plan_target(entry)),
         }
     }
 
@@ -100,6 +107,7 @@ impl Callee {
             CalleeKind::Task(entry) => glue::task_node_metadata(entry),
             CalleeKind::Workflow(entry) => glue::workflow_node_metadata(entry),
             CalleeKind::Reference(entry) => crate::reference::node_metadata(entry),
+            CalleeKind::LaunchPlan(entry) => glue::workflow_node_metadata((entry.workflow)()),
         }
     }
 }

@@ -10,6 +10,7 @@
 use super::builder::WorkflowBuilder;
 use super::promise::{NodeRef, Promise};
 use super::WorkflowEntry;
+use crate::launch_plan::LaunchPlanEntry;
 use crate::reference::ReferenceEntry;
 use crate::task::TaskEntry;
 use crate::types::FlyteType;
@@ -47,6 +48,8 @@ pub enum CalleeKind {
     Workflow(&'static WorkflowEntry),
     /// A task or workflow registered elsewhere: a node referencing it by identifier.
     Reference(&'static ReferenceEntry),
+    /// A launch plan of this binary (`launch_plan!`): a launch-plan node.
+    LaunchPlan(&'static LaunchPlanEntry),
 }
 
 /// Input number `N` of an entity: its type (the name is `Entity::CALLEE.input_names[N]`).

@@ -172,18 +172,45 @@ impl<'a> Scope<'a> {
                     found
                 }
                 Some(workflow_node::Reference::LaunchplanRef(id)) => {
+                    // The plan's expected inputs (without fixed ones; optional where it or its
+                    // workflow has a default), as admin stores them at its registration.
+                    let (interface, expected) = match registry::reference(id) {
+                        Some(reference) => {
+                            let interface = (reference.interface)();
+                            let defaults = reference.defaults().unwrap_or_default();
+                            let expected = crate::spec::parameters(
+                                &vars(&interface.inputs),
+                                &defaults,
+                                &BTreeMap::new(),
+                            );
+                            (interface, expected)
+                        }
+                        None => {
+                            let plan = registry::launch_plan(&id.name)?;
+                            let interface = plan.caller_interface().ok()?;
+                            let defaults = plan.caller_defaults().ok()?;
+                            let expected = crate::spec::parameters(
+                                &vars(&interface.inputs),
+                                &defaults,
+                                &BTreeMap::new(),
+                            );
+                            (interface, expected)
+                        }
+                    };
                     // Exposed inputs: the required ones and those the node binds.
-                    let reference = registry::reference(id)?;
-                    let interface = (reference.interface)();
-                    let defaults = reference.defaults().unwrap_or_default();
                     let bound: BTreeSet<&str> =
                         node.inputs.iter().map(|b| b.var.as_str()).collect();
-                    let inputs = vars(&interface.inputs)
-                        .variables
+                    let inputs = expected
+                        .parameters
                         .into_iter()
-                        .filter(|(name, _)| {
-                            !defaults.contains_key(name) || bound.contains(name.as_str())
+                        .filter(|(name, parameter)| {
+                            let required = matches!(
+                                parameter.behavior,
+                                Some(flytekit_idl::core::parameter::Behavior::Required(true))
+                            );
+                            required || bound.contains(name.as_str())
                         })
+                        .filter_map(|(name, parameter)| Some((name, parameter.var?)))
                         .collect();
                     Some(TypedInterface {
                         inputs: Some(VariableMap { variables: inputs }),

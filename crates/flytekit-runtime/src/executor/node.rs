@@ -188,7 +188,7 @@ async fn execute(
                     .launch_plans
                     .as_ref()
                     .and_then(|resolve| resolve(id));
-                let stand_in = || super::reference::launch_plan_stand_in(id);
+                let stand_in = || super::reference::local_launch_plan(id);
                 let target = match resolved.map(Ok).or_else(stand_in) {
                     Some(Ok(target)) => target,
                     Some(Err(message)) => return Err(ExecutionError::rule(path, entity, message)),
