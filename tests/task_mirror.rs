@@ -93,6 +93,24 @@ fn units_total(sales: StructuredDataset<Units>) -> i64 {
     sales.column_names().len() as i64
 }
 
+/// Adds two numbers.
+///
+/// The body says more,
+/// over two lines.
+///
+/// # Arguments
+///
+/// * `a` - the first number
+/// * `b` - the second number
+///
+/// # Returns
+///
+/// the sum
+#[task]
+fn documented(a: i64, b: i64) -> i64 {
+    a + b
+}
+
 #[test]
 fn task_templates_agree_with_flytekit() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("task_mirror");
@@ -111,6 +129,7 @@ fn task_templates_agree_with_flytekit() {
         "make_sales",
         "copy_table",
         "units_total",
+        "documented",
     ] {
         let entry = registry::task(name).unwrap_or_else(|| panic!("{name} is not registered"));
         std::fs::write(

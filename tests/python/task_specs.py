@@ -19,7 +19,25 @@ from google.protobuf import json_format
 
 import pyflyte_specs
 
-TASKS = ["add", "split", "nothing", "moves", "make_sales", "copy_table", "units_total"]
+TASKS = [
+    "add", "split", "nothing", "moves", "make_sales", "copy_table", "units_total", "documented",
+]
+
+# Tasks whose docs are compared too: the summary, the body (flytekit's docstring parser takes
+# `Args:` / `Returns:` out of it, as we take `# Arguments` / `# Returns` out of a doc comment)
+# and the descriptions of inputs and outputs. The format is not: a doc comment is Markdown.
+DOCUMENTED = ["documented"]
+
+
+def docs(spec):
+    d = spec.description
+    interface = spec.template.interface
+    return {
+        "short": d.short_description,
+        "long": d.long_description.value,
+        "inputs": {k: v.description for k, v in interface.inputs.variables.items()},
+        "outputs": {k: v.description for k, v in interface.outputs.variables.items()},
+    }
 
 
 def strip(value):
@@ -61,6 +79,8 @@ def main():
     for name in TASKS:
         ours = pyflyte_specs.ours(ours_dir, name, task_pb2.TaskSpec)
         a, b = compared(theirs[name]), compared(ours)
+        if name in DOCUMENTED:
+            a["docs"], b["docs"] = docs(theirs[name]), docs(ours)
         for key in a:
             if a[key] != b[key]:
                 problems.append(f"{name}.{key}: flytekit {a[key]!r} | flytekit-rs {b[key]!r}")

@@ -2,7 +2,8 @@
 //!
 //! Consumes a function's attributes (the `#[doc = "..."]` lines that `///` comments become) or a
 //! text given in `docs = "..."`; produces a [`Docstring`]: the short description (the first
-//! paragraph), the long description (the whole text), per-parameter descriptions from a
+//! paragraph), the long description (the rest, without the sections below, as flytekit splits
+//! a docstring into summary, body and `Args:` / `Returns:`), per-parameter descriptions from a
 //! rustdoc-style `# Arguments` section and the text of a `# Returns` section. Parsing is lenient:
 //! text that does not follow the conventions is simply not picked up, never an error.
 //!
@@ -24,7 +25,8 @@ use syn::{Attribute, Expr, ExprLit, Lit, Meta};
 pub struct Docstring {
     /// The first paragraph, its lines joined with spaces; `None` when there is no text.
     pub short_description: Option<String>,
-    /// The whole text, unindented, without leading or trailing blank lines.
+    /// The text after the first paragraph, without the `# Arguments` and `# Returns`
+    /// sections, unindented, without leading or trailing blank lines; `None` when empty.
     pub long_description: Option<String>,
     /// Parameter name (without `r#`) -> description, from the `# Arguments` section.
     pub arguments: BTreeMap<String, String>,
@@ -94,10 +96,51 @@ pub fn parse_docstring(text: &str) -> Docstring {
     }
     Docstring {
         short_description: first_paragraph(&lines),
-        long_description: Some(text.clone()),
+        long_description: body(&sections),
         arguments,
         returns,
     }
+}
+
+/// Whether a section's heading is one whose text goes into the interface instead (arguments
+/// and returns), as flytekit's docstring parser takes `Args:` / `Returns:` out of the body.
+fn is_interface_heading(heading: &str) -> bool {
+    matches!(
+        heading,
+        "arguments"
+            | "args"
+            | "parameters"
+            | "params"
+            | "inputs"
+            | "returns"
+            | "return"
+            | "outputs"
+    )
+}
+
+/// The long description, split as flytekit splits a docstring: the text after the summary (the
+/// first paragraph), without the sections that describe inputs and outputs; `None` when
+/// nothing is left.
+fn body(sections: &[Section<'_>]) -> Option<String> {
+    let mut lines: Vec<&str> = Vec::new();
+    for (index, section) in sections.iter().enumerate() {
+        if section.heading.as_deref().is_some_and(is_interface_heading) {
+            continue;
+        }
+        let mut own: &[&str] = &section.lines;
+        if index == 0 {
+            // The summary: the leading lines up to a blank line, a heading or a fence.
+            let summary = own
+                .iter()
+                .take_while(|line| !line.trim().is_empty() && !is_fence(line))
+                .count();
+            own = &own[summary..];
+        }
+        lines.extend(section.heading_line);
+        lines.extend(own);
+    }
+    let text = unindent(&lines);
+    (!text.is_empty()).then_some(text)
 }
 
 /// Removes the indentation common to all non-blank lines, trailing whitespace, and leading and
@@ -131,6 +174,8 @@ fn unindent(lines: &[&str]) -> String {
 /// first heading has none.
 struct Section<'a> {
     heading: Option<String>,
+    /// The heading as written, to give the body back its other headings.
+    heading_line: Option<&'a str>,
     lines: Vec<&'a str>,
 }
 
@@ -139,6 +184,7 @@ struct Section<'a> {
 fn split_sections<'a>(lines: &[&'a str]) -> Vec<Section<'a>> {
     let mut sections = vec![Section {
         heading: None,
+        heading_line: None,
         lines: Vec::new(),
     }];
     let mut in_code_block = false;
@@ -149,6 +195,7 @@ fn split_sections<'a>(lines: &[&'a str]) -> Vec<Section<'a>> {
         match heading_text(line).filter(|_| !in_code_block) {
             Some(heading) => sections.push(Section {
                 heading: Some(heading.to_lowercase()),
+                heading_line: Some(line),
                 lines: Vec::new(),
             }),
             None => {

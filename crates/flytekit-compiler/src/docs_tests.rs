@@ -81,7 +81,27 @@ fn short_description_is_the_first_paragraph() {
     );
     assert_eq!(
         docs.long_description.as_deref(),
-        Some("Adds two numbers,\ncarefully.\n\nDetails that only the long description has.")
+        Some("Details that only the long description has.")
+    );
+}
+
+#[test]
+fn long_description_is_the_body_without_the_interface_sections() {
+    let docs = parse_docstring(
+        "Adds.\n\nThe body,\nin two lines.\n\n# Arguments\n\n* `a` - the first\n\n\
+         ## Example\n\n```\n# let x = 1;\n```\n\n# Returns\n\nThe sum.",
+    );
+    assert_eq!(docs.short_description.as_deref(), Some("Adds."));
+    assert_eq!(
+        docs.long_description.as_deref(),
+        Some("The body,\nin two lines.\n\n## Example\n\n```\n# let x = 1;\n```")
+    );
+    assert_eq!(docs.arguments["a"], "the first");
+    assert_eq!(docs.returns.as_deref(), Some("The sum."));
+    assert_eq!(parse_docstring("Only a summary.").long_description, None);
+    assert_eq!(
+        parse_docstring("Summary.\n# Arguments\n* `a` - x").long_description,
+        None
     );
 }
 

@@ -70,3 +70,19 @@ def copy_table(table: pd.DataFrame) -> StructuredDataset:
 @task
 def units_total(sales: typing.Annotated[StructuredDataset, UNITS]) -> int:
     return int(sales.open(pd.DataFrame).all()["units"].sum())
+
+
+@task
+def documented(a: int, b: int) -> int:
+    """Adds two numbers.
+
+    The body says more,
+    over two lines.
+
+    Args:
+        a: the first number
+        b: the second number
+    Returns:
+        the sum
+    """
+    return a + b

@@ -28,7 +28,7 @@ const _: () = {
             ..::flytekit::__private::TaskConfig::DEFAULT
         },
         short_description: "Splits a number.",
-        long_description: "Splits a number.",
+        long_description: "",
         inputs: &[
             ::flytekit::__private::glue::VariableSpec {
                 name: "x",
