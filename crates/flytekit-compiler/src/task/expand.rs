@@ -32,8 +32,16 @@ pub fn expand_task(analyzed: &AnalyzedTask) -> TokenStream {
         let errors = errors.to_compile_error();
         // A method (it has `self`) sits in an `impl` block, where a struct is not allowed: the
         // marker would only add a second, confusing error to the one about `self`.
-        let marker = item.sig.receiver().is_none().then_some(marker);
-        return quote!(#item #marker #errors);
+        let free = item.sig.receiver().is_none();
+        let marker = free.then_some(marker);
+        // With a sound signature, workflows calling the task get its `Entity` impls (and no
+        // registration): the option's error is then the only one, not followed by "`add:
+        // Entity` is not satisfied" at every call.
+        let callable = (free && analyzed.signature_ok).then(|| {
+            let entity = callable_stub(&analyzed.definition);
+            quote!(const _: () = { #entity };)
+        });
+        return quote!(#item #marker #errors #callable);
     }
     let registration = registration(&analyzed.definition, item, None);
     quote! {
@@ -62,6 +70,27 @@ pub(crate) struct RawContainerCode {
     pub raw_container: Option<TokenStream>,
     /// An expression of type `TaskFn`.
     pub run: TokenStream,
+}
+
+/// The `Entity` impls of a task whose options have errors: calls of it type-check, and the
+/// build, which never runs (compilation stops at the errors), has nothing to register.
+fn callable_stub(definition: &TaskDefinition) -> TokenStream {
+    let krate = match &definition.options.crate_path {
+        Some(path) => quote!(#path),
+        None => quote!(::flytekit),
+    };
+    let p = quote!(#krate::__private);
+    let signature = &definition.signature;
+    let count = signature.output.values.types().len();
+    let output_names: Vec<String> = (0..count).map(|i| format!("o{i}")).collect();
+    entity_items(
+        &signature.ident,
+        &signature.inputs,
+        &promises_of(&signature.output.values, &p),
+        &output_names,
+        quote!(#p::CalleeKind::Uncompiled),
+        &p,
+    )
 }
 
 /// The registration of a task (its `TaskEntry`, `inventory` record and trait impls); with

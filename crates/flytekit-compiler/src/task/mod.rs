@@ -53,6 +53,9 @@ pub struct AnalyzedTask {
     pub definition: TaskDefinition,
     /// Every error found, combined; emit `errors.to_compile_error()` beside the item.
     pub errors: Option<syn::Error>,
+    /// The signature has no errors (whatever the options have), so the task can still be made
+    /// callable in workflows: their calls then type-check and add no errors of their own.
+    pub signature_ok: bool,
 }
 
 /// Parses the tokens `#[task]` was put on as a function; an error says that `#[task]` only
@@ -111,7 +114,9 @@ fn head(keyword: &impl ToTokens, name: &impl ToTokens) -> TokenStream {
 pub fn analyze_task(args: TokenStream, item: &ItemFn) -> AnalyzedTask {
     let ctxt = Ctxt::new();
     let options = parse_task_options(&ctxt, args);
+    let before_signature = ctxt.error_count();
     let mut signature = parse_task_signature(&ctxt, item);
+    let signature_ok = ctxt.error_count() == before_signature;
     check::check_options_against_signature(&ctxt, &options, &signature);
     check::check_not_a_builtin_name(&ctxt, &item.sig.ident);
     let docs = match &options.docs {
@@ -137,6 +142,7 @@ pub fn analyze_task(args: TokenStream, item: &ItemFn) -> AnalyzedTask {
             cache_version,
         },
         errors: ctxt.into_error(),
+        signature_ok,
     }
 }
 

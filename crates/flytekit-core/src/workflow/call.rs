@@ -40,6 +40,7 @@ impl Callee {
             CalleeKind::Workflow(entry) => entry.name(),
             CalleeKind::Reference(entry) => entry.name.to_string(),
             CalleeKind::LaunchPlan(entry) => entry.name(),
+            CalleeKind::Uncompiled => String::new(),
         }
     }
 
@@ -57,6 +58,7 @@ impl Callee {
                 .to_string(),
             // flytekit's launch-plan node takes its workflow's node metadata.
             CalleeKind::LaunchPlan(entry) => (entry.workflow)().fn_name.to_string(),
+            CalleeKind::Uncompiled => String::new(),
         }
     }
 
@@ -68,6 +70,7 @@ impl Callee {
             CalleeKind::Reference(entry) => (entry.interface)(),
             // A plan whose fixed inputs cannot be converted reports it where it is packaged.
             CalleeKind::LaunchPlan(entry) => entry.caller_interface().unwrap_or_default(),
+            CalleeKind::Uncompiled => TypedInterface::default(),
         }
     }
 
@@ -86,6 +89,7 @@ impl Callee {
             CalleeKind::Workflow(entry) => entry.defaults(),
             CalleeKind::Reference(entry) => entry.defaults(),
             CalleeKind::LaunchPlan(entry) => entry.caller_defaults(),
+            CalleeKind::Uncompiled => Ok(BTreeMap::new()),
         }
     }
 
@@ -97,6 +101,7 @@ impl Callee {
             CalleeKind::Workflow(entry) => glue::workflow_target(entry, builder),
             CalleeKind::Reference(entry) => Ok(crate::reference::target(entry)),
             CalleeKind::LaunchPlan(entry) => Ok(glue::launch_plan_target(entry)),
+            CalleeKind::Uncompiled => Err("an entity with compile errors was called".to_string()),
         }
     }
 
@@ -108,6 +113,7 @@ impl Callee {
             CalleeKind::Workflow(entry) => glue::workflow_node_metadata(entry),
             CalleeKind::Reference(entry) => crate::reference::node_metadata(entry),
             CalleeKind::LaunchPlan(entry) => glue::workflow_node_metadata((entry.workflow)()),
+            CalleeKind::Uncompiled => NodeMetadata::default(),
         }
     }
 }

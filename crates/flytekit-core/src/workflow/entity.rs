@@ -50,6 +50,9 @@ pub enum CalleeKind {
     Reference(&'static ReferenceEntry),
     /// A launch plan of this binary (`launch_plan!`): a launch-plan node.
     LaunchPlan(&'static LaunchPlanEntry),
+    /// An entity whose definition has compile errors: its calls type-check so that those
+    /// errors are the only ones, and nothing is ever built from it (compilation stops first).
+    Uncompiled,
 }
 
 /// Input number `N` of an entity: its type (the name is `Entity::CALLEE.input_names[N]`).
