@@ -23,10 +23,12 @@ use crate::task::signature::{parse_task_signature, without_default_attributes, O
 pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
     let cx = Ctxt::new();
     let options = parse_workflow_options(&cx, args);
+    let before_signature = cx.error_count();
     let signature = parse_task_signature(&cx, item);
     if let Some(result) = &signature.output.result {
         cx.error_spanned_by(&result.ok, "a workflow cannot return a `Result`: a failing node fails the workflow; return the value itself");
     }
+    let signature_ok = cx.error_count() == before_signature;
     let krate = match &options.crate_path {
         Some(path) => quote!(#path),
         None => quote!(::flytekit),
@@ -133,6 +135,19 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
         let attrs = &clean_item.attrs;
         let sig = &clean_item.sig;
         let message = format!("workflow `{}` did not compile", item.sig.ident);
+        // Workflows calling this one still type-check against its signature, and add no
+        // "`Entity` is not satisfied" of their own (nothing is registered).
+        let callable = (signature_ok && item.sig.receiver().is_none()).then(|| {
+            let entity = entity_items(
+                ident,
+                &signature.inputs,
+                &promises_of(&signature.output.values, &p),
+                &output_names,
+                quote!(#p::CalleeKind::Uncompiled),
+                &p,
+            );
+            quote!(const _: () = { #entity };)
+        });
         return quote! {
             #(#attrs)*
             #[allow(unused_variables)]
@@ -141,6 +156,7 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
             }
             #marker
             #errors
+            #callable
         };
     }
 
