@@ -111,6 +111,12 @@ fn documented(a: i64, b: i64) -> i64 {
     a + b
 }
 
+/// `resources(...)`: a single value is a request only, as flytekit's `Resources(cpu="1")`.
+#[task(resources(cpu = "1", mem = ("1Gi", "2Gi")))]
+fn sized(x: i64) -> i64 {
+    x
+}
+
 #[test]
 fn task_templates_agree_with_flytekit() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("task_mirror");
@@ -130,6 +136,7 @@ fn task_templates_agree_with_flytekit() {
         "copy_table",
         "units_total",
         "documented",
+        "sized",
     ] {
         let entry = registry::task(name).unwrap_or_else(|| panic!("{name} is not registered"));
         std::fs::write(

@@ -21,6 +21,7 @@ import pyflyte_specs
 
 TASKS = [
     "add", "split", "nothing", "moves", "make_sales", "copy_table", "units_total", "documented",
+    "sized",
 ]
 
 # Tasks whose docs are compared too: the summary, the body (flytekit's docstring parser takes

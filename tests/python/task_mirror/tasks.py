@@ -86,3 +86,8 @@ def documented(a: int, b: int) -> int:
         the sum
     """
     return a + b
+
+
+@task(resources=Resources(cpu="1", mem=("1Gi", "2Gi")))
+def sized(x: int) -> int:
+    return x

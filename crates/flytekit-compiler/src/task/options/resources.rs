@@ -170,15 +170,16 @@ pub(crate) fn parse_resource_option(ctxt: &Ctxt, arg: &Arg, resources: &mut Reso
     }
 }
 
-/// `value` (request = limit) or `(request, limit)` inside `resources(...)`.
+/// `value` (a request, no limit) or `(request, limit)` inside `resources(...)`, as flytekit's
+/// `Resources(cpu="1")` / `Resources(mem=("1Gi", "2Gi"))` (`ResourceSpec.from_multiple_resource`
+/// sets only the request from a single value; propeller then makes the limit equal to it).
 fn parse_request_and_limit(
     ctxt: &Ctxt,
     kind: ResourceKind,
     expr: &Expr,
 ) -> (Option<Spanned<String>>, Option<Spanned<String>>) {
     let Expr::Tuple(ExprTuple { elems, .. }) = strip_invisible_groups(expr) else {
-        let value = parse_resource_value(ctxt, kind, expr);
-        return (value.clone(), value);
+        return (parse_resource_value(ctxt, kind, expr), None);
     };
     let name = kind.option_name();
     let mut values = elems.iter();
@@ -189,7 +190,7 @@ fn parse_request_and_limit(
                 name,
                 &expr_text(expr),
                 &format!(
-                    "one value (request = limit) or a pair (request, limit), e.g. `{name} = \
+                    "one value (the request) or a pair (request, limit), e.g. `{name} = \
                      (\"1Gi\", \"2Gi\")`"
                 ),
             ),

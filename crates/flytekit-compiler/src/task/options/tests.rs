@@ -365,7 +365,8 @@ fn cpu_accepts_numbers() {
 }
 
 #[test]
-fn resources_sets_requests_and_limits_together() {
+fn resources_sets_a_request_or_a_request_and_a_limit() {
+    // flytekit's Resources(cpu="1", mem=("1Gi", "2Gi"), gpu=2): single values are requests.
     let options = parse_ok("resources(cpu = \"1\", mem = (\"1Gi\", \"2Gi\"), gpu = 2)");
     assert_eq!(
         resource_values(&options.resources.requests),
@@ -373,7 +374,7 @@ fn resources_sets_requests_and_limits_together() {
     );
     assert_eq!(
         resource_values(&options.resources.limits),
-        pairs(&[("cpu", "1"), ("mem", "2Gi"), ("gpu", "2")])
+        pairs(&[("mem", "2Gi")])
     );
 }
 
@@ -481,8 +482,8 @@ fn resource_values_are_validated_per_kind() {
         ),
         (
             "resources(mem = (\"1Gi\", \"2Gi\", \"3Gi\"))",
-            "invalid `mem` value `(\"1Gi\", \"2Gi\", \"3Gi\")`: expected one value (request = \
-             limit) or a pair (request, limit), e.g. `mem = (\"1Gi\", \"2Gi\")`",
+            "invalid `mem` value `(\"1Gi\", \"2Gi\", \"3Gi\")`: expected one value (the \
+             request) or a pair (request, limit), e.g. `mem = (\"1Gi\", \"2Gi\")`",
             "(\"1Gi\", \"2Gi\", \"3Gi\")",
         ),
         (
