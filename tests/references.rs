@@ -1,16 +1,16 @@
 //! Reference entities and container tasks end to end: a workflow calling a reference task, a
 //! reference launch plan, a reference workflow and a container task builds a spec with the
 //! references' full identifiers (which `package` leaves alone) and the raw-container template
-//! flytekit's `ContainerTask` produces; locally, references run their stand-ins, and without
-//! one the error names the reference.
+//! flytekit's `ContainerTask` produces, with its outputs named by `outputs(...)` where given;
+//! locally, references run their stand-ins, and without one the error names the reference.
 
 use flytekit::core::reference::ReferenceKind;
 use flytekit::core::registry;
 use flytekit::core::spec::{task_template, SerializationSettings};
 use flytekit::core::workflow::Workflow as _;
 use flytekit::idl::core::{
-    data_loading_config, node, task_node, task_template::Target, workflow_node, Identifier, Node,
-    ResourceType,
+    binding_data, data_loading_config, node, task_node, task_template::Target, workflow_node,
+    BindingData, Identifier, Node, ResourceType,
 };
 use flytekit::idl::prost::Message;
 use flytekit::prelude::*;
@@ -75,6 +75,35 @@ fn remote_pipeline(x: i64) -> i64;
     environment(GREETING = "hi")
 )]
 fn echo(x: i64) -> String;
+
+/// The area and perimeter of a rectangle, as files named after the outputs: the co-pilot reads
+/// `/var/outputs/area` and `/var/outputs/perimeter`.
+#[container_task(
+    image = "alpine:3.19",
+    command = [
+        "sh",
+        "-c",
+        "awk 'BEGIN { print {{.inputs.w}} * {{.inputs.h}} }' > /var/outputs/area && \
+         awk 'BEGIN { print 2 * ({{.inputs.w}} + {{.inputs.h}}) }' > /var/outputs/perimeter"
+    ],
+    inputs_dir = "/var/inputs",
+    outputs_dir = "/var/outputs",
+    outputs(area, perimeter)
+)]
+fn rectangle(w: f64, h: f64) -> (f64, f64);
+
+/// What a rectangle of paint costs.
+#[task]
+fn paint_cost(area: f64) -> f64 {
+    area * 2.5
+}
+
+/// Uses one named output of the container task and returns the other.
+#[workflow]
+fn paint_and_fence(w: f64, h: f64) -> (f64, f64) {
+    let (area, perimeter) = rectangle(w, h);
+    (paint_cost(area), perimeter)
+}
 
 #[workflow]
 fn uses_references(x: i64) -> String {
@@ -213,7 +242,15 @@ fn references_are_listed_apart_from_tasks_and_never_packaged() {
         ]
     );
     let tasks: Vec<String> = registry::tasks().map(|t| t.name()).collect();
-    assert_eq!(tasks, ["references.add", "references.echo"]);
+    assert_eq!(
+        tasks,
+        [
+            "references.add",
+            "references.echo",
+            "references.paint_cost",
+            "references.rectangle"
+        ]
+    );
     // The stand-in answers for the reference task's name.
     assert_eq!(registry::task("core.add").unwrap().name(), "references.add");
     assert!(registry::task("core.mul").is_none());
@@ -267,13 +304,85 @@ fn container_task_template_has_the_raw_container_shape() {
     );
 
     // The same fields as flytekit's ContainerTask, compared by flytekit itself.
+    assert_eq!(same_as_flytekit(&["echo", "rectangle"]), "ok");
+}
+
+/// Writes the TaskTemplates of the container tasks `names` and has
+/// `tests/python/container_task_check.py` compare each with flytekit's ContainerTask of the same
+/// name; returns what it prints (`ok` when every field is the same).
+fn same_as_flytekit(names: &[&str]) -> String {
+    let settings = SerializationSettings {
+        image: "default:1".into(),
+        entrypoint: "/bin/app".into(),
+        ..Default::default()
+    };
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("references");
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("echo_template.pb");
-    std::fs::write(&path, template.encode_to_vec()).unwrap();
+    let mut args = Vec::new();
+    for name in names {
+        let entry = registry::task(&format!("references.{name}")).unwrap();
+        let path = dir.join(format!("{name}_template.pb"));
+        std::fs::write(&path, task_template(entry, &settings).encode_to_vec()).unwrap();
+        args.push(std::ffi::OsString::from(name));
+        args.push(path.into_os_string());
+    }
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(|arg| arg.as_os_str()).collect();
     let python = PythonEnv::get(env!("CARGO_TARGET_TMPDIR"));
-    let out = python.run_script("container_task_check.py", &[path.as_os_str()]);
-    assert_eq!(out.trim(), "ok");
+    python
+        .run_script("container_task_check.py", &args)
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn named_container_outputs_are_the_interface_and_the_copilot_files() {
+    let entry = registry::task("references.rectangle").unwrap();
+    let template = task_template(entry, &SerializationSettings::default());
+    let interface = template.interface.as_ref().unwrap();
+    let outputs: Vec<&String> = interface
+        .outputs
+        .as_ref()
+        .unwrap()
+        .variables
+        .keys()
+        .collect();
+    // The co-pilot collects one file per output variable from `output_path`: these are the
+    // files the command writes.
+    assert_eq!(outputs, ["area", "perimeter"]);
+    let Some(Target::Container(container)) = &template.target else {
+        panic!("no container");
+    };
+    assert_eq!(
+        container.data_config.as_ref().unwrap().output_path,
+        "/var/outputs"
+    );
+    for name in outputs {
+        assert!(
+            container.command[2].contains(&format!("> /var/outputs/{name}")),
+            "{:?}",
+            container.command
+        );
+    }
+    let callee = <rectangle as flytekit::core::workflow::Entity>::CALLEE;
+    assert_eq!(callee.output_names, ["area", "perimeter"]);
+}
+
+/// The (node, output) a binding is a promise of.
+fn promise(binding: Option<&BindingData>) -> (&str, &str) {
+    match binding.and_then(|b| b.value.as_ref()) {
+        Some(binding_data::Value::Promise(p)) => (p.node_id.as_str(), p.var.as_str()),
+        other => panic!("not a promise: {other:?}"),
+    }
+}
+
+#[test]
+fn a_workflow_binds_a_container_output_by_its_name() {
+    let compiled = flytekit::core::glue::build_workflow(paint_and_fence::entry()).unwrap();
+    let wf = &compiled.template;
+    let paint = wf.nodes.iter().find(|n| n.id == "n1").unwrap();
+    assert_eq!(paint.inputs[0].var, "area");
+    assert_eq!(promise(paint.inputs[0].binding.as_ref()), ("n0", "area"));
+    assert_eq!(promise(wf.outputs[1].binding.as_ref()), ("n0", "perimeter"));
 }
 
 #[test]

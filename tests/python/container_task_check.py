@@ -1,10 +1,11 @@
-"""Compares a Rust `#[container_task]` TaskTemplate with what flytekit's ContainerTask serializes.
+"""Compares Rust `#[container_task]` TaskTemplates with what flytekit's ContainerTask serializes.
 
-Usage: python container_task_check.py TEMPLATE.pb
+Usage: python container_task_check.py NAME TEMPLATE.pb [NAME TEMPLATE.pb ...]
 
-Builds the ContainerTask that tests/references.rs declares as `echo` with flytekit, serializes
-its TaskTemplate, decodes the Rust one, and compares every field but the id and the runtime
-metadata (SDK name and version differ by design). Prints `ok` or exits 1 with the differences.
+For each NAME, builds with flytekit the ContainerTask that tests/references.rs declares under
+that name (`echo`, `rectangle`), serializes its TaskTemplate, decodes the Rust one from
+TEMPLATE.pb, and compares every field but the id and the runtime metadata (SDK name and version
+differ by design). Prints `ok` or exits 1 with the differences.
 """
 
 import sys
@@ -30,20 +31,45 @@ echo = ContainerTask(
     metadata=TaskMetadata(retries=2),
 )
 
+# Named outputs: the command writes one file per output name, which the co-pilot reads back.
+rectangle = ContainerTask(
+    name="rectangle",
+    image="alpine:3.19",
+    input_data_dir="/var/inputs",
+    output_data_dir="/var/outputs",
+    inputs=kwtypes(w=float, h=float),
+    outputs=kwtypes(area=float, perimeter=float),
+    command=[
+        "sh",
+        "-c",
+        "awk 'BEGIN { print {{.inputs.w}} * {{.inputs.h}} }' > /var/outputs/area && "
+        "awk 'BEGIN { print 2 * ({{.inputs.w}} + {{.inputs.h}}) }' > /var/outputs/perimeter",
+    ],
+)
+
+TASKS = {"echo": echo, "rectangle": rectangle}
+
 
 def main() -> None:
     settings = SerializationSettings(
         image_config=ImageConfig(default_image=Image(name="default", fqn="ignored", tag="v")),
     )
-    expected = get_serializable(OrderedDict(), settings, echo).template.to_flyte_idl()
-    actual = tasks_pb2.TaskTemplate()
-    with open(sys.argv[1], "rb") as f:
-        actual.ParseFromString(f.read())
-    for template in (expected, actual):
-        template.ClearField("id")
-        template.metadata.ClearField("runtime")
-    if expected != actual:
-        print("flytekit:\n" + str(expected) + "\nrust:\n" + str(actual))
+    args = sys.argv[1:]
+    if not args or len(args) % 2:
+        sys.exit(__doc__)
+    failed = False
+    for name, path in zip(args[::2], args[1::2]):
+        expected = get_serializable(OrderedDict(), settings, TASKS[name]).template.to_flyte_idl()
+        actual = tasks_pb2.TaskTemplate()
+        with open(path, "rb") as f:
+            actual.ParseFromString(f.read())
+        for template in (expected, actual):
+            template.ClearField("id")
+            template.metadata.ClearField("runtime")
+        if expected != actual:
+            print(f"{name}: flytekit:\n{expected}\nrust:\n{actual}")
+            failed = True
+    if failed:
         sys.exit(1)
     print("ok")
 

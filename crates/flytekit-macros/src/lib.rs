@@ -87,6 +87,12 @@ pub fn reference_launch_plan(args: TokenStream, item: TokenStream) -> TokenStrea
 /// {{.inputs.x}} > /var/outputs/o0"], inputs_dir = "/var/inputs", outputs_dir =
 /// "/var/outputs")] fn echo(x: i64) -> String;`. Packaged as a `raw-container` task; it runs on
 /// a cluster only.
+///
+/// The command writes one file per output into `outputs_dir`, named after the output: `o0`,
+/// `o1`, ... unless `outputs(...)` names them, as `#[task(outputs(...))]` does:
+/// `#[container_task(image = "alpine:3.19", command = ["sh", "-c", "echo 3.14 >
+/// /var/outputs/area"], outputs_dir = "/var/outputs", outputs(area))] fn calc(r: f64) -> f64;`
+/// writes `/var/outputs/area`, and a workflow's `calc(r)` is a promise of output `area`.
 #[proc_macro_attribute]
 pub fn container_task(args: TokenStream, item: TokenStream) -> TokenStream {
     flytekit_compiler::container_task::container_task(args.into(), item.into()).into()

@@ -5,12 +5,14 @@
 //! - [`args`]: comma-separated `name`, `name = value`, `name(...)` lists with error recovery,
 //!   unknown / duplicate name detection, and value-kind helpers;
 //! - [`duration`]: `"1h30m"` style durations;
+//! - [`output_names`]: `outputs(total, count)`, the names of an entity's outputs;
 //! - [`quantity`]: Kubernetes resource quantities such as `"500m"` and `"1Gi"`;
 //! - [`suggest`]: "did you mean ...?" for misspelled names;
 //! - [`text`]: tokens as the text a user wrote, for quoting in messages.
 
 pub mod args;
 pub mod duration;
+pub mod output_names;
 pub mod quantity;
 pub mod suggest;
 pub mod text;

@@ -5,11 +5,16 @@
 //! Consumes the attribute's tokens and a bodiless signature. The container keys (`image`,
 //! `command`, `args`, `inputs_dir`, `outputs_dir`, `format`) are parsed here ([`options`]); the
 //! other keys are `#[task]`'s own (retries, timeout, resources, environment, cache, ...), handed
-//! to the `#[task]` front end together with `container_image = <image>`. Code generation is
+//! to the `#[task]` front end together with `container_image = <image>`; among them
+//! `outputs(area, ...)`, so the output names of the interface, of the workflow callee and of the
+//! files the co-pilot collects are a `#[task]`'s, checked by the same code. Code generation is
 //! `#[task]`'s registration with a `RawContainer` in the config and a body that says the task
 //! runs on a cluster.
 
 pub mod options;
+
+#[cfg(test)]
+mod tests;
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;

@@ -3,7 +3,9 @@
 //! Consumes the tokens inside the parentheses; produces [`ContainerOptions`]: the container keys
 //! parsed and checked here (`image` and `command` required), and the remaining `#[task]` keys
 //! re-emitted as tokens for the `#[task]` front end, plus `container_image = <image>`. Unknown
-//! keys get one error listing every allowed key, including `#[task]`'s.
+//! keys get one error listing every allowed key, including `#[task]`'s. `outputs(area, ...)` is
+//! one of those `#[task]` keys: the output names are parsed and checked against the signature by
+//! the same code as a `#[task]`'s, and the co-pilot reads one file per name from `outputs_dir`.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
@@ -64,6 +66,7 @@ const KEYS: ArgList = ArgList {
         "inputs_dir",
         "outputs_dir",
         "format",
+        "outputs",
         "name",
         "retries",
         "timeout",
@@ -248,7 +251,8 @@ mod tests {
                 inputs_dir = "/var/inputs",
                 outputs_dir = "/var/outputs",
                 format = "yaml",
-                retries = 2
+                retries = 2,
+                outputs(area)
             ),
             "",
         );
@@ -259,7 +263,7 @@ mod tests {
         assert_eq!(options.format, Format::Yaml);
         assert_eq!(
             options.task_tokens.to_string(),
-            "retries = 2 , container_image = \"alpine:3.19\""
+            "retries = 2 , outputs (area) , container_image = \"alpine:3.19\""
         );
     }
 

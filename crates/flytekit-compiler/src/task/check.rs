@@ -3,10 +3,11 @@
 //! Consumes a [`TaskOptions`] and a [`TaskSignature`] that were each already validated on their
 //! own; reports the inconsistencies between them to the [`Ctxt`]. Produces nothing else.
 
-use crate::attr::suggest::did_you_mean;
+use crate::attr::suggest::{backticked_list, did_you_mean};
+use crate::attr::text::tokens_text;
 use crate::ctxt::Ctxt;
 use crate::task::options::TaskOptions;
-use crate::task::signature::TaskSignature;
+use crate::task::signature::{OutputValues, TaskSignature};
 
 /// Runs every options-versus-signature check.
 pub fn check_options_against_signature(
@@ -18,23 +19,45 @@ pub fn check_options_against_signature(
     check_output_names(ctxt, options.outputs.as_ref(), signature);
 }
 
-/// `outputs(...)` must name every output: as many names as the return type has values.
+/// `outputs(...)` must name every output: as many names as the return type has values. The
+/// error is on the `outputs` key and says what the function returns, so the fix is plain.
 pub fn check_output_names(
     ctxt: &Ctxt,
     names: Option<&crate::attr::Spanned<Vec<String>>>,
     signature: &TaskSignature,
 ) {
     let Some(names) = names else { return };
-    let count = signature.output.values.types().len();
-    if names.value.len() != count {
-        ctxt.error_at(
-            names.span,
-            format!(
-                "`outputs(...)` names {} output(s), but the function returns {count}; give one name per value of the returned tuple",
-                names.value.len()
-            ),
-        );
+    let types = signature.output.values.types();
+    if names.value.len() == types.len() {
+        return;
     }
+    let named = match names.value.len() {
+        0 => "no outputs".to_string(),
+        1 => format!("1 output (`{}`)", names.value[0]),
+        n => {
+            let names: Vec<&str> = names.value.iter().map(String::as_str).collect();
+            format!("{n} outputs ({})", backticked_list(&names))
+        }
+    };
+    let returned = match &signature.output.values {
+        OutputValues::Unit => "nothing".to_string(),
+        OutputValues::Single(ty) => format!("1 value of type `{}`", tokens_text(ty)),
+        OutputValues::Tuple(types) => {
+            let texts: Vec<String> = types.iter().map(tokens_text).collect();
+            match texts.as_slice() {
+                [one] => format!("1 value of type `({one},)`"),
+                _ => format!("{} values of type `({})`", texts.len(), texts.join(", ")),
+            }
+        }
+    };
+    ctxt.error_at(
+        names.span,
+        format!(
+            "`outputs(...)` names {named}, but `{}` returns {returned}: give one name per \
+             returned value",
+            signature.ident
+        ),
+    );
 }
 
 /// Every name in `cache(ignored_inputs = [...])` must be an input of the task; the error points
@@ -115,6 +138,40 @@ mod tests {
             "fn add(a: i64, verbose: bool, r#type: String) -> i64 { a }",
         );
         assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    #[test]
+    fn a_wrong_count_of_output_names_says_what_the_function_returns() {
+        let cases = [
+            (
+                "outputs(area, perimeter)",
+                "fn calc(x: f64) -> f64 { x }",
+                "`outputs(...)` names 2 outputs (`area`, `perimeter`), but `calc` returns 1 value \
+                 of type `f64`: give one name per returned value",
+            ),
+            (
+                "outputs(q)",
+                "fn divide(a: i64) -> (i64, Vec<i64>) { (a, vec![]) }",
+                "`outputs(...)` names 1 output (`q`), but `divide` returns 2 values of type \
+                 `(i64, Vec<i64>)`: give one name per returned value",
+            ),
+            (
+                "outputs(a)",
+                "fn nothing() {}",
+                "`outputs(...)` names 1 output (`a`), but `nothing` returns nothing: give one \
+                 name per returned value",
+            ),
+            (
+                "outputs()",
+                "fn one() -> (i64,) { (1,) }",
+                "`outputs(...)` names no outputs, but `one` returns 1 value of type `(i64,)`: \
+                 give one name per returned value",
+            ),
+        ];
+        for (options, function, message) in cases {
+            let errors = check(options, function);
+            assert_eq!(errors, [(message.to_string(), "outputs".to_string())]);
+        }
     }
 
     #[test]

@@ -115,7 +115,9 @@ pub fn parse_workflow_options(ctxt: &Ctxt, args: TokenStream) -> WorkflowOptions
                     }
                 }
             }
-            "outputs" => options.outputs = crate::task::options::parse_output_names(ctxt, &arg),
+            "outputs" => {
+                options.outputs = crate::attr::output_names::parse_output_names(ctxt, &arg)
+            }
             "crate" => {
                 if let Some(value) = expect_value(
                     ctxt,

@@ -26,6 +26,7 @@ use crate::attr::args::{
     expr_text, invalid_value, parse_args, parse_meta_list, strip_invisible_groups, Arg, ArgList,
 };
 use crate::attr::duration::{parse_duration, DurationError};
+use crate::attr::output_names::parse_output_names;
 use crate::attr::Spanned;
 use crate::ctxt::Ctxt;
 
@@ -393,28 +394,4 @@ fn parse_environment(ctxt: &Ctxt, arg: &Arg) -> Vec<EnvironmentVariable> {
 pub(crate) fn expr_span(expr: &Expr) -> Span {
     use syn::spanned::Spanned as _;
     expr.span()
-}
-
-/// `outputs(total, count)`: output names, identifiers, each once.
-pub(crate) fn parse_output_names(ctxt: &Ctxt, arg: &Arg) -> Option<Spanned<Vec<String>>> {
-    const EXAMPLE: &str = "outputs(total, count)";
-    let tokens = expect_list(ctxt, arg, EXAMPLE)?;
-    let mut names: Vec<String> = Vec::new();
-    for meta in parse_meta_list(ctxt, tokens) {
-        let (Meta::Path(path), Some(ident)) = (&meta, meta.path().get_ident()) else {
-            ctxt.error_spanned_by(
-                &meta,
-                format!("expected an output name such as `total`, e.g. `{EXAMPLE}`"),
-            );
-            continue;
-        };
-        let _ = path;
-        let name = ident.unraw().to_string();
-        if names.contains(&name) {
-            ctxt.error_at(ident.span(), format!("duplicate output name `{name}`"));
-            continue;
-        }
-        names.push(name);
-    }
-    Some(Spanned::new(names, arg.name_span))
 }
