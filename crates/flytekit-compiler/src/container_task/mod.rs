@@ -22,7 +22,7 @@ use quote::quote;
 use crate::bodiless::parse_bodiless;
 use crate::ctxt::Ctxt;
 use crate::task::analyze_task;
-use crate::task::expand::{registration, RawContainerCode};
+use crate::task::expand::{callable_stub, registration, RawContainerCode};
 use options::{parse_container_options, ContainerOptions, Format};
 
 const EXAMPLE: &str = "#[container_task(image = \"alpine:3.19\", command = [\"sh\", \"-c\", \
@@ -55,9 +55,14 @@ pub fn container_task(args: TokenStream, item: TokenStream) -> TokenStream {
         errors.extend(error.to_compile_error());
     }
     if let Some(error) = &analyzed.errors {
-        // The signature or a `#[task]` option is wrong: the marker alone, as `#[task]` does.
+        // The signature or a `#[task]` option is wrong: the marker and, with a sound
+        // signature, the impls that keep calls of it free of errors, as `#[task]` does.
         errors.extend(error.to_compile_error());
-        return quote!(#marker #errors);
+        let callable = analyzed.signature_ok.then(|| {
+            let entity = callable_stub(&analyzed.definition);
+            quote!(const _: () = { #entity };)
+        });
+        return quote!(#marker #errors #callable);
     }
     let krate = match &analyzed.definition.options.crate_path {
         Some(path) => quote!(#path),

@@ -74,7 +74,7 @@ pub(crate) struct RawContainerCode {
 
 /// The `Entity` impls of a task whose options have errors: calls of it type-check, and the
 /// build, which never runs (compilation stops at the errors), has nothing to register.
-fn callable_stub(definition: &TaskDefinition) -> TokenStream {
+pub(crate) fn callable_stub(definition: &TaskDefinition) -> TokenStream {
     let krate = match &definition.options.crate_path {
         Some(path) => quote!(#path),
         None => quote!(::flytekit),
