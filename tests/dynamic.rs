@@ -211,6 +211,12 @@ fn futures_match_what_pyflyte_execute_writes() {
             "ok: futures.pb (2 nodes, 0 tasks, 0 sub-workflows)",
         ),
         ("maybe_sum_empty", "maybe_sum", "ok: outputs.pb"),
+        // A dynamic task calling a dynamic task: a task node of the inner one.
+        (
+            "outer_3",
+            "outer",
+            "ok: futures.pb (2 nodes, 2 tasks, 0 sub-workflows)",
+        ),
         (
             "maybe_sum_12",
             "maybe_sum",

@@ -414,3 +414,48 @@ fn long_bodies_keep_every_binding_across_parts() {
         ("n0".to_string(), "o0".to_string())
     );
 }
+
+/// Doubles each number, one node per number.
+#[dynamic]
+fn double_each(xs: Vec<i64>) -> Vec<i64> {
+    let mut out = Vec::new();
+    for x in xs {
+        out.push(add(x, x));
+    }
+    out
+}
+
+/// A dynamic task in a branch arm: an ordinary task node.
+#[workflow]
+fn dynamic_in_a_branch(xs: Vec<i64>, n: i64) -> Vec<i64> {
+    if n > 0 {
+        double_each(xs)
+    } else {
+        double_each(vec![n])
+    }
+}
+
+/// Maps a dynamic task, which Flyte cannot do.
+#[workflow]
+fn maps_a_dynamic_task(xss: Vec<Vec<i64>>) -> Vec<Vec<i64>> {
+    map_task(double_each, xss)
+}
+
+#[test]
+fn a_dynamic_task_runs_in_a_branch_arm() {
+    assert_eq!(dynamic_in_a_branch(vec![1, 2], 1), vec![2, 4]);
+    assert_eq!(dynamic_in_a_branch(vec![1, 2], -3), vec![-6]);
+}
+
+#[test]
+fn a_map_over_a_dynamic_task_is_refused_naming_it() {
+    let entry = registry::workflow("workflow_macro.maps_a_dynamic_task").expect("registered");
+    let errors = flytekit::core::glue::build_workflow(entry).expect_err("refused");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e
+                .contains("`map_task` cannot map `workflow_macro.double_each`, a dynamic task")),
+        "{errors:#?}"
+    );
+}

@@ -23,7 +23,7 @@ use flytekit_idl::core::{
 
 use super::builder::{identifier, WorkflowBuilder};
 use super::call::PendingCall;
-use super::entity::{DefaultsFrom, Entity, EntityInput, MapPromises, NodePromises};
+use super::entity::{CalleeKind, DefaultsFrom, Entity, EntityInput, MapPromises, NodePromises};
 use super::promise::IntoBinding;
 
 /// What a map-task entity's name ends with (flytekit's suffix).
@@ -333,6 +333,13 @@ impl WorkflowBuilder {
             call.min_success_ratio,
         );
         let target = match call.callee.target(self) {
+            Ok(node::Target::TaskNode(_)) if matches!(call.callee.kind, CalleeKind::Task(entry) if entry.is_dynamic()) =>
+            {
+                self.error(format!(
+                    "`map_task` cannot map `{name}`, a dynamic task: an array node runs one plain task per element (flytekit refuses `@dynamic` in `map_task` too); call `{name}` once with the whole list and loop in its body"
+                ));
+                None
+            }
             Ok(node::Target::TaskNode(task)) if task_is_local(&task) => {
                 self.add_map_task(MapTask {
                     name: map_name.clone(),
