@@ -408,6 +408,12 @@ fn a_local_run_writes_the_deck_and_prints_its_path() {
         let path = std::path::PathBuf::from(line.split("wrote its deck: ").nth(1).unwrap());
         let deck = std::fs::read_to_string(&path).unwrap();
         assert!(deck.contains("<h1>local</h1>"), "{deck}");
+        // flytekit's default decks, locally as in the container.
+        assert!(
+            deck.contains("<td>title</td><td>&quot;local&quot;</td>"),
+            "{deck}"
+        );
+        assert!(deck.contains("<td>o0</td><td>7</td>"), "{deck}");
         std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }
 }

@@ -629,7 +629,16 @@ fn decks_are_written_under_the_output_prefix() {
         deck.contains("src=\"data:image/png;base64,iVBORw==\""),
         "{deck}"
     );
-    assert_eq!(deck.matches("<section").count(), 2, "{deck}");
+    // The task's two decks, then flytekit's default Input and Output decks.
+    assert_eq!(deck.matches("<section").count(), 4, "{deck}");
+    assert!(
+        deck.contains("<td>title</td><td>&quot;Run &lt;1&gt;&quot;</td>"),
+        "{deck}"
+    );
+    assert!(deck.contains("<td>o0</td><td>7</td>"), "{deck}");
+    let position = |name: &str| deck.find(name).unwrap_or_else(|| panic!("{name}: {deck}"));
+    assert!(position(">Table<") < position(">Input<"));
+    assert!(position(">Input<") < position(">Output<"));
 
     let dir = scratch("no-deck");
     write_add_inputs(&dir);

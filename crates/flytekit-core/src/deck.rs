@@ -4,7 +4,8 @@
 //! A task declared with `#[task(enable_deck)]` adds named sections through
 //! [`TaskContext::deck`](crate::TaskContext::deck); when it ends the runtime writes them as one
 //! page, `deck.html` under the output prefix (where flytekit writes its own), and the task's
-//! metadata says `generates_deck`. Text, markdown and tables are escaped: a value from the data
+//! metadata says `generates_deck`. As flytekit's, the page ends with an `Input` and an `Output`
+//! deck: the task's inputs and outputs by name. Text, markdown and tables are escaped: a value from the data
 //! cannot inject markup. The page uses no script at all (tabs are plain CSS), so it renders the
 //! same in the console's sandboxed frame as in a browser opened on the file.
 //!
@@ -25,6 +26,8 @@
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
+use flytekit_idl::core::LiteralMap;
+
 /// The file a deck is written to, under the output prefix (flytekit's `DECK_FILE_NAME`).
 pub const DECK_FILE_NAME: &str = "deck.html";
 
@@ -44,6 +47,16 @@ impl Decks {
     /// True when no section was added.
     pub fn is_empty(&self) -> bool {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
+    }
+
+    /// Adds flytekit's default decks of a task with `enable_deck`, after the task's own:
+    /// `Input` with every input and, when the task returned outputs, `Output` with every
+    /// output, each a table of names and values (as JSON, escaped).
+    pub fn add_values_decks(&self, inputs: &LiteralMap, outputs: Option<&LiteralMap>) {
+        Deck::new("Input", self.clone()).table(&["name", "value"], &value_rows(inputs));
+        if let Some(outputs) = outputs {
+            Deck::new("Output", self.clone()).table(&["name", "value"], &value_rows(outputs));
+        }
     }
 
     /// The whole page: one tab per deck, in the order the decks were first named.
@@ -138,6 +151,22 @@ impl Deck {
         self.decks.append(&self.name, html.to_string());
         self
     }
+}
+
+/// One row per value, by name: the name and the value as compact JSON (a blob or a table as
+/// its location), or what kept it from having a JSON form.
+fn value_rows(values: &LiteralMap) -> Vec<Vec<String>> {
+    values
+        .literals
+        .iter()
+        .map(|(name, literal)| {
+            let value = match crate::types::json::literal_to_json(literal) {
+                Ok(json) => json.to_string(),
+                Err(err) => format!("(no JSON form: {err})"),
+            };
+            vec![name.clone(), value]
+        })
+        .collect()
 }
 
 /// `text` with `&`, `<`, `>`, `"` and `'` escaped, for HTML text and attribute values.

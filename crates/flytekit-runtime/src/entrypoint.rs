@@ -276,6 +276,7 @@ async fn run(
     })?;
     let context = Arc::new(context_from_env(args, array_index, working_dir));
     let timeout = entry.config.timeout;
+    let deck_inputs = entry.config.enable_deck.then(|| inputs.clone());
     let attempt = if entry.is_dynamic() {
         match run_dynamic_body(entry, inputs, context.clone(), timeout).await {
             Ok(compiled) => match literal_outputs(&compiled) {
@@ -289,9 +290,6 @@ async fn run(
             .await
             .map(Results::Outputs)
     };
-    if entry.config.enable_deck {
-        *deck = Some(context.decks.render());
-    }
     let outputs = match attempt {
         Ok(Results::Outputs(outputs)) => {
             upload_local_blobs(outputs, &context.raw_output_prefix, storage)
@@ -300,6 +298,15 @@ async fn run(
         }
         other => other,
     };
+    if let Some(inputs) = deck_inputs {
+        // The outputs as written: files and tables at their uploaded locations.
+        let written = match &outputs {
+            Ok(Results::Outputs(outputs)) => Some(outputs),
+            _ => None,
+        };
+        context.decks.add_values_decks(&inputs, written);
+        *deck = Some(context.decks.render());
+    }
     // The working dir is made per attempt, private (random name, 0700): removed when the task
     // left it empty, so executions outside a container leave nothing in the temp dir. One
     // holding files stays: an output may point into it (the raw output prefix defaults to a

@@ -245,6 +245,7 @@ async fn one_attempt(
             Some(make) => make.try_make(&context.working_dir),
             None => Ok(()),
         };
+        context.decks.add_values_decks(inputs, result.as_ref().ok());
         match made.and_then(|()| std::fs::write(&deck, context.decks.render())) {
             Ok(()) => cx.emit(path, &entry.name(), NodePhase::DeckWritten { path: deck }),
             Err(err) => tracing::error!("cannot write the deck to {}: {err}", deck.display()),
