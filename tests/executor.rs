@@ -34,6 +34,43 @@ use flytekit::runtime::executor::{
 // ---------------------------------------------------------------------------------------------
 // Tasks
 
+/// Saves a checkpoint in its first attempt and fails recoverably; the retry resumes from it.
+#[task(retries = 1)]
+fn resumes_element(x: i64) -> Result<String, TaskError> {
+    let context = current_context();
+    let checkpoint = context.checkpoint();
+    match checkpoint.read()? {
+        Some(saved) => Ok(format!(
+            "{} in attempt {}",
+            String::from_utf8_lossy(&saved),
+            context.attempt
+        )),
+        None => {
+            checkpoint.write(format!("{x} saved by attempt {}", context.attempt).as_bytes())?;
+            Err(TaskError::recoverable("stopping after the first half"))
+        }
+    }
+}
+
+/// [`resumes_element`] as an async task (its map runs in lanes).
+#[task(retries = 1)]
+async fn resumes_element_async(x: i64) -> Result<String, TaskError> {
+    let context = current_context();
+    let checkpoint = context.checkpoint();
+    match checkpoint.read_async().await? {
+        Some(saved) => Ok(format!(
+            "{} in attempt {}",
+            String::from_utf8_lossy(&saved),
+            context.attempt
+        )),
+        None => {
+            let saved = format!("{x} saved by attempt {}", context.attempt);
+            checkpoint.write_async(saved.as_bytes()).await?;
+            Err(TaskError::recoverable("stopping after the first half"))
+        }
+    }
+}
+
 #[task]
 fn add(a: i64, b: i64) -> i64 {
     a + b
@@ -624,6 +661,10 @@ const CASES: &[(&str, fn())] = &[
     (
         "map_elements_past_their_timeout_fail_alone",
         maps::map_elements_past_their_timeout_fail_alone,
+    ),
+    (
+        "map_element_retries_resume_from_the_first_attempts_checkpoint",
+        maps::map_element_retries_resume_from_the_first_attempts_checkpoint,
     ),
     ("sub_workflow", cases::sub_workflow),
     ("gates_with_tasks", cases::gates_with_tasks),

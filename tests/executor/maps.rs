@@ -315,3 +315,33 @@ pub(crate) fn async_map_elements_as_nodes_of_their_own() {
     // Element 5 timed out at both attempts.
     assert_eq!(element_failure(&events, 5).code(), "USER:Timeout");
 }
+
+/// An element's first attempt runs in a time slice (sync) or a lane (async), its retry as a
+/// node of its own: the retry restores the checkpoint the first attempt saved, as Flyte's
+/// `--prev-checkpoint` would give it.
+pub(crate) fn map_element_retries_resume_from_the_first_attempts_checkpoint() {
+    for task in ["resumes_element", "resumes_element_async"] {
+        let wf = workflow(
+            "resuming_map",
+            vec![map_node(
+                "n0",
+                task,
+                vec![bind("x", ints(0..3))],
+                ArrayNode::default(),
+            )],
+            vec![output("o0", "n0")],
+        );
+        let events = Arc::new(Events::default());
+        let out = run_with(options(&events), &wf, &[], LiteralMap::default())
+            .unwrap_or_else(|e| panic!("{task}: {e}"));
+        assert_eq!(
+            get::<Vec<String>>(&out, "o0"),
+            [
+                "0 saved by attempt 0 in attempt 1",
+                "1 saved by attempt 0 in attempt 1",
+                "2 saved by attempt 0 in attempt 1"
+            ],
+            "{task}"
+        );
+    }
+}

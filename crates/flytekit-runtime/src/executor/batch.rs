@@ -36,6 +36,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use futures::FutureExt;
 
 use super::array::{Claims, Columns, ElementEvents, ElementInputs, Elements, SyncTaskFn, Tally};
+use super::checkpoints::NodeCheckpoints;
 use super::error::ExecutionError;
 use super::events::NodePhase;
 use super::task::{retries, retry_after, timeout};
@@ -85,6 +86,8 @@ struct Shared {
     /// How long one attempt of an element may run.
     timeout: Option<Duration>,
     events: ElementEvents,
+    /// The map node's checkpoint folders: element `i` keeps its own under them.
+    checkpoints: NodeCheckpoints,
 }
 
 impl Shared {
@@ -101,6 +104,7 @@ impl Shared {
         context.execution_date = chrono::Utc::now();
         context.raw_output_prefix = working_dir.join("raw").display().to_string();
         context.working_dir = working_dir.to_path_buf();
+        context.checkpoint_path = self.checkpoints.first_attempt_of_element(i);
         let context = Arc::new(context);
         let (run, entry) = (self.run, self.entry);
         let result = with_context(context.clone(), || {
@@ -266,6 +270,7 @@ pub(crate) async fn run_elements(
         has_retries: retries(batch.entry, batch.metadata) > 0,
         timeout: timeout(batch.entry, batch.metadata),
         events: ElementEvents::new(cx, batch.path, &batch.entity),
+        checkpoints: cx.checkpoints(batch.path),
     });
     let _stop = StopOnDrop(shared.clone());
     let width = batch
@@ -437,6 +442,7 @@ async fn retry(cx: &Inner, batch: &Batch<'_>, shared: &Shared, i: usize, error: 
         inputs,
         Some(i),
         error,
+        shared.checkpoints.element(i),
     )
     .await;
     let elapsed = started.elapsed();

@@ -26,6 +26,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use futures::FutureExt;
 
 use super::array::{Claims, Columns, ElementEvents, ElementInputs, Elements, Tally};
+use super::checkpoints::NodeCheckpoints;
 use super::error::ExecutionError;
 use super::events::NodePhase;
 use super::task::{retries, retry_after, timeout};
@@ -62,6 +63,8 @@ struct Shared {
     has_retries: bool,
     events: ElementEvents,
     results: Mutex<Results>,
+    /// The map node's checkpoint folders: element `i` keeps its own under them.
+    checkpoints: NodeCheckpoints,
 }
 
 /// What the elements gave so far.
@@ -93,6 +96,7 @@ impl Shared {
         context.raw_output_prefix = dir.join("raw").display().to_string();
         context.working_dir = dir;
         context.make_working_dir = make;
+        context.checkpoint_path = self.checkpoints.first_attempt_of_element(i);
         let context = Arc::new(context);
         let future = tracing::Instrument::instrument(
             WithContext::new(context.clone(), (self.run)(self.elements.get(i))),
@@ -218,6 +222,7 @@ pub(crate) async fn run_elements(
             tally,
             to_retry: Vec::new(),
         }),
+        checkpoints: cx.checkpoints(batch.path),
     });
 
     // One lane per worker thread, the window split between them.
@@ -279,10 +284,21 @@ pub(crate) async fn run_elements(
             let path = format!("{}-{i}", batch.path);
             let inputs = shared.elements.get(i);
             let (entry, metadata, entity) = (batch.entry, batch.metadata, &batch.entity);
+            let checkpoints = shared.checkpoints.element(i);
             retrying.push(async move {
                 let started = Instant::now();
-                let result =
-                    retry_after(cx, &path, entity, entry, metadata, inputs, Some(i), error).await;
+                let result = retry_after(
+                    cx,
+                    &path,
+                    entity,
+                    entry,
+                    metadata,
+                    inputs,
+                    Some(i),
+                    error,
+                    checkpoints,
+                )
+                .await;
                 let elapsed = started.elapsed();
                 let phase = match &result {
                     Ok(_) => NodePhase::Succeeded {

@@ -16,6 +16,7 @@ use flytekit_core::TaskError;
 use flytekit_idl::core::{LiteralMap, NodeMetadata};
 
 use super::cache::{self, CacheEntry};
+use super::checkpoints::NodeCheckpoints;
 use super::error::ExecutionError;
 use super::events::NodePhase;
 use super::{isolated, CacheMode, Inner};
@@ -105,11 +106,23 @@ async fn attempts(
     inputs: LiteralMap,
     array_index: Option<usize>,
 ) -> Result<LiteralMap, ExecutionError> {
-    attempts_after(cx, path, entity, entry, metadata, inputs, array_index, None).await
+    attempts_after(
+        cx,
+        path,
+        entity,
+        entry,
+        metadata,
+        inputs,
+        array_index,
+        None,
+        None,
+    )
+    .await
 }
 
-/// After a first attempt that ran elsewhere (a batch of map elements) failed with `error`:
-/// the attempts that follow, by the same rules as [`attempts`].
+/// After a first attempt that ran elsewhere (a batch or a lane of map elements) failed with
+/// `error`: the attempts that follow, by the same rules as [`attempts`], with the element's
+/// `checkpoints` (the first attempt's among them).
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn retry_after(
     cx: &Inner,
@@ -120,6 +133,7 @@ pub(crate) async fn retry_after(
     inputs: LiteralMap,
     array_index: Option<usize>,
     error: TaskError,
+    checkpoints: NodeCheckpoints,
 ) -> Result<LiteralMap, ExecutionError> {
     let first = Some(error);
     attempts_after(
@@ -131,6 +145,7 @@ pub(crate) async fn retry_after(
         inputs,
         array_index,
         first,
+        Some(checkpoints),
     )
     .await
 }
@@ -147,13 +162,14 @@ async fn attempts_after(
     inputs: LiteralMap,
     array_index: Option<usize>,
     mut first: Option<TaskError>,
+    checkpoints: Option<NodeCheckpoints>,
 ) -> Result<LiteralMap, ExecutionError> {
     if entry.is_dynamic() {
         return super::dynamic::run_dynamic(cx, path, entity, entry, metadata, inputs).await;
     }
     let retries = retries(entry, metadata);
     let timeout = timeout(entry, metadata);
-    let checkpoints = cx.checkpoints(path);
+    let checkpoints = checkpoints.unwrap_or_else(|| cx.checkpoints(path));
     let inputs = Arc::new(inputs);
     let mut attempt = 0;
     loop {
