@@ -245,11 +245,12 @@ fn build_imperative(b: &mut flytekit::WorkflowBuilder) {
 
 flytekit::imperative_workflow!(imperative = build_imperative);
 
-/// Node overrides of the extended resources (flytekit's `with_overrides`).
+/// Node overrides of the extended resources and of resources (flytekit's `with_overrides`).
 #[workflow]
 fn overridden(x: i64) -> i64 {
     let a = inc(x).accelerator("nvidia-tesla-t4").shared_memory("2Gi");
-    inc(a).shared_memory("")
+    let b = inc(a).shared_memory("");
+    inc(b).resources(cpu = "1", mem = ("1Gi", "2Gi"))
 }
 
 /// A task registered elsewhere in the same project, domain and version as this package:

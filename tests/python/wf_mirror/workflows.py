@@ -12,6 +12,7 @@ import pandas as pd
 
 from flytekit import (
     LaunchPlan,
+    Resources,
     StructuredDataset,
     conditional,
     kwtypes,
@@ -247,7 +248,8 @@ def ordered(x: int) -> int:
 @workflow
 def overridden(x: int) -> int:
     a = inc(x=x).with_overrides(accelerator=T4, shared_memory="2Gi")
-    return inc(x=a).with_overrides(shared_memory=True)
+    b = inc(x=a).with_overrides(shared_memory=True)
+    return inc(x=b).with_overrides(resources=Resources(cpu="1", mem=("1Gi", "2Gi")))
 
 
 @reference_task(project="", domain="", name="shared.double", version="")

@@ -59,6 +59,7 @@ const OVERRIDES: &[&str] = &[
     "container_image",
     "requests",
     "limits",
+    "resources",
     "accelerator",
     "shared_memory",
     "after",
@@ -406,12 +407,32 @@ impl<'a> Lowerer<'a> {
         }
         let count = call.args.len();
         let defaults = quote_spanned!(call.paren_token.span.close()=> .defaults_from::<#count>());
+        self.check_resources_alone(methods);
         let overrides: Vec<TokenStream> = methods
             .iter()
             .filter_map(|m| self.override_method(m))
             .collect();
         let start = quote_spanned!(path.span()=> __b.call::<#path>());
         quote_spanned!(call.span()=> { #(#hoisted)* #start #(#binds)* #defaults #(#overrides)* .finish() })
+    }
+
+    /// `.resources(..)` sets requests and limits together, so it stands alone, as flytekit's
+    /// `with_overrides(resources=...)` refuses `requests` or `limits` beside it.
+    fn check_resources_alone(&self, methods: &[&ExprMethodCall]) {
+        if !methods.iter().any(|m| m.method == "resources") {
+            return;
+        }
+        for method in methods {
+            if method.method == "requests" || method.method == "limits" {
+                self.cx.error_spanned_by(
+                    &method.method,
+                    format!(
+                        "`.{}(..)` cannot be combined with `.resources(..)`: use `.resources(..)` alone, with a pair for a different request and limit such as `.resources(mem = (\"1Gi\", \"2Gi\"))`",
+                        method.method
+                    ),
+                );
+            }
+        }
     }
 
     /// One `.method(..)` of a call chain as a `Call` method.
@@ -475,6 +496,12 @@ impl<'a> Lowerer<'a> {
                 let ident = &method.method;
                 Some(quote_spanned!(span=> .#ident(&[#(#entries),*])))
             }
+            "resources" => {
+                // flytekit's `Resources(cpu="1", mem=("1Gi", "2Gi"))`: a value is a request, a
+                // pair a request and a limit.
+                let (requests, limits) = self.requests_and_limits(method)?;
+                Some(quote_spanned!(span=> .requests(&[#(#requests),*]).limits(&[#(#limits),*])))
+            }
             "after" => {
                 let arg = one_arg(self)?;
                 Some(quote_spanned!(span=> .after(#arg)))
@@ -524,57 +551,110 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// `resources(cpu = "1", mem = ("1Gi", "2Gi"))` -> the requests and the limits entries,
+    /// quantities checked.
+    fn requests_and_limits(
+        &self,
+        method: &ExprMethodCall,
+    ) -> Option<(Vec<TokenStream>, Vec<TokenStream>)> {
+        let (mut requests, mut limits) = (Vec::new(), Vec::new());
+        for arg in &method.args {
+            let Some((key, value)) = self.resource_entry(method, arg) else {
+                continue;
+            };
+            let Expr::Tuple(pair) = strip_parens(value) else {
+                if let Some(request) = self.quantity(&key, value) {
+                    requests.push(quote!((#key, #request)));
+                }
+                continue;
+            };
+            let [request, limit] = [pair.elems.first(), pair.elems.get(1)];
+            match (request, limit, pair.elems.len()) {
+                (Some(request), Some(limit), 2) => {
+                    if let Some(request) = self.quantity(&key, request) {
+                        requests.push(quote!((#key, #request)));
+                    }
+                    if let Some(limit) = self.quantity(&key, limit) {
+                        limits.push(quote!((#key, #limit)));
+                    }
+                }
+                _ => self.cx.error_spanned_by(
+                    value,
+                    format!("`{key}` takes one quantity (the request) or a pair (request, limit), e.g. `{key} = (\"1Gi\", \"2Gi\")`"),
+                ),
+            }
+        }
+        Some((requests, limits))
+    }
+
+    /// One `key = value` argument of a resources override, its key checked.
+    fn resource_entry<'e>(
+        &self,
+        method: &ExprMethodCall,
+        arg: &'e Expr,
+    ) -> Option<(String, &'e Expr)> {
+        let Expr::Assign(assign) = arg else {
+            self.cx.error_spanned_by(
+                arg,
+                format!(
+                    "write resources as `.{}(cpu = \"1\", mem = \"1Gi\")`",
+                    method.method
+                ),
+            );
+            return None;
+        };
+        let key = match &*assign.left {
+            Expr::Path(path) => path.path.get_ident().map(|i| i.to_string()),
+            _ => None,
+        };
+        let allowed = ["cpu", "mem", "gpu", "ephemeral_storage"];
+        let Some(key) = key.filter(|k| allowed.contains(&k.as_str())) else {
+            self.cx.error_spanned_by(
+                &assign.left,
+                "unknown resource; expected `cpu`, `mem`, `gpu` or `ephemeral_storage`",
+            );
+            return None;
+        };
+        Some((key, &assign.right))
+    }
+
+    /// A quantity literal (`"500m"`, `"1Gi"`, `2`), checked.
+    fn quantity(&self, key: &str, value: &Expr) -> Option<String> {
+        let text = match value {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => s.value(),
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(i),
+                ..
+            }) => i.base10_digits().to_string(),
+            other => {
+                self.cx.error_spanned_by(
+                    other,
+                    format!("`{key}` takes a quantity such as \"500m\" or \"1Gi\""),
+                );
+                return None;
+            }
+        };
+        if let Err(err) = parse_quantity(&text) {
+            self.cx
+                .error_spanned_by(value, format!("invalid `{key}` quantity {text:?}: {err}"));
+            return None;
+        }
+        Some(text)
+    }
+
     /// `requests(cpu = "1", mem = "1Gi")` -> `("cpu", "1"), ("mem", "1Gi")`, quantities checked.
     fn resources(&self, method: &ExprMethodCall) -> Option<Vec<TokenStream>> {
         let mut entries = Vec::new();
         for arg in &method.args {
-            let Expr::Assign(assign) = arg else {
-                self.cx.error_spanned_by(
-                    arg,
-                    format!(
-                        "write resources as `.{}(cpu = \"1\", mem = \"1Gi\")`",
-                        method.method
-                    ),
-                );
+            let Some((key, value)) = self.resource_entry(method, arg) else {
                 continue;
             };
-            let key = match &*assign.left {
-                Expr::Path(path) => path.path.get_ident().map(|i| i.to_string()),
-                _ => None,
-            };
-            let allowed = ["cpu", "mem", "gpu", "ephemeral_storage"];
-            let Some(key) = key.filter(|k| allowed.contains(&k.as_str())) else {
-                self.cx.error_spanned_by(
-                    &assign.left,
-                    "unknown resource; expected `cpu`, `mem`, `gpu` or `ephemeral_storage`",
-                );
-                continue;
-            };
-            let value = match &*assign.right {
-                Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => s.value(),
-                Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Int(i),
-                    ..
-                }) => i.base10_digits().to_string(),
-                other => {
-                    self.cx.error_spanned_by(
-                        other,
-                        format!("`{key}` takes a quantity such as \"500m\" or \"1Gi\""),
-                    );
-                    continue;
-                }
-            };
-            if let Err(err) = parse_quantity(&value) {
-                self.cx.error_spanned_by(
-                    &assign.right,
-                    format!("invalid `{key}` quantity {value:?}: {err}"),
-                );
-                continue;
+            if let Some(quantity) = self.quantity(&key, value) {
+                entries.push(quote!((#key, #quantity)));
             }
-            entries.push(quote!((#key, #value)));
         }
         Some(entries)
     }
@@ -1043,5 +1123,16 @@ fn struct_field(expr: &Expr) -> Option<String> {
                 .replace(' ', ""),
         ),
         _ => None,
+    }
+}
+
+/// `expr` without the parentheses or invisible groups around it.
+fn strip_parens(mut expr: &Expr) -> &Expr {
+    loop {
+        match expr {
+            Expr::Paren(inner) => expr = &inner.expr,
+            Expr::Group(inner) => expr = &inner.expr,
+            other => return other,
+        }
     }
 }
