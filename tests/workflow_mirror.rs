@@ -443,10 +443,8 @@ fn a_branch_that_fails_fails_the_workflow_function() {
     branches(0, 9.0);
 }
 
-#[test]
-fn the_package_of_these_workflows_registers_and_fills_empty_reference_fields() {
-    use flytekit::core::spec::{build_package, Spec};
-    use flytekit::idl::core::{node, task_node};
+/// The package of this binary, in project `flytesnacks`, domain `development`, version `v7`.
+fn package() -> Vec<flytekit::core::spec::Spec> {
     let settings = SerializationSettings {
         image: "ghcr.io/x/app:1".to_string(),
         project: "flytesnacks".to_string(),
@@ -454,7 +452,15 @@ fn the_package_of_these_workflows_registers_and_fills_empty_reference_fields() {
         version: "v7".to_string(),
         ..Default::default()
     };
-    let specs = build_package(&settings).unwrap_or_else(|problems| panic!("{problems:#?}"));
+    flytekit::core::spec::build_package(&settings)
+        .unwrap_or_else(|problems| panic!("{problems:#?}"))
+}
+
+#[test]
+fn the_package_of_these_workflows_registers_and_fills_empty_reference_fields() {
+    use flytekit::core::spec::Spec;
+    use flytekit::idl::core::{node, task_node};
+    let specs = package();
     let workflow = specs
         .iter()
         .find_map(|spec| match spec {
@@ -481,16 +487,9 @@ fn the_package_of_these_workflows_registers_and_fills_empty_reference_fields() {
 
 #[test]
 fn launch_plans_called_as_nodes_are_registered_before_their_callers() {
-    use flytekit::core::spec::{build_package, Spec};
+    use flytekit::core::spec::Spec;
     use flytekit::idl::core::{node, workflow_node};
-    let settings = SerializationSettings {
-        image: "ghcr.io/x/app:1".to_string(),
-        project: "flytesnacks".to_string(),
-        domain: "development".to_string(),
-        version: "v7".to_string(),
-        ..Default::default()
-    };
-    let specs = build_package(&settings).unwrap_or_else(|problems| panic!("{problems:#?}"));
+    let specs = package();
     let position = |name: &str, kind: u8| {
         specs
             .iter()

@@ -159,16 +159,14 @@ pub const fn free_names(
     names: &[Option<&'static str>; MAX_INPUTS],
     fixed: &[&str],
 ) -> [&'static str; MAX_INPUTS] {
+    let (slots, count) = (free_slots(names, fixed), free_count(names, fixed));
     let mut free = [""; MAX_INPUTS];
-    let (mut i, mut n) = (0, 0);
-    while i < MAX_INPUTS {
-        if let Some(name) = names[i] {
-            if !contains(fixed, name) {
-                free[n] = name;
-                n += 1;
-            }
+    let mut n = 0;
+    while n < count {
+        if let Some(name) = names[slots[n]] {
+            free[n] = name;
         }
-        i += 1;
+        n += 1;
     }
     free
 }
