@@ -7,8 +7,8 @@ use std::path::Path;
 
 use flytekit::core::glue::build_workflow;
 use flytekit::core::registry;
-use flytekit::core::spec::{map_task_spec, SerializationSettings};
-use flytekit::core::workflow::check_registration;
+use flytekit::core::spec::{map_task_spec, task_template, SerializationSettings};
+use flytekit::core::workflow::{check_registration, complete_pod_templates};
 use flytekit::idl::admin::WorkflowSpec;
 use flytekit::idl::prost::Message;
 use flytekit::prelude::*;
@@ -245,12 +245,23 @@ fn build_imperative(b: &mut flytekit::WorkflowBuilder) {
 
 flytekit::imperative_workflow!(imperative = build_imperative);
 
-/// Node overrides of the extended resources and of resources (flytekit's `with_overrides`).
+/// Node overrides of the extended resources, of resources and of the pod (flytekit's
+/// `with_overrides`).
 #[workflow]
 fn overridden(x: i64) -> i64 {
     let a = inc(x).accelerator("nvidia-tesla-t4").shared_memory("2Gi");
     let b = inc(a).shared_memory("");
-    inc(b).resources(cpu = "1", mem = ("1Gi", "2Gi"))
+    let c = inc(b).resources(cpu = "1", mem = ("1Gi", "2Gi"));
+    inc(c).pod_template(
+        flytekit::PodTemplate::new(serde_json::json!({
+            "containers": [{"name": "main", "env": [{"name": "OWN", "value": "1"}]}],
+            "tolerations": [{"key": "gpu", "operator": "Exists", "effect": "NoSchedule"}],
+            "nodeSelector": {"pool": "gpu"},
+        }))
+        .primary_container_name("main")
+        .label("team", "ml")
+        .annotation("example.com/owner", "data"),
+    )
 }
 
 /// A task registered elsewhere in the same project, domain and version as this package:
@@ -390,11 +401,25 @@ fn workflow_specs_match_what_flytekit_builds() {
             let short = map_task.name.rsplit('.').next().unwrap();
             std::fs::write(map_dir.join(format!("{short}.pb")), spec.encode_to_vec()).unwrap();
         }
-        let spec = WorkflowSpec {
+        let mut spec = WorkflowSpec {
             template: Some(compiled.template),
             sub_workflows: compiled.sub_workflows,
             description: None,
         };
+        // As `package` does, with `pyflyte package --image`'s image.
+        let settings = SerializationSettings {
+            image: "ghcr.io/example/app:1".to_string(),
+            ..Default::default()
+        };
+        complete_pod_templates(&mut spec, &|task| match task_template(
+            registry::task(task)?,
+            &settings,
+        )
+        .target
+        {
+            Some(flytekit::idl::core::task_template::Target::Container(c)) => Some(c),
+            _ => None,
+        });
         std::fs::write(dir.join(format!("{name}.pb")), spec.encode_to_vec()).unwrap();
     }
     let python = PythonEnv::get(env!("CARGO_TARGET_TMPDIR"));
@@ -532,4 +557,43 @@ fn launch_plans_called_as_nodes_are_registered_before_their_callers() {
         spec.sub_workflows.is_empty(),
         "a launch plan is not embedded"
     );
+}
+
+#[test]
+fn package_completes_a_pod_template_override_with_the_tasks_container() {
+    use flytekit::core::spec::Spec;
+    use flytekit::idl::core::node;
+    let specs = package();
+    let Some(Spec::Workflow(spec)) = specs
+        .iter()
+        .find(|s| s.kind() == 2 && s.name().ends_with(".overridden"))
+    else {
+        panic!("overridden is packaged")
+    };
+    let Some(node::Target::TaskNode(task)) = &spec.template.as_ref().unwrap().nodes[3].target
+    else {
+        panic!("n3 is a task node")
+    };
+    let pod = task
+        .overrides
+        .as_ref()
+        .unwrap()
+        .pod_template
+        .as_ref()
+        .unwrap();
+    assert_eq!(pod.primary_container_name, "main");
+    let spec = serde_json::to_value(
+        pod.pod_spec
+            .as_ref()
+            .unwrap()
+            .fields
+            .iter()
+            .map(|(k, v)| (k.clone(), format!("{v:?}")))
+            .collect::<std::collections::BTreeMap<_, _>>(),
+    )
+    .unwrap();
+    let containers = spec["containers"].as_str().unwrap();
+    assert!(containers.contains("ghcr.io/x/app:1"), "{containers}");
+    assert!(containers.contains("\"execute\""), "{containers}");
+    assert!(containers.contains("OWN"), "{containers}");
 }

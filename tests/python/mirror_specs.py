@@ -59,8 +59,21 @@ def normalise(value, key=None):
     return value
 
 
+def without_primary_command(data):
+    """Drops the command and arguments of the primary container of every pod template
+    override: each SDK's own entrypoint, as for every task (see task_specs.py)."""
+    for node in data.get("nodes", []):
+        pod = node.get("taskNode", {}).get("overrides", {}).get("podTemplate")
+        if pod:
+            for container in pod.get("podSpec", {}).get("containers", []):
+                if container.get("name") == pod.get("primaryContainerName"):
+                    container.pop("command", None)
+                    container.pop("args", None)
+    return data
+
+
 def spec_json(spec):
-    data = json_format.MessageToDict(spec.template)
+    data = without_primary_command(json_format.MessageToDict(spec.template))
     data["subWorkflows"] = sorted(
         (json_format.MessageToDict(s) for s in spec.sub_workflows), key=lambda s: s["id"]["name"]
     )

@@ -44,7 +44,7 @@ pub use flytekit_core::types::{
     formats, AnyColumns, Bytes, Columns, DatasetError, FileError, FileFormat, FlyteDirectory,
     FlyteError, FlyteFile, StructuredDataset, TypeError,
 };
-pub use flytekit_core::workflow::{NodeRef, Promise, WorkflowBuilder};
+pub use flytekit_core::workflow::{NodeRef, PodTemplate, Promise, WorkflowBuilder};
 pub use flytekit_core::FlyteType;
 pub use flytekit_core::{current_context, TaskContext, TaskError};
 pub use flytekit_macros::{

@@ -12,6 +12,7 @@ import pandas as pd
 
 from flytekit import (
     LaunchPlan,
+    PodTemplate,
     Resources,
     StructuredDataset,
     conditional,
@@ -24,6 +25,7 @@ from flytekit import (
     workflow,
 )
 from flytekit.core.workflow import ImperativeWorkflow
+from kubernetes.client import V1Container, V1EnvVar, V1PodSpec, V1Toleration
 from flytekit.extras.accelerators import T4
 from flytekit.types.error import FlyteError
 
@@ -249,7 +251,19 @@ def ordered(x: int) -> int:
 def overridden(x: int) -> int:
     a = inc(x=x).with_overrides(accelerator=T4, shared_memory="2Gi")
     b = inc(x=a).with_overrides(shared_memory=True)
-    return inc(x=b).with_overrides(resources=Resources(cpu="1", mem=("1Gi", "2Gi")))
+    c = inc(x=b).with_overrides(resources=Resources(cpu="1", mem=("1Gi", "2Gi")))
+    return inc(x=c).with_overrides(
+        pod_template=PodTemplate(
+            pod_spec=V1PodSpec(
+                containers=[V1Container(name="main", env=[V1EnvVar(name="OWN", value="1")])],
+                tolerations=[V1Toleration(key="gpu", operator="Exists", effect="NoSchedule")],
+                node_selector={"pool": "gpu"},
+            ),
+            primary_container_name="main",
+            labels={"team": "ml"},
+            annotations={"example.com/owner": "data"},
+        )
+    )
 
 
 @reference_task(project="", domain="", name="shared.double", version="")

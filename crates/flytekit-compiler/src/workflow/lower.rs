@@ -62,6 +62,7 @@ const OVERRIDES: &[&str] = &[
     "resources",
     "accelerator",
     "shared_memory",
+    "pod_template",
     "after",
 ];
 const MAP_OPTIONS: &[&str] = &["concurrency", "min_successes", "min_success_ratio", "after"];
@@ -472,6 +473,10 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Some(quote_spanned!(span=> .shared_memory(#arg)))
+            }
+            "pod_template" => {
+                let arg = one_arg(self)?;
+                Some(quote_spanned!(span=> .pod_template(#arg)))
             }
             "name" | "container_image" => {
                 let arg = one_arg(self)?;

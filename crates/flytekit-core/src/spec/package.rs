@@ -279,6 +279,16 @@ pub fn build_package(settings: &SerializationSettings) -> Result<Vec<Spec>, Vec<
             .map(|id| id.name.clone())
             .collect();
         let mut spec = workflow_spec(entry, &compiled);
+        // Pod template overrides take their task's container, which needs the settings.
+        crate::workflow::complete_pod_templates(&mut spec, &|task| {
+            let template = super::task::task_template(registry::task(task)?, settings);
+            match template.target {
+                Some(flytekit_idl::core::task_template::Target::Container(container)) => {
+                    Some(container)
+                }
+                _ => None,
+            }
+        });
         let mut plan_refs = Vec::new();
         visit_workflow_spec_ids(&mut spec, &mut |id| {
             if registry::reference(id).is_some() {

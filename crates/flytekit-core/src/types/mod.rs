@@ -38,7 +38,7 @@ mod offloaded;
 mod primitives;
 pub mod structured;
 mod time;
-mod untyped;
+pub(crate) mod untyped;
 
 pub use blob::formats;
 pub use blob::{FileFormat, FlyteDirectory, FlyteFile, GenericFormat};

@@ -137,6 +137,32 @@ fn float_to_json(f: f64) -> Result<Json, TypeError> {
 }
 
 /// The legacy protobuf `Struct` form as JSON.
+/// A JSON object as a protobuf `Struct` (numbers as doubles, as `Struct` holds them).
+pub(crate) fn json_object_to_protobuf_struct(
+    object: &serde_json::Map<String, Json>,
+) -> prost_types::Struct {
+    prost_types::Struct {
+        fields: object
+            .iter()
+            .map(|(k, v)| (k.clone(), json_to_protobuf_value(v)))
+            .collect(),
+    }
+}
+
+fn json_to_protobuf_value(value: &Json) -> prost_types::Value {
+    let kind = match value {
+        Json::Null => Kind::NullValue(0),
+        Json::Bool(b) => Kind::BoolValue(*b),
+        Json::Number(n) => Kind::NumberValue(n.as_f64().unwrap_or_default()),
+        Json::String(s) => Kind::StringValue(s.clone()),
+        Json::Array(items) => Kind::ListValue(prost_types::ListValue {
+            values: items.iter().map(json_to_protobuf_value).collect(),
+        }),
+        Json::Object(map) => Kind::StructValue(json_object_to_protobuf_struct(map)),
+    };
+    prost_types::Value { kind: Some(kind) }
+}
+
 pub(crate) fn protobuf_struct_to_json(value: &prost_types::Struct) -> Json {
     Json::Object(
         value

@@ -310,6 +310,23 @@ impl WorkflowBuilder {
         }
     }
 
+    fn call_pod_template(&mut self, template: &super::PodTemplate) {
+        match template.to_k8s_pod() {
+            Ok(pod) => {
+                if let Some(overrides) = self.call_overrides() {
+                    overrides.pod_template = Some(pod);
+                }
+            }
+            Err(err) => {
+                let name = self.pending.as_ref().map(|c| c.callee.entity_name());
+                self.error(format!(
+                    "the pod template of a call of `{}`: {err}",
+                    name.unwrap_or_default()
+                ));
+            }
+        }
+    }
+
     fn call_after(&mut self, upstream: super::promise::UpstreamRef) {
         match self.upstream_id(upstream) {
             Some(id) => {
@@ -476,6 +493,14 @@ impl<'b, E: Entity> Call<'b, E> {
     /// no limit), as flytekit's `with_overrides(shared_memory=...)`.
     pub fn shared_memory(self, size: &str) -> Self {
         self.builder.call_shared_memory(size);
+        self
+    }
+
+    /// Runs the node's task in a pod made from `template` (flytekit's
+    /// `with_overrides(pod_template=...)`); `package` completes its primary container with the
+    /// task's (see [`PodTemplate`](super::PodTemplate)).
+    pub fn pod_template(self, template: super::PodTemplate) -> Self {
+        self.builder.call_pod_template(&template);
         self
     }
 

@@ -9,6 +9,7 @@ mod entity;
 mod gate;
 pub mod graph;
 mod map;
+mod pod_template;
 mod promise;
 mod registration;
 pub mod typing;
@@ -25,6 +26,7 @@ pub mod gates {
     pub use super::gate::{approve, sleep, wait_for_input};
 }
 pub use map::{map_task_name, mapped_task_name, MapCall, MapTask, MAP_TASK_SUFFIX};
+pub use pod_template::{complete_pod_templates, PodTemplate};
 pub use promise::{
     cast_promise, literal_to_binding, Bound, CastPromise, IntoBinding, ListOf, MapOf, NodeRef,
     Promise, Upstream, UpstreamRef,
