@@ -109,8 +109,8 @@ pub fn parse_task_signature(ctxt: &Ctxt, item: &ItemFn) -> TaskSignature {
             FnArg::Receiver(receiver) => {
                 ctxt.error_spanned_by(
                     receiver,
-                    "tasks cannot take `self`: a task is a free function; move it out of the \
-                     `impl` block and pass what it needs as parameters",
+                    "a task or workflow cannot take `self`: it is a free function; move it out \
+                     of the `impl` block and pass what it needs as parameters",
                 );
                 continue;
             }

@@ -246,8 +246,8 @@ fn reports_self_receivers() {
         assert_eq!(
             errors_with_source(ctxt),
             [(
-                "tasks cannot take `self`: a task is a free function; move it out of the `impl` \
-                 block and pass what it needs as parameters"
+                "a task or workflow cannot take `self`: it is a free function; move it out of \
+                 the `impl` block and pass what it needs as parameters"
                     .to_string(),
                 receiver.to_string()
             )],

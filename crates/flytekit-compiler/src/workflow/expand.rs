@@ -148,6 +148,9 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
             );
             quote!(const _: () = { #entity };)
         });
+        // A method (it has `self`) sits in an `impl` block, where a struct is not allowed: the
+        // marker would only add a second, confusing error to the one about `self`.
+        let marker = item.sig.receiver().is_none().then_some(marker);
         return quote! {
             #(#attrs)*
             #[allow(unused_variables)]
