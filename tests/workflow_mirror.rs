@@ -445,6 +445,8 @@ fn workflow_functions_run_their_dag_locally() {
     assert_eq!(map_branch(vec![2, 3], 0), vec![3, 4]);
     assert_eq!(map_sub(3), vec![0, 1, 4]);
     assert_eq!(regions("bo".to_string()), "bo@eu");
+    // Node overrides (resources, pod template) change nothing in a local run.
+    assert_eq!(overridden(1), 5);
     // The plans' defaults, a caller's values, and a fixed input the caller cannot pass.
     assert_eq!(
         calls_plans(vec![1, 2]),
