@@ -639,6 +639,24 @@ fn decks_are_written_under_the_output_prefix() {
     let position = |name: &str| deck.find(name).unwrap_or_else(|| panic!("{name}: {deck}"));
     assert!(position(">Table<") < position(">Input<"));
     assert!(position(">Input<") < position(">Output<"));
+    // As the console shows it: a browser renders the page, and it logs no script error.
+    let rendered = flytekit_tests::browser::render(&dir.join("deck.html"));
+    assert!(
+        rendered.dom.contains("<h1>Run &lt;1&gt;</h1>"),
+        "{}",
+        rendered.dom
+    );
+    assert!(rendered.console.is_empty(), "{:#?}", rendered.console);
+    // The check can fail: a page whose script throws logs it.
+    let broken = dir.join("broken.html");
+    std::fs::write(&broken, "<!doctype html><script>nosuch();</script>").unwrap();
+    let console = flytekit_tests::browser::render(&broken).console;
+    assert!(
+        console
+            .iter()
+            .any(|line| line.contains("Uncaught ReferenceError")),
+        "{console:#?}"
+    );
 
     let dir = scratch("no-deck");
     write_add_inputs(&dir);

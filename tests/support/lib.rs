@@ -2,8 +2,9 @@
 //!
 //! The interop tests compare flytekit-rs with the real Python flytekit. [`PythonEnv`] creates the
 //! venv they need on first use (under `target/`, so later runs reuse it) and runs the helper
-//! scripts in `tests/python/`.
+//! scripts in `tests/python/`. [`browser`] renders decks in headless Chromium.
 
+pub mod browser;
 mod python;
 mod s3;
 
