@@ -106,7 +106,7 @@ fn units_total(sales: StructuredDataset<Units>) -> i64 {
 /// # Returns
 ///
 /// the sum
-#[task]
+#[task(source_code = "https://github.com/example/repo/blob/main/tasks.py")]
 fn documented(a: i64, b: i64) -> i64 {
     a + b
 }

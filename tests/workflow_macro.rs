@@ -459,3 +459,22 @@ fn a_map_over_a_dynamic_task_is_refused_naming_it() {
         "{errors:#?}"
     );
 }
+
+/// Links to its source.
+#[workflow(source_code = "https://github.com/example/repo/blob/main/src/flows.rs")]
+fn linked(x: i64) -> i64 {
+    add(x, 1)
+}
+
+#[test]
+fn a_source_code_link_reaches_the_workflow_spec() {
+    let entry = registry::workflow("workflow_macro.linked").expect("registered");
+    let compiled = flytekit::core::glue::build_workflow(entry).expect("builds");
+    let spec = flytekit::core::spec::workflow_spec(entry, &compiled);
+    let description = spec.description.expect("a description");
+    assert_eq!(
+        description.source_code.expect("a source link").link,
+        "https://github.com/example/repo/blob/main/src/flows.rs"
+    );
+    assert_eq!(description.short_description, "Links to its source.");
+}

@@ -36,6 +36,7 @@ def docs(spec):
     return {
         "short": d.short_description,
         "long": d.long_description.value,
+        "source_code": d.source_code.link,
         "inputs": {k: v.description for k, v in interface.inputs.variables.items()},
         "outputs": {k: v.description for k, v in interface.outputs.variables.items()},
     }

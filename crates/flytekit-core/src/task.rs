@@ -155,6 +155,9 @@ pub struct TaskConfig {
     pub pod_template_name: Option<&'static str>,
     /// `enable_deck`: the task writes a deck (`deck.html`), and says so in its metadata.
     pub enable_deck: bool,
+    /// `source_code = "..."`: a link to the task's source, shown by the Flyte console
+    /// (flytekit's `Documentation(source_code=SourceCode(link=...))`).
+    pub source_code: Option<&'static str>,
     /// `#[container_task]`: the task runs this command in its image instead of this binary.
     pub raw_container: Option<crate::container::RawContainer>,
 }
@@ -178,6 +181,7 @@ impl TaskConfig {
         shared_memory: None,
         pod_template_name: None,
         enable_deck: false,
+        source_code: None,
         raw_container: None,
     };
 }
@@ -197,7 +201,7 @@ pub struct TaskEntry {
     pub config: TaskConfig,
     /// First paragraph of the doc comment.
     pub short_description: &'static str,
-    /// The whole doc comment.
+    /// The rest of the doc comment, without its `# Arguments` and `# Returns` sections.
     pub long_description: &'static str,
     /// The inputs, in parameter order (their types are built when asked for).
     pub inputs: &'static [VariableSpec],

@@ -51,6 +51,7 @@ macro_rules! imperative_workflow {
                 line: ::core::line!(),
                 short_description: "",
                 long_description: ::core::concat!($($doc, "\n"),*),
+                source_code: "",
                 build: $build,
                 defaults: ::core::option::Option::None,
             };

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 
-from flytekit import Resources, Secret, StructuredDataset, kwtypes, task
+from flytekit import Documentation, Resources, Secret, SourceCode, StructuredDataset, kwtypes, task
 from flytekit.extras.accelerators import T4
 
 
@@ -72,7 +72,7 @@ def units_total(sales: typing.Annotated[StructuredDataset, UNITS]) -> int:
     return int(sales.open(pd.DataFrame).all()["units"].sum())
 
 
-@task
+@task(docs=Documentation(source_code=SourceCode(link="https://github.com/example/repo/blob/main/tasks.py")))
 def documented(a: int, b: int) -> int:
     """Adds two numbers.
 

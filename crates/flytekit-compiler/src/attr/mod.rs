@@ -12,6 +12,7 @@
 
 pub mod args;
 pub mod duration;
+pub mod link;
 pub mod output_names;
 pub mod quantity;
 pub mod suggest;

@@ -520,6 +520,7 @@ fn task_config(
         None => quote!(::core::option::Option::None),
     };
     let pod_template = opt_str(options.pod_template_name.as_ref().map(|p| p.value.as_str()));
+    let source_code = opt_str(options.source_code.as_ref().map(|s| s.value.as_str()));
     let enable_deck = options.enable_deck.as_ref().is_some_and(|d| d.value);
     let raw_container = match raw_container {
         Some(raw) => quote!(::core::option::Option::Some(#raw)),
@@ -542,6 +543,7 @@ fn task_config(
         ("shared_memory", shared_memory),
         ("pod_template_name", pod_template),
         ("enable_deck", quote!(#enable_deck)),
+        ("source_code", source_code),
         ("raw_container", raw_container),
     ];
     // Only the options given: the rest comes from `TaskConfig::DEFAULT`, which keeps the

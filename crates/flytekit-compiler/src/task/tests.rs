@@ -138,7 +138,7 @@ fn errors_of_all_phases_are_combined_and_the_item_is_still_emitted() {
             "unknown `#[task]` option `colour`: expected one of `name`, `retries`, `timeout`, \
              `interruptible`, `deprecated`, `cache`, `container_image`, `environment`, \
              `requests`, `limits`, `resources`, `secret_requests`, `accelerator`, \
-             `shared_memory`, `pod_template_name`, `enable_deck`, `docs`, `task_type`, `crate`, `outputs`",
+             `shared_memory`, `pod_template_name`, `enable_deck`, `docs`, `source_code`, `task_type`, `crate`, `outputs`",
             "invalid `retries` value `11`: expected an integer from 0 to 10 (Flyte allows at \
              most 10 retries), e.g. `retries = 3`",
             "tasks cannot be generic: Flyte needs one concrete interface per task; write a \

@@ -171,6 +171,11 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
         }
         None => quote!(::core::option::Option::None),
     };
+    let source_code = options
+        .source_code
+        .as_ref()
+        .map(|s| s.value.clone())
+        .unwrap_or_default();
     let short = docs.short_description.clone().unwrap_or_default();
     let long = docs.long_description.clone().unwrap_or_default();
     let input_decls = signature.inputs.iter().map(|input| {
@@ -243,6 +248,7 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
                 line: ::core::line!(),
                 short_description: #short,
                 long_description: #long,
+                source_code: #source_code,
                 build,
                 defaults: #defaults,
             };

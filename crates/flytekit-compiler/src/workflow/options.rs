@@ -31,6 +31,8 @@ pub struct WorkflowOptions {
     pub interruptible: Option<Spanned<bool>>,
     /// `docs = "..."`.
     pub docs: Option<Spanned<String>>,
+    /// `source_code = "https://..."`: a link to the workflow's source, never empty.
+    pub source_code: Option<Spanned<String>>,
     /// `crate = "..."`.
     pub crate_path: Option<syn::Path>,
     /// `outputs(total, message)`: names for the outputs (default `o0`, `o1`, ...).
@@ -45,6 +47,7 @@ const WORKFLOW_OPTIONS: ArgList = ArgList {
         "on_failure",
         "interruptible",
         "docs",
+        "source_code",
         "crate",
         "outputs",
     ],
@@ -70,6 +73,12 @@ pub fn parse_workflow_options(ctxt: &Ctxt, args: TokenStream) -> WorkflowOptions
                 let expected = "a string such as `docs = \"Trains a model.\"`";
                 if let Some(value) = expect_value(ctxt, &arg, expected) {
                     options.docs = expect_string(ctxt, "docs", value, expected);
+                }
+            }
+            "source_code" => {
+                let expected = "a link such as `source_code = \"https://github.com/org/repo/blob/main/src/flows.rs\"`";
+                if let Some(value) = expect_value(ctxt, &arg, expected) {
+                    options.source_code = crate::attr::link::source_code_link(ctxt, value);
                 }
             }
             "interruptible" => {

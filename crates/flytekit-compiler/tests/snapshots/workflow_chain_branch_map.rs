@@ -23,6 +23,7 @@ const _: () = {
         line: ::core::line!(),
         short_description: "",
         long_description: "",
+        source_code: "",
         build,
         defaults: ::core::option::Option::None,
     };

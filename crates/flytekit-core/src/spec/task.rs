@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use flytekit_idl::admin::{self, Description, DescriptionEntity, DescriptionFormat};
+use flytekit_idl::admin;
 use flytekit_idl::core::{
     gpu_accelerator, resources, runtime_metadata, secret, task_metadata, task_template, Container,
     ExtendedResources, GpuAccelerator, Identifier, K8sObjectMetadata, KeyValuePair, ResourceType,
@@ -237,18 +237,10 @@ pub fn task_template(entry: &TaskEntry, settings: &SerializationSettings) -> Tas
 pub fn task_spec(entry: &TaskEntry, settings: &SerializationSettings) -> admin::TaskSpec {
     admin::TaskSpec {
         template: Some(task_template(entry, settings)),
-        description: Some(DescriptionEntity {
-            short_description: entry.short_description.to_string(),
-            long_description: Some(Description {
-                content: (!entry.long_description.is_empty()).then(|| {
-                    flytekit_idl::admin::description::Content::Value(
-                        entry.long_description.to_string(),
-                    )
-                }),
-                format: DescriptionFormat::Markdown as i32,
-                ..Default::default()
-            }),
-            ..Default::default()
-        }),
+        description: Some(super::workflow::description(
+            entry.short_description,
+            entry.long_description,
+            entry.config.source_code.unwrap_or_default(),
+        )),
     }
 }

@@ -6,8 +6,9 @@ use flytekit_idl::admin::{self, Description, DescriptionEntity, DescriptionForma
 
 use crate::workflow::{CompiledWorkflow, WorkflowEntry};
 
-/// The description of an entity from its doc comment, in Markdown (rustdoc's format).
-pub(crate) fn description(short: &str, long: &str) -> DescriptionEntity {
+/// The description of an entity from its doc comment, in Markdown (rustdoc's format), with
+/// the link to its source when one is given.
+pub(crate) fn description(short: &str, long: &str, source_code: &str) -> DescriptionEntity {
     DescriptionEntity {
         short_description: short.to_string(),
         long_description: Some(Description {
@@ -15,6 +16,9 @@ pub(crate) fn description(short: &str, long: &str) -> DescriptionEntity {
                 .then(|| admin::description::Content::Value(long.to_string())),
             format: DescriptionFormat::Markdown as i32,
             ..Default::default()
+        }),
+        source_code: (!source_code.is_empty()).then(|| admin::SourceCode {
+            link: source_code.to_string(),
         }),
         ..Default::default()
     }
@@ -26,6 +30,10 @@ pub fn workflow_spec(entry: &WorkflowEntry, compiled: &CompiledWorkflow) -> Work
     WorkflowSpec {
         template: Some(compiled.template.clone()),
         sub_workflows: compiled.sub_workflows.clone(),
-        description: Some(description(entry.short_description, entry.long_description)),
+        description: Some(description(
+            entry.short_description,
+            entry.long_description,
+            entry.source_code,
+        )),
     }
 }

@@ -82,8 +82,10 @@ pub struct WorkflowEntry {
     pub line: u32,
     /// First paragraph of the doc comment.
     pub short_description: &'static str,
-    /// The whole doc comment.
+    /// The rest of the doc comment, without its `# Arguments` and `# Returns` sections.
     pub long_description: &'static str,
+    /// `source_code = "..."`: a link to the workflow's source (empty when not given).
+    pub source_code: &'static str,
     /// Adds the workflow's inputs, nodes and outputs to a builder made for it (the lowered
     /// body; see [`crate::glue::build_workflow`]).
     pub build: fn(&mut WorkflowBuilder),

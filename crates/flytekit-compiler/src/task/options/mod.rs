@@ -71,6 +71,8 @@ pub struct TaskOptions {
     pub enable_deck: Option<Spanned<bool>>,
     /// `docs = "..."`: replaces the doc comment as the task's description (may be empty).
     pub docs: Option<Spanned<String>>,
+    /// `source_code = "https://..."`: a link to the task's source, never empty.
+    pub source_code: Option<Spanned<String>>,
     /// `task_type = "spark"`: the plugin task type (default decided by the code generator).
     pub task_type: Option<Spanned<String>>,
     /// `crate = "::path"` or `crate = ::path`: where generated code finds flytekit.
@@ -110,6 +112,7 @@ const TASK_OPTIONS: ArgList = ArgList {
         "pod_template_name",
         "enable_deck",
         "docs",
+        "source_code",
         "task_type",
         "crate",
         "outputs",
@@ -153,6 +156,8 @@ const DEPRECATED_EXPECTED: &str = "a message such as `deprecated = \"use add_v2 
 const IMAGE_EXPECTED: &str = "an image such as `container_image = \"ghcr.io/org/image:tag\"`";
 const POD_TEMPLATE_EXPECTED: &str = "a Kubernetes resource name (lowercase letters, digits, `-` \
                                      and `.`), e.g. `pod_template_name = \"gpu-template\"`";
+const SOURCE_CODE_EXAMPLE: &str =
+    "source_code = \"https://github.com/org/repo/blob/main/src/tasks.rs\"";
 const DOCS_EXPECTED: &str = "a string such as `docs = \"Adds two numbers.\"`";
 const TASK_TYPE_EXPECTED: &str = "a plugin task type such as `task_type = \"spark\"`";
 const CRATE_EXPECTED: &str = "a path such as `crate = \"::my_crate::flytekit\"`";
@@ -216,6 +221,10 @@ fn parse_one_option(ctxt: &Ctxt, arg: &Arg, options: &mut TaskOptions) {
         "docs" => {
             options.docs = expect_value(ctxt, arg, "docs = \"Adds two numbers.\"")
                 .and_then(|expr| expect_string(ctxt, name, expr, DOCS_EXPECTED));
+        }
+        "source_code" => {
+            options.source_code = expect_value(ctxt, arg, SOURCE_CODE_EXAMPLE)
+                .and_then(|expr| crate::attr::link::source_code_link(ctxt, expr));
         }
         "task_type" => {
             options.task_type = expect_value(ctxt, arg, "task_type = \"spark\"")

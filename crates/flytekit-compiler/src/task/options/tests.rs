@@ -646,7 +646,7 @@ fn unknown_options_suggest_and_list() {
             "unknown `#[task]` option `retires`: did you mean `retries`? expected one of `name`, \
              `retries`, `timeout`, `interruptible`, `deprecated`, `cache`, `container_image`, \
              `environment`, `requests`, `limits`, `resources`, `secret_requests`, \
-             `accelerator`, `shared_memory`, `pod_template_name`, `enable_deck`, `docs`, `task_type`, `crate`, `outputs`",
+             `accelerator`, `shared_memory`, `pod_template_name`, `enable_deck`, `docs`, `source_code`, `task_type`, `crate`, `outputs`",
             "retires"
         )
     );
@@ -656,7 +656,7 @@ fn unknown_options_suggest_and_list() {
          `name`, `retries`, `timeout`, `interruptible`, `deprecated`, `cache`, \
          `container_image`, `environment`, `requests`, `limits`, `resources`, \
          `secret_requests`, `accelerator`, `shared_memory`, `pod_template_name`, `enable_deck`, `docs`, \
-         `task_type`, `crate`, `outputs`"
+         `source_code`, `task_type`, `crate`, `outputs`"
     );
 }
 
