@@ -113,4 +113,20 @@ fn tables() -> i64 {
     units(table as ::flytekit::StructuredDataset<Units>)
 }
 
+#[::flytekit::workflow]
+fn scaled(x: i64, factor: i64, #[default(1)] offset: i64) -> i64 {
+    let _ = (factor, offset);
+    add(x, 1)
+}
+
+::flytekit::launch_plan! {
+    /// A plan with a fixed input, called as a node below.
+    pub tripled = scaled { fixed: { factor: 3 }, defaults: { offset: 2 } }
+}
+
+#[::flytekit::workflow]
+fn calls_plan(x: i64) -> i64 {
+    tripled(x)
+}
+
 fn main() {}
