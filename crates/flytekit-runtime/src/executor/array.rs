@@ -295,6 +295,21 @@ pub(crate) struct Elements {
     pub(crate) tally: Tally,
 }
 
+/// An array node whose elements run in-process, as the time slices (`batch`, `F` a sync task's
+/// function) and the lanes (`lanes`, an async task's) see it.
+pub(crate) struct ElementBatch<'a, F> {
+    /// The array node's id path; element `i` is `<path>-<i>`.
+    pub(crate) path: &'a str,
+    /// The sub-task's name, for events and errors.
+    pub(crate) entity: String,
+    pub(crate) entry: &'static TaskEntry,
+    pub(crate) run: F,
+    /// The sub-node's metadata: its retries and timeout.
+    pub(crate) metadata: Option<&'a flytekit_idl::core::NodeMetadata>,
+    /// At most this many elements at once.
+    pub(crate) parallelism: usize,
+}
+
 /// The sub-node's sync task and its function, when the elements can run in batches: an
 /// in-process run of a sync task without a cache lookup (see `batch`).
 fn batchable(
@@ -463,7 +478,7 @@ pub(crate) async fn run_array(
     let columns = Columns::new(output_names, len);
     let outcome = match (batchable(cx, sub), async_batchable(cx, sub)) {
         (Some((entry, run)), _) => {
-            let batch = batch::Batch {
+            let batch = ElementBatch {
                 path,
                 entity: super::node::entity_name(sub),
                 entry,
@@ -474,7 +489,7 @@ pub(crate) async fn run_array(
             batch::run_elements(cx, batch, elements, len, tally, columns).await
         }
         (None, Some((entry, run))) => {
-            let batch = lanes::AsyncBatch {
+            let batch = ElementBatch {
                 path,
                 entity: super::node::entity_name(sub),
                 entry,

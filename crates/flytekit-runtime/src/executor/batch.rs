@@ -30,11 +30,12 @@ use std::time::{Duration, Instant};
 use flytekit_core::context::{context_reads, with_context};
 use flytekit_core::task::TaskEntry;
 use flytekit_core::{TaskContext, TaskError};
-use flytekit_idl::core::{LiteralMap, NodeMetadata};
+use flytekit_idl::core::LiteralMap;
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures::FutureExt;
 
+use super::array::ElementBatch;
 use super::array::{Claims, Columns, ElementEvents, ElementInputs, Elements, SyncTaskFn, Tally};
 use super::checkpoints::NodeCheckpoints;
 use super::error::ExecutionError;
@@ -47,19 +48,8 @@ use crate::local::{local_context, refers_to, release_dir, remove_if_empty};
 /// How long one blocking job runs elements before it gives its CPU permit back.
 const SLICE: Duration = Duration::from_millis(5);
 
-/// The array node and its sub-task, as the batch sees them.
-pub(crate) struct Batch<'a> {
-    /// The array node's id path; element `i` is `<path>-<i>`.
-    pub(crate) path: &'a str,
-    /// The sub-task's name, for events and errors.
-    pub(crate) entity: String,
-    pub(crate) entry: &'static TaskEntry,
-    pub(crate) run: SyncTaskFn,
-    /// The sub-node's metadata: its retries and timeout.
-    pub(crate) metadata: Option<&'a NodeMetadata>,
-    /// At most this many elements at once.
-    pub(crate) parallelism: usize,
-}
+/// The array node and its sync sub-task, as the batch sees them.
+pub(crate) type Batch<'a> = ElementBatch<'a, SyncTaskFn>;
 
 /// The first attempt of one element: its index and result.
 type FirstAttempt = (usize, Result<LiteralMap, TaskError>);

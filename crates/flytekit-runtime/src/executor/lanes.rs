@@ -21,10 +21,11 @@ use std::time::{Duration, Instant};
 use flytekit_core::context::WithContext;
 use flytekit_core::task::{TaskEntry, TaskFuture};
 use flytekit_core::{TaskContext, TaskError};
-use flytekit_idl::core::{LiteralMap, NodeMetadata};
+use flytekit_idl::core::LiteralMap;
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures::FutureExt;
 
+use super::array::ElementBatch;
 use super::array::{Claims, Columns, ElementEvents, ElementInputs, Elements, Tally};
 use super::checkpoints::NodeCheckpoints;
 use super::error::ExecutionError;
@@ -38,18 +39,7 @@ use crate::local::{local_context_on_first_read, release_attempt_dir, take_dir_on
 pub(crate) type AsyncTaskFn = fn(LiteralMap) -> TaskFuture;
 
 /// The array node and its async sub-task, as the lanes see them.
-pub(crate) struct AsyncBatch<'a> {
-    /// The array node's id path; element `i` is `<path>-<i>`.
-    pub(crate) path: &'a str,
-    /// The sub-task's name, for events and errors.
-    pub(crate) entity: String,
-    pub(crate) entry: &'static TaskEntry,
-    pub(crate) run: AsyncTaskFn,
-    /// The sub-node's metadata: its retries and timeout.
-    pub(crate) metadata: Option<&'a NodeMetadata>,
-    /// At most this many elements at once.
-    pub(crate) parallelism: usize,
-}
+pub(crate) type AsyncBatch<'a> = ElementBatch<'a, AsyncTaskFn>;
 
 /// What the lanes share with each other and with the array node.
 struct Shared {
