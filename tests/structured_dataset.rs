@@ -1,8 +1,10 @@
 //! StructuredDataset between Rust and Python flytekit: our `execute` runs the tasks of
 //! tests/bin/datasets.rs as a Flyte pod would, flytekit (tests/python/dataset_peer.py) makes the
-//! inputs (pandas DataFrames stored by flytekit's own encoder) and reads the outputs as pandas
-//! DataFrames, comparing values and dtypes with what flytekit gives for the same frame. On the
-//! local disk and on an S3-compatible server (moto on 127.0.0.1, started by the test).
+//! inputs (pandas and polars DataFrames stored by flytekit's own encoders) and reads the outputs
+//! as pandas and polars DataFrames, comparing values and dtypes with what flytekit gives for the
+//! same frame. The Rust tasks read and write through Arrow batches and through polars frames
+//! (feature `polars`). On the local disk and on an S3-compatible server (moto on 127.0.0.1,
+//! started by the test).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -134,13 +136,30 @@ fn random_part<'a>(uri: &'a str, raw: &str) -> &'a str {
 
 #[test]
 fn rust_tables_are_pandas_frames_in_python() {
-    for rows in [5, 0, 2500] {
-        let node = Node::local(&format!("make-{rows}"));
+    for (task, rows) in [
+        ("make_sales", 5),
+        ("make_sales", 0),
+        ("make_sales", 2500),
+        ("make_sales_polars", 5),
+        ("make_sales_polars", 0),
+        ("make_sales_polars", 2500),
+    ] {
+        let node = Node::local(&format!("{task}-{rows}"));
         node.write_inputs(&[&format!("n=int:{rows}")]);
-        node.execute_ok("make_sales");
+        node.execute_ok(task);
         // Values, dtypes, the literal's columns and format, and a column subset on read.
         let report = node.check_outputs("sales", rows);
         let uri = report["uri"].as_str().unwrap();
+        if task == "make_sales_polars" {
+            // flytekitplugins-polars' layout: the literal names the file `<random>/00000`.
+            let folder = uri
+                .strip_suffix("/00000")
+                .unwrap_or_else(|| panic!("{uri}"));
+            random_part(folder, &node.raw);
+            assert!(Path::new(uri).is_file(), "{uri}");
+            continue;
+        }
+        // flytekit's pandas layout: the literal names a folder holding one file `00000`.
         random_part(uri, &node.raw);
         let files: Vec<String> = std::fs::read_dir(uri)
             .unwrap()
@@ -173,6 +192,32 @@ fn pandas_frames_are_rust_tables() {
 }
 
 #[test]
+fn pandas_and_polars_frames_are_rust_polars_frames() {
+    for rows in [4, 0] {
+        // flytekit's pandas encoder writes snappy, its polars plugin zstd: both read, through
+        // polars and (the subset) through Arrow batches.
+        for kind in ["sales", "polars"] {
+            let node = Node::local(&format!("describe-polars-{kind}-{rows}"));
+            node.write_inputs(&[&format!("sales={kind}:{rows}")]);
+            node.execute_ok("describe_sales_polars");
+            node.check_outputs("described", rows);
+
+            for task in ["subset_units_polars", "subset_units"] {
+                let node = Node::local(&format!("{task}-{kind}-{rows}"));
+                node.write_inputs(&[&format!("sales={kind}:{rows}")]);
+                node.execute_ok(task);
+                node.check_outputs("subset", rows);
+            }
+        }
+
+        let node = Node::local(&format!("copy-polars-{rows}"));
+        node.write_inputs(&[&format!("table=plain:{rows}")]);
+        node.execute_ok("copy_table_polars");
+        node.check_outputs("copied", rows);
+    }
+}
+
+#[test]
 fn a_missing_column_fails_the_task_naming_it() {
     let node = Node::local("revenue");
     node.write_inputs(&["table=plain:3"]);
@@ -190,15 +235,16 @@ fn a_missing_column_fails_the_task_naming_it() {
 
 #[test]
 fn a_table_compressed_with_an_absent_codec_is_an_error_naming_it() {
-    // pyarrow's default is snappy; zstd (polars' default) is not compiled in.
-    let node = Node::local("zstd");
-    node.write_inputs(&["table=zstd:3"]);
+    // Snappy, zstd, gzip and lz4 are compiled in; brotli is not.
+    let node = Node::local("brotli");
+    node.write_inputs(&["table=brotli:3"]);
     node.execute_ok("copy_table");
+    assert!(!Path::new(&node.file("outputs.pb")).exists());
     let error = peer_json(&["read-error", &node.file("error.pb")], &[]);
     let message = error["message"].as_str().unwrap();
     assert!(
         message.contains("is not a readable Parquet file")
-            && message.to_lowercase().contains("zstd"),
+            && message.to_lowercase().contains("brotli"),
         "{message}"
     );
 }
@@ -223,6 +269,19 @@ fn tables_move_through_s3_both_ways() {
     node.execute_ok("copy_table");
     let report = node.check_outputs("copied", 3);
     random_part(report["uri"].as_str().unwrap(), &node.raw);
+
+    // polars frames, both ways.
+    let node = Node::s3(server, "make-polars");
+    node.write_inputs(&["n=int:7"]);
+    node.execute_ok("make_sales_polars");
+    let report = node.check_outputs("sales", 7);
+    let uri = report["uri"].as_str().unwrap();
+    random_part(uri.strip_suffix("/00000").unwrap(), &node.raw);
+
+    let node = Node::s3(server, "describe-polars");
+    node.write_inputs(&["sales=polars:6"]);
+    node.execute_ok("describe_sales_polars");
+    node.check_outputs("described", 6);
 }
 
 #[test]

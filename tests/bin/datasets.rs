@@ -136,6 +136,82 @@ fn read_revenue(table: StructuredDataset) -> Result<i64, TaskError> {
     Ok(reader.count() as i64)
 }
 
+/// `make_sales` through polars: the same rows built as a polars frame.
+#[task]
+fn make_sales_polars(n: i64) -> Result<StructuredDataset<Sales>, TaskError> {
+    use flytekit::polars::prelude::*;
+    let ids: Vec<i64> = (0..n).collect();
+    let micros: Vec<i64> = ids
+        .iter()
+        .map(|i| START_MICROS + i * 3_600_000_000 + i * 1_234)
+        .collect();
+    // A polars error becomes the task's user error with `?`, as any error does.
+    let at =
+        Series::new("at".into(), micros).cast(&DataType::Datetime(TimeUnit::Microseconds, None))?;
+    let frame = df!(
+        "region" => ids.iter().map(|i| REGIONS[(*i % 3) as usize]).collect::<Vec<_>>(),
+        "units" => ids.iter().map(|i| i * 3 - 7).collect::<Vec<_>>(),
+        "price" => ids.iter().map(|i| *i as f64 * 0.25 + 0.1).collect::<Vec<_>>(),
+        "ok" => ids.iter().map(|i| i % 2 == 0).collect::<Vec<_>>(),
+        "at" => at,
+    )?;
+    Ok(StructuredDataset::from_polars(&frame)?)
+}
+
+/// `describe_sales` through polars: the rows of the frame `read_polars` gives.
+#[task]
+fn describe_sales_polars(sales: StructuredDataset<Sales>) -> Result<Vec<String>, TaskError> {
+    use flytekit::polars::prelude::*;
+    let frame = sales.read_polars()?;
+    let region = frame.column("region")?.str()?;
+    let units = frame.column("units")?.i64()?;
+    let price = frame.column("price")?.f64()?;
+    let ok = frame.column("ok")?.bool()?;
+    // Whatever unit the writer chose (pandas writes µs, polars keeps ns), in microseconds.
+    let at = frame
+        .column("at")?
+        .cast(&DataType::Datetime(TimeUnit::Microseconds, None))?
+        .cast(&DataType::Int64)?;
+    let at = at.i64()?;
+    let mut rows = Vec::with_capacity(frame.height());
+    for i in 0..frame.height() {
+        let missing = || TaskError::user(format!("row {i} has a missing value"));
+        let when = at.get(i).ok_or_else(missing)?;
+        let when = chrono::DateTime::from_timestamp_micros(when)
+            .ok_or_else(|| TaskError::user("timestamp out of range"))?;
+        rows.push(format!(
+            "{}|{}|{}|{}|{}",
+            region.get(i).ok_or_else(missing)?,
+            units.get(i).ok_or_else(missing)?,
+            price.get(i).ok_or_else(missing)?,
+            ok.get(i).ok_or_else(missing)?,
+            when.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+        ));
+    }
+    Ok(rows)
+}
+
+/// `subset_units` through polars.
+#[task]
+fn subset_units_polars(
+    sales: StructuredDataset<Units>,
+) -> Result<(Vec<String>, Vec<i64>), TaskError> {
+    let frame = sales.read_polars()?;
+    let names = frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    let units = frame.column("units")?.i64()?;
+    Ok((names, units.into_no_null_iter().collect()))
+}
+
+/// `copy_table` through polars: the whole table as one frame, written back.
+#[task]
+fn copy_table_polars(table: StructuredDataset) -> Result<StructuredDataset, TaskError> {
+    Ok(StructuredDataset::from_polars(&table.read_polars()?)?)
+}
+
 /// `describe_sales(make_sales(n))`: a table between two tasks.
 #[workflow]
 fn sales_report(n: i64) -> Vec<String> {

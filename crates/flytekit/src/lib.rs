@@ -9,7 +9,9 @@
 //! - [`launch_plan`](mod@launch_plan): launch plans ([`launch_plan!`]: schedules, notifications, fixed inputs);
 //! - [`imperative`]: workflows built by a function at startup ([`imperative_workflow!`]);
 //! - [`StructuredDataset`]: tables passed as Parquet, declared with [`dataset_columns!`] and read
-//!   and written as Arrow record batches through [`arrow`] (feature `arrow`, on by default);
+//!   and written as Arrow record batches through [`arrow`] (feature `arrow`, on by default), or
+//!   as polars `DataFrame`s (feature `polars`: `flytekit::polars` and
+//!   `StructuredDataset::read_polars` / `from_polars`);
 //! - [`prelude`]: what a module of tasks and workflows usually imports.
 //!
 //! ```
@@ -32,6 +34,13 @@
 #[cfg(feature = "arrow")]
 pub mod arrow;
 mod datasets;
+/// The polars crate (feature `polars`), for [`StructuredDataset::read_polars`] and
+/// [`StructuredDataset::from_polars`] without a polars dependency of the task crate's own. It is
+/// built with only what those need (Parquet and the date and time types); a crate that wants
+/// more of polars (lazy frames, expressions) adds `polars` with those features at the same
+/// version, and cargo builds one polars with both.
+#[cfg(feature = "polars")]
+pub use polars;
 pub mod imperative;
 pub mod launch_plan;
 

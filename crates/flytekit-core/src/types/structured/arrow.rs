@@ -270,20 +270,50 @@ impl DatasetReader {
                 return Ok(None);
             };
             let (next, schema) = open_file(&self.uri, &path, &self.columns, DEFAULT_BATCH_ROWS)?;
-            if schema.fields() != self.schema.fields() {
-                return Err(DatasetError::Parquet {
-                    message: format!(
-                        "the files of the dataset at `{}` differ: `{}` has columns {}, the first file {}",
-                        self.uri,
-                        path.display(),
-                        fields(&schema),
-                        fields(&self.schema)
-                    ),
-                });
-            }
+            same_columns(&self.uri, &path, &schema, &self.schema)?;
             self.current = Some(next);
         }
     }
+}
+
+/// Checks every file of a dataset against `columns` from its footer, reading no data, and
+/// returns the files with the schema of the requested columns: for a reader other than
+/// [`DatasetReader`] (polars) that must fail exactly as it does.
+#[cfg(feature = "polars")]
+pub(super) fn checked_files(
+    uri: &str,
+    format: &str,
+    local: &Path,
+    columns: &[DatasetColumn],
+) -> Result<(Vec<PathBuf>, SchemaRef), DatasetError> {
+    let reader = DatasetReader::open(uri, format, local, columns.to_vec())?;
+    let mut files: Vec<PathBuf> = reader.current.iter().map(|c| c.path.clone()).collect();
+    for path in reader.files {
+        let (_, schema) = open_file(uri, &path, columns, DEFAULT_BATCH_ROWS)?;
+        same_columns(uri, &path, &schema, &reader.schema)?;
+        files.push(path);
+    }
+    Ok((files, reader.schema))
+}
+
+/// A later file of a dataset must have the (requested) columns of its first.
+fn same_columns(
+    uri: &str,
+    path: &Path,
+    schema: &Schema,
+    first: &Schema,
+) -> Result<(), DatasetError> {
+    if schema.fields() == first.fields() {
+        return Ok(());
+    }
+    Err(DatasetError::Parquet {
+        message: format!(
+            "the files of the dataset at `{uri}` differ: `{}` has columns {}, the first file {}",
+            path.display(),
+            fields(schema),
+            fields(first)
+        ),
+    })
 }
 
 impl Iterator for DatasetReader {
@@ -411,7 +441,7 @@ fn parquet_files(local: &Path) -> Result<Vec<PathBuf>, DatasetError> {
 
 /// A fresh folder for a dataset being written: `flytekit-datasets/<pid>-<n>` in the attempt's
 /// working directory.
-fn fresh_folder() -> Result<PathBuf, DatasetError> {
+pub(super) fn fresh_folder() -> Result<PathBuf, DatasetError> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let base = crate::context::current_context()
         .working_dir
@@ -438,7 +468,7 @@ fn fresh_folder() -> Result<PathBuf, DatasetError> {
     }
 }
 
-fn parquet_error(path: &Path, err: impl std::fmt::Display) -> DatasetError {
+pub(super) fn parquet_error(path: &Path, err: impl std::fmt::Display) -> DatasetError {
     DatasetError::Parquet {
         message: format!("`{}` is not a readable Parquet file: {err}", path.display()),
     }
@@ -460,7 +490,7 @@ fn check_type(uri: &str, column: &DatasetColumn, field: &Field) -> Result<(), Da
                 column: column.name.clone(),
                 uri: uri.to_string(),
                 expected: describe(expected).to_uppercase(),
-                found: field.data_type().to_string(),
+                found: format!("Arrow {}", field.data_type()),
             })
         }
         _ => Ok(()),

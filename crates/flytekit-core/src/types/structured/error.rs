@@ -24,7 +24,9 @@ pub enum DatasetError {
         available: Vec<String>,
     },
     /// A column holds another type than the one declared for it.
-    #[error("column `{column}` of the dataset at `{uri}` is declared {expected} but holds Arrow {found}")]
+    #[error(
+        "column `{column}` of the dataset at `{uri}` is declared {expected} but holds {found}"
+    )]
     ColumnType {
         /// The column.
         column: String,
@@ -32,7 +34,7 @@ pub enum DatasetError {
         uri: String,
         /// The declared Flyte type.
         expected: String,
-        /// The Arrow type found.
+        /// The type found, named with its library: `Arrow Utf8`, `polars str`.
         found: String,
     },
     /// A declared column has a Flyte type `schema_of` (feature `arrow`) has no Arrow type

@@ -19,6 +19,8 @@ mod error;
 
 #[cfg(feature = "arrow")]
 mod arrow;
+#[cfg(feature = "polars")]
+mod polars_frame;
 #[cfg(test)]
 mod tests;
 
@@ -29,6 +31,8 @@ pub use self::arrow::{
 };
 pub use columns::{column, AnyColumns, Columns};
 pub use error::DatasetError;
+#[cfg(feature = "polars")]
+pub use polars_frame::polars_type_matches;
 
 use std::fmt;
 use std::marker::PhantomData;

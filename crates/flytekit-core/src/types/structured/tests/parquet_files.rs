@@ -11,11 +11,11 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use super::super::*;
 use super::{Sales, Units};
 
-fn sales_schema() -> SchemaRef {
+pub(super) fn sales_schema() -> SchemaRef {
     schema_of::<Sales>().unwrap()
 }
 
-fn sales_batch(start: i64, rows: usize) -> RecordBatch {
+pub(super) fn sales_batch(start: i64, rows: usize) -> RecordBatch {
     let ids: Vec<i64> = (start..start + rows as i64).collect();
     RecordBatch::try_new(
         sales_schema(),
@@ -38,7 +38,7 @@ fn sales_batch(start: i64, rows: usize) -> RecordBatch {
     .unwrap()
 }
 
-fn units(batches: &[RecordBatch], column: &str) -> Vec<i64> {
+pub(super) fn units(batches: &[RecordBatch], column: &str) -> Vec<i64> {
     batches
         .iter()
         .flat_map(|b| {
@@ -262,7 +262,7 @@ fn a_folder_of_several_files_reads_in_name_order_skipping_hidden_ones() {
     }
 }
 
-fn tempdir(name: &str) -> std::path::PathBuf {
+pub(super) fn tempdir(name: &str) -> std::path::PathBuf {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let dir = std::env::temp_dir().join(format!(
         "flytekit-sd-{name}-{}-{}",
