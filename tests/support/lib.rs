@@ -2,9 +2,11 @@
 //!
 //! The interop tests compare flytekit-rs with the real Python flytekit. [`PythonEnv`] creates the
 //! venv they need on first use (under `target/`, so later runs reuse it) and runs the helper
-//! scripts in `tests/python/`. [`browser`] renders decks in headless Chromium.
+//! scripts in `tests/python/`. [`browser`] renders decks in headless Chromium; [`datasets`]
+//! runs a task binary's `execute` against flytekit's StructuredDataset encoders.
 
 pub mod browser;
+pub mod datasets;
 mod python;
 mod s3;
 

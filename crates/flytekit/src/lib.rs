@@ -10,8 +10,8 @@
 //! - [`imperative`]: workflows built by a function at startup ([`imperative_workflow!`]);
 //! - [`StructuredDataset`]: tables passed as Parquet, declared with [`dataset_columns!`] and read
 //!   and written as Arrow record batches through [`arrow`] (feature `arrow`, on by default), or
-//!   as polars `DataFrame`s (feature `polars`: `flytekit::polars` and
-//!   `StructuredDataset::read_polars` / `from_polars`);
+//!   as polars `DataFrame`s (feature `polars`: `flytekit::polars` and `PolarsDataset`'s
+//!   `read_polars` / `from_polars`);
 //! - [`prelude`]: what a module of tasks and workflows usually imports.
 //!
 //! ```
@@ -34,13 +34,17 @@
 #[cfg(feature = "arrow")]
 pub mod arrow;
 mod datasets;
-/// The polars crate (feature `polars`), for [`StructuredDataset::read_polars`] and
-/// [`StructuredDataset::from_polars`] without a polars dependency of the task crate's own. It is
-/// built with only what those need (Parquet and the date and time types); a crate that wants
-/// more of polars (lazy frames, expressions) adds `polars` with those features at the same
-/// version, and cargo builds one polars with both.
+/// The polars crate (feature `polars`), for [`PolarsDataset`]'s `read_polars` and
+/// `from_polars` without a polars dependency of the task crate's own. It is built with only
+/// what those need (Parquet and the date and time types); a crate that wants more of polars
+/// (lazy frames, expressions) adds `polars` with those features at the same version, and cargo
+/// builds one polars with both.
 #[cfg(feature = "polars")]
-pub use polars;
+pub use flytekit_polars::polars;
+/// A [`StructuredDataset`] read and written as a polars `DataFrame` (feature `polars`; in the
+/// prelude).
+#[cfg(feature = "polars")]
+pub use flytekit_polars::PolarsDataset;
 pub mod imperative;
 pub mod launch_plan;
 
@@ -64,6 +68,8 @@ pub use flytekit_runtime::main;
 
 /// The names a module of tasks and workflows usually needs.
 pub mod prelude {
+    #[cfg(feature = "polars")]
+    pub use crate::PolarsDataset;
     pub use crate::{
         container_task, current_context, dataset_columns, dynamic, launch_plan,
         reference_launch_plan, reference_task, reference_workflow, task, workflow, Bytes,

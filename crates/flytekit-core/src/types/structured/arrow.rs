@@ -122,7 +122,7 @@ impl<C: Columns> DatasetWriter<C> {
 
     /// [`new`](Self::new) with row groups of `rows` rows.
     pub fn with_row_group_rows(schema: SchemaRef, rows: usize) -> Result<Self, DatasetError> {
-        let folder = fresh_folder()?;
+        let folder = new_dataset_folder()?;
         let uri = folder.display().to_string();
         for declared in C::columns() {
             let Some(field) = schema.fields().iter().find(|f| *f.name() == declared.name) else {
@@ -276,24 +276,40 @@ impl DatasetReader {
     }
 }
 
-/// Checks every file of a dataset against `columns` from its footer, reading no data, and
-/// returns the files with the schema of the requested columns: for a reader other than
-/// [`DatasetReader`] (polars) that must fail exactly as it does.
-#[cfg(feature = "polars")]
-pub(super) fn checked_files(
-    uri: &str,
-    format: &str,
-    local: &Path,
-    columns: &[DatasetColumn],
-) -> Result<(Vec<PathBuf>, SchemaRef), DatasetError> {
-    let reader = DatasetReader::open(uri, format, local, columns.to_vec())?;
-    let mut files: Vec<PathBuf> = reader.current.iter().map(|c| c.path.clone()).collect();
-    for path in reader.files {
-        let (_, schema) = open_file(uri, &path, columns, DEFAULT_BATCH_ROWS)?;
-        same_columns(uri, &path, &schema, &reader.schema)?;
-        files.push(path);
+/// The Parquet files of a dataset on this machine, checked: what a reader other than
+/// [`DatasetReader`] (polars, DataFusion) reads, so that it fails exactly as `DatasetReader`
+/// does, before reading any data.
+#[derive(Debug, Clone)]
+pub struct CheckedFiles {
+    /// The files, in the order to read them (a folder's, sorted by name, hidden ones skipped).
+    pub files: Vec<PathBuf>,
+    /// The schema of the requested columns, in their order (every column when none were
+    /// requested), as the Arrow reader sees them.
+    pub schema: SchemaRef,
+}
+
+impl<C: Columns> StructuredDataset<C> {
+    /// Checks the dataset's local copy `local` (what [`download`](Self::download) returns)
+    /// against `columns` (by name, and by type where one is given; all columns when empty):
+    /// its format, that it holds Parquet files, and each file's footer, reading no data. The
+    /// errors are [`reader`](Self::reader)'s, and so are its messages.
+    pub fn checked_files(
+        &self,
+        local: &Path,
+        columns: &[DatasetColumn],
+    ) -> Result<CheckedFiles, DatasetError> {
+        let reader = DatasetReader::open(&self.uri, self.format(), local, columns.to_vec())?;
+        let mut files: Vec<PathBuf> = reader.current.iter().map(|c| c.path.clone()).collect();
+        for path in reader.files {
+            let (_, schema) = open_file(&self.uri, &path, columns, DEFAULT_BATCH_ROWS)?;
+            same_columns(&self.uri, &path, &schema, &reader.schema)?;
+            files.push(path);
+        }
+        Ok(CheckedFiles {
+            files,
+            schema: reader.schema,
+        })
     }
-    Ok((files, reader.schema))
 }
 
 /// A later file of a dataset must have the (requested) columns of its first.
@@ -439,9 +455,11 @@ fn parquet_files(local: &Path) -> Result<Vec<PathBuf>, DatasetError> {
     Ok(files)
 }
 
-/// A fresh folder for a dataset being written: `flytekit-datasets/<pid>-<n>` in the attempt's
-/// working directory.
-pub(super) fn fresh_folder() -> Result<PathBuf, DatasetError> {
+/// A fresh, empty folder for a dataset being written, `flytekit-datasets/<pid>-<n>` in the
+/// attempt's working directory, as [`DatasetWriter`] uses: a writer of another library puts
+/// its Parquet file there, and a [`StructuredDataset`] of the folder (or of the file) is a task
+/// output the runtime uploads under the raw output prefix.
+pub fn new_dataset_folder() -> Result<PathBuf, DatasetError> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let base = crate::context::current_context()
         .working_dir
@@ -468,7 +486,7 @@ pub(super) fn fresh_folder() -> Result<PathBuf, DatasetError> {
     }
 }
 
-pub(super) fn parquet_error(path: &Path, err: impl std::fmt::Display) -> DatasetError {
+fn parquet_error(path: &Path, err: impl std::fmt::Display) -> DatasetError {
     DatasetError::Parquet {
         message: format!("`{}` is not a readable Parquet file: {err}", path.display()),
     }

@@ -19,20 +19,16 @@ mod error;
 
 #[cfg(feature = "arrow")]
 mod arrow;
-#[cfg(feature = "polars")]
-mod polars_frame;
 #[cfg(test)]
 mod tests;
 
 #[cfg(feature = "arrow")]
 pub use self::arrow::{
-    arrow_type_matches, schema_of, DatasetReader, DatasetWriter, DEFAULT_BATCH_ROWS,
-    DEFAULT_ROW_GROUP_ROWS,
+    arrow_type_matches, new_dataset_folder, schema_of, CheckedFiles, DatasetReader, DatasetWriter,
+    DEFAULT_BATCH_ROWS, DEFAULT_ROW_GROUP_ROWS,
 };
 pub use columns::{column, AnyColumns, Columns};
 pub use error::DatasetError;
-#[cfg(feature = "polars")]
-pub use polars_frame::polars_type_matches;
 
 use std::fmt;
 use std::marker::PhantomData;

@@ -143,6 +143,3 @@ fn a_failed_download_is_a_retryable_system_error() {
 
 #[cfg(feature = "arrow")]
 mod parquet_files;
-
-#[cfg(feature = "polars")]
-mod polars_frames;

@@ -1,23 +1,27 @@
-//! polars `DataFrame`s in and out of a [`StructuredDataset`] (feature `polars`).
+//! polars `DataFrame`s in and out of a flytekit-rs `StructuredDataset`: the [`PolarsDataset`]
+//! methods (`flytekit` re-exports this crate as its feature `polars`, the trait in its prelude).
 //!
 //! polars reads and writes the Parquet files itself, as flytekitplugins-polars does on the
-//! Python side, so every type polars has goes through unchanged. What stays this SDK's is
+//! Python side, so every type polars has goes through unchanged. What stays flytekit-rs' is
 //! around it: the dataset's files and the declared columns are checked from the Parquet
-//! footers before any data is read (the same checks, and messages, as
-//! [`reader`](StructuredDataset::reader)), and a written frame becomes the file `<folder>/00000`
-//! in a fresh folder of the attempt's working directory, snappy-compressed as pyarrow writes,
-//! which the runtime uploads to `<raw output prefix>/<random>/00000` when the task ends.
+//! footers before any data is read ([`StructuredDataset::checked_files`], the same checks and
+//! messages as the Arrow reader), and a written frame becomes the file `<folder>/00000` in a
+//! fresh folder of the attempt's working directory, which the runtime uploads to
+//! `<raw output prefix>/<random>/00000` when the task ends.
 //!
-//! The dataset names that file, not its folder, as flytekitplugins-polars names the frames it
-//! writes: its decoder reads a file on object storage but not a folder (it fails on the folders
-//! flytekit's pandas encoder writes, "Parquet file size is 0 bytes"), while pandas and pyarrow
-//! read either. So a Python polars task can read every frame a Rust task writes with
-//! [`from_polars`](StructuredDataset::from_polars).
+//! A crate of its own, not a module of flytekit-core: a binary that does not use polars then
+//! links none of it, even when another crate of the same build does.
 
 use std::fs::File;
+use std::future::Future;
 use std::io::BufWriter;
 use std::path::Path;
 
+use flytekit_core::types::structured::{
+    new_dataset_folder, Columns, DatasetError, StructuredDataset, DEFAULT_ROW_GROUP_ROWS,
+    PARQUET_FILE_NAME,
+};
+use flytekit_core::workflow::typing::describe;
 use flytekit_idl::core::structured_dataset_type::DatasetColumn;
 use flytekit_idl::core::{literal_type::Type, LiteralType, SimpleType};
 use polars::frame::DataFrame;
@@ -26,38 +30,56 @@ use polars::io::parquet::write::{ParquetCompression, ParquetWriter};
 use polars::io::SerReader;
 use polars::prelude::DataType;
 
-use super::arrow::{checked_files, fresh_folder, parquet_error, DEFAULT_ROW_GROUP_ROWS};
-use super::{Columns, DatasetError, StructuredDataset, PARQUET_FILE_NAME};
-use crate::workflow::typing::describe;
+pub use polars;
 
-impl<C: Columns> StructuredDataset<C> {
-    /// Reads the dataset into a polars `DataFrame`: its [`columns`](Self::columns) when any are
-    /// declared, in their order (a missing column, or one of another type, is an error), else
-    /// all of them. A remote dataset is downloaded first (blocking; in an `async` task use
-    /// [`read_polars_async`](Self::read_polars_async)). A dataset of several files is one frame
-    /// with a chunk per file.
-    ///
-    /// ```
-    /// use flytekit_core::types::structured::StructuredDataset;
-    /// use polars::prelude::*;
-    ///
-    /// let frame = df!("region" => ["north", "south"], "units" => [3i64, 5]).unwrap();
-    /// let table: StructuredDataset = StructuredDataset::from_polars(&frame).unwrap();
-    /// assert_eq!(table.read_polars().unwrap(), frame);
-    /// ```
-    pub fn read_polars(&self) -> Result<DataFrame, DatasetError> {
-        let local = self.download()?;
-        read_frame(&self.uri, self.format(), &local, &self.columns())
-    }
+/// A [`StructuredDataset`] read and written as a polars `DataFrame`.
+///
+/// ```
+/// use flytekit_core::types::structured::StructuredDataset;
+/// use flytekit_polars::PolarsDataset;
+/// use polars::prelude::*;
+///
+/// let frame = df!("region" => ["north", "south"], "units" => [3i64, 5]).unwrap();
+/// let table: StructuredDataset = StructuredDataset::from_polars(&frame).unwrap();
+/// assert_eq!(table.read_polars().unwrap(), frame);
+/// ```
+pub trait PolarsDataset: Sized {
+    /// Reads the dataset into a `DataFrame`: its declared columns when there are any, in their
+    /// order (a missing column, or one of another type, is an error), else all of them. A
+    /// remote dataset is downloaded first (blocking; in an `async` task use
+    /// [`read_polars_async`](Self::read_polars_async)). A dataset of several files is one
+    /// frame with a chunk per file.
+    fn read_polars(&self) -> Result<DataFrame, DatasetError>;
 
     /// [`read_polars`](Self::read_polars) for async tasks: the download is awaited.
-    pub async fn read_polars_async(&self) -> Result<DataFrame, DatasetError> {
-        let local = self.download_async().await?;
-        read_frame(&self.uri, self.format(), &local, &self.columns())
-    }
+    fn read_polars_async(&self) -> impl Future<Output = Result<DataFrame, DatasetError>> + Send;
 
     /// Reads only the columns `names`, in that order, whatever the declared columns are.
-    pub fn read_polars_columns(&self, names: &[&str]) -> Result<DataFrame, DatasetError> {
+    fn read_polars_columns(&self, names: &[&str]) -> Result<DataFrame, DatasetError>;
+
+    /// Writes `frame` as a new dataset: a local Parquet file, snappy-compressed, which the
+    /// runtime uploads to `<raw output prefix>/<random>/00000` when it is a task output. The
+    /// frame must hold every declared column, with a matching type; it may hold more. Nothing
+    /// is left behind when writing fails.
+    ///
+    /// The dataset names the file, not a folder, as flytekitplugins-polars names its frames:
+    /// that plugin reads a file from object storage but not a folder, so a Python polars task
+    /// can read what this writes; pandas and pyarrow tasks read either.
+    fn from_polars(frame: &DataFrame) -> Result<Self, DatasetError>;
+}
+
+impl<C: Columns + Send + Sync> PolarsDataset for StructuredDataset<C> {
+    fn read_polars(&self) -> Result<DataFrame, DatasetError> {
+        let local = self.download()?;
+        read_frame(self, &local, &self.columns())
+    }
+
+    async fn read_polars_async(&self) -> Result<DataFrame, DatasetError> {
+        let local = self.download_async().await?;
+        read_frame(self, &local, &self.columns())
+    }
+
+    fn read_polars_columns(&self, names: &[&str]) -> Result<DataFrame, DatasetError> {
         let local = self.download()?;
         let columns: Vec<DatasetColumn> = names
             .iter()
@@ -66,19 +88,11 @@ impl<C: Columns> StructuredDataset<C> {
                 literal_type: None,
             })
             .collect();
-        read_frame(&self.uri, self.format(), &local, &columns)
+        read_frame(self, &local, &columns)
     }
 
-    /// Writes `frame` as a new dataset: a local Parquet file, snappy-compressed, which the
-    /// runtime uploads to `<raw output prefix>/<random>/00000` when it is a task output. The
-    /// frame must hold every column `C` declares, with a matching type; it may hold more.
-    /// Nothing is left behind when writing fails.
-    ///
-    /// The dataset names the file, not a folder, as flytekitplugins-polars names its frames:
-    /// that plugin reads a file from object storage but not a folder, so a Python polars task
-    /// can read what this writes; pandas and pyarrow tasks read either.
-    pub fn from_polars(frame: &DataFrame) -> Result<Self, DatasetError> {
-        let folder = fresh_folder()?;
+    fn from_polars(frame: &DataFrame) -> Result<Self, DatasetError> {
+        let folder = new_dataset_folder()?;
         let uri = folder.display().to_string();
         let file = folder.join(PARQUET_FILE_NAME);
         let written = check_frame::<C>(&uri, frame).and_then(|()| write_frame(&file, frame));
@@ -91,15 +105,22 @@ impl<C: Columns> StructuredDataset<C> {
     }
 }
 
+fn parquet_error(path: &Path, err: impl std::fmt::Display) -> DatasetError {
+    DatasetError::Parquet {
+        message: format!("`{}` is not a readable Parquet file: {err}", path.display()),
+    }
+}
+
 /// Checks the dataset's files against `columns` from their footers, then reads them with
 /// polars, keeping only the requested columns in their order.
-fn read_frame(
-    uri: &str,
-    format: &str,
+fn read_frame<C: Columns>(
+    dataset: &StructuredDataset<C>,
     local: &Path,
     columns: &[DatasetColumn],
 ) -> Result<DataFrame, DatasetError> {
-    let (files, schema) = checked_files(uri, format, local, columns)?;
+    let uri = dataset.uri();
+    let checked = dataset.checked_files(local, columns)?;
+    let (files, schema) = (checked.files, checked.schema);
     let names: Option<Vec<String>> =
         (!columns.is_empty()).then(|| columns.iter().map(|c| c.name.clone()).collect());
     let mut frame: Option<DataFrame> = None;
@@ -201,8 +222,8 @@ fn typed_null_columns(
     Ok(())
 }
 
-/// The polars type of a Flyte column type, as [`schema_of`](super::schema_of) gives the Arrow
-/// one.
+/// The polars type of a Flyte column type, as
+/// [`schema_of`](flytekit_core::types::structured::schema_of) gives the Arrow one.
 fn polars_type_of(ty: &LiteralType) -> Option<DataType> {
     use polars::prelude::TimeUnit;
     if let Some(Type::CollectionType(item)) = &ty.r#type {
@@ -269,7 +290,7 @@ fn write_frame(file: &Path, frame: &DataFrame) -> Result<(), DatasetError> {
 }
 
 /// Whether a polars column of type `dtype` holds values of the Flyte column type `ty`, by the
-/// rules of [`arrow_type_matches`](super::arrow_type_matches): INTEGER any integer, FLOAT any
+/// rules of [`arrow_type_matches`](flytekit_core::types::structured::arrow_type_matches): INTEGER any integer, FLOAT any
 /// float, STRING a string, BOOLEAN, DATETIME a datetime or date, DURATION a duration, a
 /// collection a list of the item type; a `Null` column matches any. Other Flyte types are not
 /// checked.

@@ -1,15 +1,88 @@
-//! polars frames through [`StructuredDataset::from_polars`] and `read_polars`, and the files
-//! they make read by the Arrow reader (and the other way round).
+//! polars frames through `PolarsDataset::from_polars` and `read_polars`, and the files they
+//! make read by the Arrow reader (and the other way round).
 
 use std::path::Path;
+use std::sync::Arc;
 
+use arrow_array::{
+    Array, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray,
+    TimestampMicrosecondArray,
+};
+use flytekit_core::types::structured::{
+    column, schema_of, AnyColumns, Columns, DatasetError, StructuredDataset,
+};
+use flytekit_idl::core::structured_dataset_type::DatasetColumn;
+use flytekit_polars::{polars_type_matches, PolarsDataset};
 use polars::prelude::*;
 
-use super::super::*;
-use super::parquet_files::{sales_batch, sales_schema, tempdir, units};
-use super::{Sales, Units};
+struct Sales;
+impl Columns for Sales {
+    fn columns() -> Vec<DatasetColumn> {
+        vec![
+            column::<String>("region"),
+            column::<i64>("units"),
+            column::<f64>("price"),
+            column::<bool>("ok"),
+            column::<chrono::DateTime<chrono::Utc>>("at"),
+        ]
+    }
+}
 
-/// The rows of `parquet_files::sales_batch`, as a polars frame.
+struct Units;
+impl Columns for Units {
+    fn columns() -> Vec<DatasetColumn> {
+        vec![column::<i64>("units"), column::<String>("region")]
+    }
+}
+
+/// `rows` sales rows from `start`, as the Arrow writer takes them.
+fn sales_batch(start: i64, rows: usize) -> RecordBatch {
+    let ids: Vec<i64> = (start..start + rows as i64).collect();
+    RecordBatch::try_new(
+        schema_of::<Sales>().unwrap(),
+        vec![
+            Arc::new(StringArray::from_iter_values(
+                ids.iter().map(|i| format!("r{}", i % 7)),
+            )),
+            Arc::new(Int64Array::from(ids.clone())),
+            Arc::new(Float64Array::from_iter_values(
+                ids.iter().map(|i| *i as f64 / 2.0),
+            )),
+            Arc::new(BooleanArray::from_iter(
+                ids.iter().map(|i| Some(i % 2 == 0)),
+            )),
+            Arc::new(TimestampMicrosecondArray::from(
+                ids.iter().map(|i| i * 1_000_000).collect::<Vec<_>>(),
+            )),
+        ],
+    )
+    .unwrap()
+}
+
+/// The column `column` of every batch.
+fn units(batches: &[RecordBatch], column: &str) -> Vec<i64> {
+    batches
+        .iter()
+        .flat_map(|b| {
+            let array = b.column_by_name(column).unwrap();
+            let array = array.as_any().downcast_ref::<Int64Array>().unwrap();
+            array.values().to_vec()
+        })
+        .collect()
+}
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "flytekit-polars-{name}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The rows of `sales_batch(0, rows)`, as a polars frame.
 fn sales_frame(rows: i64) -> DataFrame {
     let ids: Vec<i64> = (0..rows).collect();
     let at: Vec<i64> = ids.iter().map(|i| i * 1_000_000).collect();
@@ -83,8 +156,11 @@ fn a_frame_round_trips_and_its_file_is_what_the_arrow_reader_reads() {
 
 #[test]
 fn arrow_written_tables_read_as_frames_with_declared_subsets_in_their_order() {
-    let table =
-        StructuredDataset::<Sales>::from_batches(sales_schema(), [sales_batch(0, 5)]).unwrap();
+    let table = StructuredDataset::<Sales>::from_batches(
+        schema_of::<Sales>().unwrap(),
+        [sales_batch(0, 5)],
+    )
+    .unwrap();
     let all = table.read_polars().unwrap();
     assert_eq!(all, sales_frame(5));
 
@@ -101,8 +177,16 @@ fn arrow_written_tables_read_as_frames_with_declared_subsets_in_their_order() {
 
 #[test]
 fn a_folder_of_several_files_is_one_frame_in_name_order() {
-    let a = StructuredDataset::<Sales>::from_batches(sales_schema(), [sales_batch(0, 3)]).unwrap();
-    let b = StructuredDataset::<Sales>::from_batches(sales_schema(), [sales_batch(3, 3)]).unwrap();
+    let a = StructuredDataset::<Sales>::from_batches(
+        schema_of::<Sales>().unwrap(),
+        [sales_batch(0, 3)],
+    )
+    .unwrap();
+    let b = StructuredDataset::<Sales>::from_batches(
+        schema_of::<Sales>().unwrap(),
+        [sales_batch(3, 3)],
+    )
+    .unwrap();
     let dir = tempdir("polars-several");
     std::fs::copy(Path::new(a.uri()).join("00000"), dir.join("part-1")).unwrap();
     std::fs::copy(Path::new(b.uri()).join("00000"), dir.join("part-0")).unwrap();
