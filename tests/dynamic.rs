@@ -60,6 +60,13 @@ fn a_dynamic_task_in_a_workflow_runs_its_sub_dag() {
     // A reference task runs its stand-in.
     let out = json(&run(&cache, &["remote_each", "--xs", "[1,2]"]));
     assert_eq!(out["o0"], serde_json::json!([2, 4]));
+    // Array nodes: total(map(scale, [1, 2, 3], factor 4)) = 4 + 8 + 12; a partial map.
+    let out = json(&run(&cache, &["scale_each", "--xs", "[1,2,3]", "--k", "4"]));
+    assert_eq!(out["o0"], 24);
+    let out = json(&run(&cache, &["double_most", "--xs", "[1,2]"]));
+    assert_eq!(out["o0"], serde_json::json!([2, 4]));
+    let out = json(&run(&cache, &["scale_each", "--xs", "[]", "--k", "4"]));
+    assert_eq!(out["o0"], 0);
 }
 
 #[test]
@@ -73,6 +80,11 @@ fn isolated_runs_go_through_futures_pb() {
     assert_eq!(out["o0"], 12);
     let out = json(&run(&cache, &["--isolated", "maybe_sum", "--xs", "[]"]));
     assert_eq!(out["o0"], 0);
+    let out = json(&run(
+        &cache,
+        &["--isolated", "scale_each", "--xs", "[1,2,3]", "--k", "4"],
+    ));
+    assert_eq!(out["o0"], 24);
     let output = run(&cache, &["--isolated", "picky", "--n", "-1"]);
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("USER:RuntimeError: cannot handle -1"));
@@ -220,6 +232,17 @@ fn futures_match_what_pyflyte_execute_writes() {
         (
             "maybe_sum_12",
             "maybe_sum",
+            "ok: futures.pb (1 nodes, 1 tasks, 0 sub-workflows)",
+        ),
+        // Array nodes: the map task's template travels with the spec, as flytekit writes it.
+        (
+            "scale_each_123",
+            "scale_each",
+            "ok: futures.pb (2 nodes, 2 tasks, 0 sub-workflows)",
+        ),
+        (
+            "double_most_12",
+            "double_most",
             "ok: futures.pb (1 nodes, 1 tasks, 0 sub-workflows)",
         ),
     ] {

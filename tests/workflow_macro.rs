@@ -460,6 +460,43 @@ fn a_map_over_a_dynamic_task_is_refused_naming_it() {
     );
 }
 
+/// A map in a dynamic body, its lists from the inputs and a fixed value.
+#[dynamic]
+fn add_each(xs: Vec<i64>, ys: Vec<i64>, k: i64) -> (Vec<i64>, Vec<i64>) {
+    let sums = map_task(add, xs, ys).concurrency(2);
+    let shifted = map_task(add, sums.clone(), fixed(k));
+    (sums, shifted)
+}
+
+#[test]
+fn a_dynamic_map_called_from_rust_is_the_loop_it_stands_for() {
+    assert_eq!(
+        add_each(vec![1, 2, 3], vec![10, 20, 30], 100),
+        (vec![11, 22, 33], vec![111, 122, 133])
+    );
+    assert_eq!(add_each(vec![], vec![], 1), (vec![], vec![]));
+}
+
+#[test]
+#[should_panic(expected = "map_task(add, ..): the mapped lists have different lengths, [2, 1]")]
+fn a_dynamic_map_of_lists_of_different_lengths_panics_called_from_rust() {
+    let _ = add_each(vec![1, 2], vec![10], 0);
+}
+
+/// `add_each` as a node: its maps run as array nodes of its sub-workflow.
+#[workflow]
+fn add_each_flow(xs: Vec<i64>, ys: Vec<i64>, k: i64) -> (Vec<i64>, Vec<i64>) {
+    add_each(xs, ys, k)
+}
+
+#[test]
+fn a_dynamic_map_runs_as_array_nodes() {
+    assert_eq!(
+        add_each_flow(vec![1, 2, 3], vec![10, 20, 30], 100),
+        (vec![11, 22, 33], vec![111, 122, 133])
+    );
+}
+
 /// Links to its source.
 #[workflow(source_code = "https://github.com/example/repo/blob/main/src/flows.rs")]
 fn linked(x: i64) -> i64 {

@@ -120,6 +120,26 @@ fn cached_each(xs: Vec<i64>) -> Vec<i64> {
     out
 }
 
+/// `x * factor`.
+#[task]
+fn scale(x: i64, factor: i64) -> i64 {
+    x * factor
+}
+
+/// An array node in a dynamic workflow, its output used by a later node: flytekit's
+/// `map_task(partial(scale, factor=k), concurrency=2)(x=xs)`.
+#[dynamic]
+fn scale_each(xs: Vec<i64>, k: i64) -> i64 {
+    let scaled = map_task(scale, xs, fixed(k)).concurrency(2);
+    total(scaled)
+}
+
+/// A map allowed to lose half its elements: flytekit's `min_success_ratio=0.5`.
+#[dynamic]
+fn double_most(xs: Vec<i64>) -> Vec<Option<i64>> {
+    map_task(double, xs).min_success_ratio(0.5)
+}
+
 fn main() {
     flytekit::main()
 }

@@ -3,8 +3,9 @@ futures.pb (or outputs.pb) that `pyflyte-execute` writes for each must match the
 binary's `execute` writes (entity names aside); tests/python/dynamic_peer.py compares them."""
 
 import typing
+from functools import partial
 
-from flytekit import dynamic, reference_launch_plan, task, workflow
+from flytekit import dynamic, map_task, reference_launch_plan, task, workflow
 
 
 @task
@@ -68,3 +69,19 @@ def maybe_sum(xs: typing.List[int]) -> int:
 @dynamic
 def outer(n: int) -> int:
     return total(xs=cube_each(xs=list(range(n))))
+
+
+@task
+def scale(x: int, factor: int) -> int:
+    return x * factor
+
+
+@dynamic
+def scale_each(xs: typing.List[int], k: int) -> int:
+    scaled = map_task(partial(scale, factor=k), concurrency=2)(x=xs)
+    return total(xs=scaled)
+
+
+@dynamic
+def double_most(xs: typing.List[int]) -> typing.List[typing.Optional[int]]:
+    return map_task(double, min_success_ratio=0.5)(x=xs)

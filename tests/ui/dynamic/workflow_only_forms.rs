@@ -5,14 +5,10 @@ fn double(x: i64) -> i64 {
     x * 2
 }
 
-fn map_task<T>(task: T, xs: Vec<i64>) -> Vec<i64> {
-    let _ = task;
-    xs
-}
-
 #[dynamic]
-fn each(xs: Vec<i64>) -> Vec<i64> {
-    map_task(double, xs)
+fn gated(x: i64) -> i64 {
+    sleep("1m");
+    double(x)
 }
 
 #[dynamic(task_type = "spark")]

@@ -10,7 +10,12 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, ItemFn};
 
-use super::rewrite::{Outputs, Rewriter};
+use std::collections::BTreeSet;
+
+use syn::visit_mut::VisitMut;
+
+use super::maps::PlainMaps;
+use super::rewrite::{Names, Outputs, Rewriter};
 use crate::ctxt::Ctxt;
 use crate::task::expand::{error_display, registration, RawContainerCode};
 use crate::task::signature::OutputValues;
@@ -53,8 +58,7 @@ pub fn expand_dynamic(args: TokenStream, item: &ItemFn) -> TokenStream {
         fallible,
     );
     let body = rewriter.body(&analyzed.item.block);
-
-    let user_item = &analyzed.item;
+    let user_item = &plain_maps(&analyzed.item, &signature.inputs, &p);
     let ident = &user_item.sig.ident;
     let vis = &user_item.vis;
     let marker = quote! {
@@ -88,6 +92,23 @@ pub fn expand_dynamic(args: TokenStream, item: &ItemFn) -> TokenStream {
         #marker
         const _: () = { #registration };
     }
+}
+
+/// The function as written, its `map_task` calls in their plain form ([`PlainMaps`]).
+fn plain_maps(
+    item: &ItemFn,
+    inputs: &[crate::task::signature::TaskInput],
+    p: &TokenStream,
+) -> ItemFn {
+    let mut item = item.clone();
+    let mut locals: BTreeSet<String> = inputs.iter().map(|i| i.ident.to_string()).collect();
+    Names(&mut locals).visit_block_mut(&mut item.block.clone());
+    let mut plain = PlainMaps {
+        p: p.clone(),
+        locals,
+    };
+    plain.visit_block_mut(&mut item.block);
+    item
 }
 
 /// The `TaskFn::Dynamic` of the task: reads the inputs, then builds.

@@ -1,7 +1,7 @@
 //! `#[dynamic]`: a task whose body builds a workflow from the real values of its inputs
 //! (flytekit's `@dynamic`).
 //!
-//! Design. The function is emitted exactly as written: called from Rust, it runs with its task
+//! Design. The function is emitted as written (but for `map_task`, below): called from Rust, it runs with its task
 //! calls as plain function calls (what flytekit does when a `@dynamic` runs locally outside a
 //! workflow), so it stays an ordinary, unit-testable function. Beside it, as for `#[task]`, come
 //! a marker type and a registration (options, interface, cache, docs are a task's, parsed by
@@ -18,10 +18,14 @@
 //! At run time the runtime calls the build copy through `TaskFn::Dynamic`: locally it runs the
 //! sub-workflow inline on the executor, in a container it writes it as `futures.pb`.
 //!
-//! Phases: the task front end (attribute, signature, docs), [`rewrite`] (the build copy) and
-//! [`expand`] (the generated items). Every error of every phase is reported at once.
+//! `map_task` calls are the one change to the function as written: they have no plain-Rust
+//! meaning, so they become the loop they stand for there ([`maps`]).
+//!
+//! Phases: the task front end (attribute, signature, docs), [`rewrite`] (the build copy, with
+//! [`maps`] for map calls) and [`expand`] (the generated items). Every error of every phase is reported at once.
 
 pub mod expand;
+pub mod maps;
 pub mod rewrite;
 
 #[cfg(test)]

@@ -16,8 +16,11 @@
 //!   becomes the task's outputs: a promise, a plain value, or a collection of promises each, as
 //!   [`Outputs`] says, inside `Ok(..)` for a function returning `Result`.
 //!
-//! `map_task`, gates and `fail` belong to workflow bodies: here they are spanned errors. Nested
-//! functions and closures' own `return`s are left alone.
+//! - a `map_task(square, xs, fixed(k))` call (with its options) is an array node, as in a
+//!   workflow ([`super::maps`], which also gives its plain form in the function as written).
+//!
+//! Gates and `fail` belong to workflow bodies: here they are spanned errors. Nested functions
+//! and closures' own `return`s are left alone.
 
 use std::collections::BTreeSet;
 
@@ -27,6 +30,7 @@ use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, ExprCall, Stmt};
 
+use super::maps;
 use crate::ctxt::Ctxt;
 
 /// Bare names that are functions of the prelude, not entities.
@@ -34,10 +38,6 @@ const PLAIN_FUNCTIONS: &[&str] = &["drop", "current_context"];
 
 /// Workflow-body forms that a dynamic body cannot use, with what to do instead.
 const WORKFLOW_ONLY: &[(&str, &str)] = &[
-    (
-        "map_task",
-        "`map_task` is not available in a `#[dynamic]` body yet: call the task in a loop (each call is a node), or call a `#[workflow]` that maps",
-    ),
     (
         "fail",
         "`fail(...)` belongs to a workflow's branch; in a `#[dynamic]` body return an error (declare `-> Result<T, E>`) or panic",
@@ -280,6 +280,25 @@ impl<'a> Rewriter<'a> {
 
 impl VisitMut for Rewriter<'_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match maps::parse(expr, &self.locals) {
+            Some(Ok(mut map)) => {
+                // Its inputs and options first: a call among them is a node of its own.
+                for input in map.inputs.iter_mut() {
+                    self.visit_expr_mut(&mut input.value);
+                }
+                for (_, arg) in map.options.iter_mut() {
+                    self.visit_expr_mut(arg);
+                }
+                self.calls += 1;
+                *expr = maps::node(&map, &self.p);
+                return;
+            }
+            Some(Err(err)) => {
+                self.cx.push(err);
+                return;
+            }
+            None => {}
+        }
         match expr {
             Expr::Closure(_) | Expr::Async(_) => {
                 self.closures += 1;
@@ -365,7 +384,7 @@ impl VisitMut for Rewriter<'_> {
 }
 
 /// Collects every name a pattern binds.
-struct Names<'a>(&'a mut BTreeSet<String>);
+pub(super) struct Names<'a>(pub(super) &'a mut BTreeSet<String>);
 
 impl VisitMut for Names<'_> {
     fn visit_pat_ident_mut(&mut self, pat: &mut syn::PatIdent) {

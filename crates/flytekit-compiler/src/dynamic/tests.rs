@@ -92,8 +92,61 @@ fn fallible_bodies_convert_inside_ok_and_leave_err() {
 
 #[test]
 fn workflow_forms_are_errors() {
-    let (_, _, errors) = rewrite(quote!({ map_task(double, xs) }), false);
-    assert!(errors.unwrap().contains("`map_task` is not available"));
+    let (_, _, errors) = rewrite(quote!({ sleep("1m") }), false);
+    assert!(errors.unwrap().contains("gates are not available"));
+}
+
+#[test]
+fn map_calls_become_array_nodes_with_their_inputs_rewritten_first() {
+    let (body, calls, errors) = rewrite(
+        quote!({ total(map_task(scale, nums(xs), fixed(3)).concurrency(2)) }),
+        false,
+    );
+    assert_eq!(errors, None);
+    assert_eq!(calls, 3, "nums, the map, total: {body}");
+    assert!(
+        body.contains("p :: MapCall :: < < scale as p :: dynamic :: Callable > :: Entity > :: new (& mut * __b . builder ())"),
+        "{body}"
+    );
+    assert!(body.contains(". map :: < 0usize , _ > (__arg0)"), "{body}");
+    assert!(
+        body.contains(". fixed :: < 1usize , _ > (__arg1)"),
+        "{body}"
+    );
+    assert!(body.contains(". defaults_from :: < 2usize > ()"), "{body}");
+    assert!(body.contains(". concurrency (2) . finish ()"), "{body}");
+    // A minimum of successes makes the outputs lists of options.
+    let (body, _, _) = rewrite(quote!({ map_task(scale, xs).min_successes(1) }), false);
+    assert!(body.contains(". finish_partial ()"), "{body}");
+    // A local `map_task` is the user's own.
+    let (body, calls, _) = rewrite(
+        quote!({
+            let map_task = |f: i64, y: i64| f + y;
+            map_task(1, 2)
+        }),
+        false,
+    );
+    assert_eq!(calls, 0, "{body}");
+}
+
+#[test]
+fn the_plain_form_of_a_map_is_the_loop_it_stands_for() {
+    use syn::visit_mut::VisitMut;
+    let mut block: syn::Block = syn::parse2(quote!({ map_task(add, xs, fixed(k), ys) })).unwrap();
+    let mut plain = super::maps::PlainMaps {
+        p: quote!(p),
+        locals: ["xs", "ys", "k"].iter().map(|s| s.to_string()).collect(),
+    };
+    plain.visit_block_mut(&mut block);
+    let body = quote!(#block).to_string();
+    assert!(
+        body.contains(
+            "p :: dynamic :: plain_map_lengths (\"add\" , & [__list0 . len () , __list2 . len ()])"
+        ),
+        "{body}"
+    );
+    assert!(body.contains("| (__element0 , __element2) | add (__element0 , :: core :: clone :: Clone :: clone (& __fixed1) , __element2)"), "{body}");
+    assert!(!body.contains("map_task"), "{body}");
 }
 
 #[test]

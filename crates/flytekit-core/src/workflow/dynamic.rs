@@ -75,6 +75,15 @@ impl<E: super::Entity> Callable for E {
 #[derive(Debug)]
 pub struct DynamicOutputs(Vec<Result<Bound, TypeError>>);
 
+/// What a `map_task` call of a dynamic body checks when the function is called from Rust (its
+/// plain form, a loop): that its lists have one length, as flytekit's map task requires. A
+/// panic naming the task otherwise, never a shorter result.
+pub fn plain_map_lengths(task: &str, lengths: &[usize]) {
+    if lengths.windows(2).any(|pair| pair[0] != pair[1]) {
+        panic!("map_task({task}, ..): the mapped lists have different lengths, {lengths:?}");
+    }
+}
+
 /// The outputs of a dynamic task that returns `()`.
 pub fn no_output(value: ()) -> DynamicOutputs {
     let () = value;
