@@ -117,6 +117,17 @@ fn failing_bodies_fail_the_node_as_user_errors() {
 }
 
 #[test]
+fn a_recoverable_failure_of_the_body_is_retried_within_its_budget() {
+    let cache = scratch("retry-cache");
+    assert_eq!(json(&run(&cache, &["flaky_once", "--n", "4"]))["o0"], 8);
+    let output = run(&cache, &["flaky_always", "--n", "4"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Attempt 1 is the last: one retry, then the node fails with that attempt's error.
+    assert!(stderr.contains("attempt 1 of 4 fails"), "{stderr}");
+}
+
+#[test]
 fn a_cached_dynamic_task_is_a_cache_hit_the_second_time() {
     let cache = scratch("cached");
     let first = run(&cache, &["-v", "cached_each", "--xs", "[1,2]"]);

@@ -120,6 +120,24 @@ fn cached_each(xs: Vec<i64>) -> Vec<i64> {
     out
 }
 
+/// Fails its first attempt recoverably: the body is retried, as a task is.
+#[dynamic(retries = 1)]
+fn flaky_once(n: i64) -> Result<i64, TaskError> {
+    if current_context().attempt == 0 {
+        return Err(TaskError::recoverable("the first attempt fails"));
+    }
+    Ok(double(n))
+}
+
+/// Always fails recoverably, with no retry left after the first.
+#[dynamic(retries = 1)]
+fn flaky_always(n: i64) -> Result<i64, TaskError> {
+    Err(TaskError::recoverable(format!(
+        "attempt {} of {n} fails",
+        current_context().attempt
+    )))
+}
+
 /// `x * factor`.
 #[task]
 fn scale(x: i64, factor: i64) -> i64 {

@@ -22,8 +22,7 @@ use flytekit_idl::core::{
 };
 
 use super::error::ExecutionError;
-use super::events::NodePhase;
-use super::task::{retries, timeout};
+use super::task::{retries, timeout, with_retries};
 use super::workflow::{run_workflow, Frame};
 use super::{isolated, Inner};
 use crate::attempt::run_dynamic_body_reporting;
@@ -50,18 +49,14 @@ pub(crate) async fn run_dynamic(
     }
     let retries = retries(entry, metadata);
     let timeout = timeout(entry, metadata);
-    let mut attempt = 0;
-    let compiled = loop {
-        match body_attempt(cx, path, entry, &inputs, attempt, timeout).await {
-            Ok(Built::Outputs(outputs)) => return Ok(outputs),
-            Ok(Built::Workflow(compiled)) => break *compiled,
-            Err(error) if error.is_recoverable() && attempt < retries => {
-                tracing::info!(node = path, task = entity, attempt, "retrying: {error}");
-                attempt += 1;
-                cx.emit(path, entity, NodePhase::Retrying { attempt, error });
-            }
-            Err(error) => return Err(ExecutionError::task(path, entity, error)),
-        }
+    let inputs = &inputs;
+    let built = with_retries(cx, path, entity, retries, |attempt| {
+        body_attempt(cx, path, entry, inputs, attempt, timeout)
+    })
+    .await?;
+    let compiled = match built {
+        Built::Outputs(outputs) => return Ok(outputs),
+        Built::Workflow(compiled) => *compiled,
     };
     let frame = Frame {
         sub_workflows: &compiled.sub_workflows,

@@ -49,6 +49,46 @@ pub(crate) fn timeout(entry: &TaskEntry, metadata: Option<&NodeMetadata>) -> Opt
     node_timeout(metadata).or(entry.config.timeout)
 }
 
+/// Runs `attempt(0)`, `attempt(1)`, ... while an attempt fails with a recoverable error and the
+/// budget of `retries` lasts, reporting each retry; the first success, or the last failure as
+/// the node's. The one retry rule of task nodes and of dynamic task bodies.
+pub(crate) async fn with_retries<T, F, Fut>(
+    cx: &Inner,
+    path: &str,
+    entity: &str,
+    retries: u32,
+    mut attempt: F,
+) -> Result<T, ExecutionError>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: std::future::Future<Output = Result<T, TaskError>>,
+{
+    let mut number = 0;
+    loop {
+        match attempt(number).await {
+            Ok(value) => return Ok(value),
+            Err(error) if error.is_recoverable() && number < retries => {
+                tracing::info!(
+                    node = path,
+                    task = entity,
+                    attempt = number,
+                    "retrying: {error}"
+                );
+                number += 1;
+                cx.emit(
+                    path,
+                    entity,
+                    NodePhase::Retrying {
+                        attempt: number,
+                        error,
+                    },
+                );
+            }
+            Err(error) => return Err(ExecutionError::task(path, entity, error)),
+        }
+    }
+}
+
 /// Runs the task node at `path`; `array_index` is set for elements of array nodes.
 pub(crate) async fn run_task_node(
     cx: &Inner,
@@ -171,32 +211,28 @@ async fn attempts_after(
     let timeout = timeout(entry, metadata);
     let checkpoints = checkpoints.unwrap_or_else(|| cx.checkpoints(path));
     let inputs = Arc::new(inputs);
-    let mut attempt = 0;
-    loop {
-        let result = match first.take() {
-            Some(error) => Err(error),
-            None => {
-                let run = AttemptRun {
-                    attempt,
-                    timeout,
-                    array_index,
-                    checkpoints: checkpoints.of_attempt(attempt),
-                };
-                one_attempt(cx, path, entry, &inputs, run).await
-            }
+    let inputs = &inputs;
+    with_retries(cx, path, entity, retries, |attempt| {
+        let first = first.take();
+        let run = AttemptRun {
+            attempt,
+            timeout,
+            array_index,
+            checkpoints: checkpoints.of_attempt(attempt),
         };
-        match result {
-            Ok(outputs) => return Ok(outputs),
-            // flytekit's IgnoreOutputs: a success without outputs.
-            Err(error) if error.is_ignore_outputs() => return Ok(LiteralMap::default()),
-            Err(error) if error.is_recoverable() && attempt < retries => {
-                tracing::info!(node = path, task = entity, attempt, "retrying: {error}");
-                attempt += 1;
-                cx.emit(path, entity, NodePhase::Retrying { attempt, error });
+        async move {
+            let result = match first {
+                Some(error) => Err(error),
+                None => one_attempt(cx, path, entry, inputs, run).await,
+            };
+            match result {
+                // flytekit's IgnoreOutputs: a success without outputs.
+                Err(error) if error.is_ignore_outputs() => Ok(LiteralMap::default()),
+                other => other,
             }
-            Err(error) => return Err(ExecutionError::task(path, entity, error)),
         }
-    }
+    })
+    .await
 }
 
 /// What differs between the attempts of one task node.
