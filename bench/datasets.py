@@ -13,7 +13,11 @@ process), each in its own process so each peak RSS is that task's alone:
 - total_units: reads it as `StructuredDataset<Units>`: the `units` column alone, streamed;
 - revenue_by_region: reads all four columns, streamed, batch by batch;
 - count_rows_in_memory: `read_all()`, the whole table in memory at once, for comparison;
-- baseline: make_sales of 0 rows, what the process costs with no table at all.
+- baseline: make_sales of 0 rows, what the process costs with no table at all;
+- with polars (feature `polars`, the task binary of tests/polars): make_frame builds the same
+  columns as one polars frame and writes it with `from_polars`; frame_units and frame_rows
+  read the table make_sales wrote with `read_polars_columns(&["units"])` and `read_polars()`,
+  the whole table in memory as polars holds it.
 
 With the interop venv present (`target/tmp/flytekit-pyenv`, made by `cargo test`), pandas'
 `pd.read_parquet` of the same file is measured too, as a reference. Each process runs `--reps`
@@ -33,6 +37,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(ROOT, "target", "release", "examples", "datasets")
+POLARS_BINARY = os.path.join(ROOT, "target", "release", "flytekit-polars-tasks")
 VENV_PYTHON = os.path.join(ROOT, "target", "tmp", "flytekit-pyenv", "bin", "python")
 DOC = os.path.join(ROOT, "docs", "benchmarks.md")
 BEGIN, END = "<!-- datasets:begin -->", "<!-- datasets:end -->"
@@ -90,6 +95,11 @@ def main():
         cwd=ROOT,
         check=True,
     )
+    subprocess.run(
+        ["cargo", "build", "--release", "-p", "flytekit-polars-tests", "--bin", "flytekit-polars-tasks"],
+        cwd=ROOT,
+        check=True,
+    )
     run = [BINARY, "run"]
     rows = []
 
@@ -120,6 +130,26 @@ def main():
     ]:
         out, secs, rss = measure(run + [task, "--sales", table], args.reps)
         rows.append((f"{task}: {what}", secs, rss, json.dumps(json.loads(out)["o0"])[:40]))
+    polars = [POLARS_BINARY, "run"]
+    for task, what in [
+        ("frame_units", "polars: read the `units` column as a frame"),
+        ("frame_rows", "polars: read all 4 columns as one frame (`read_polars`)"),
+    ]:
+        out, secs, rss = measure(polars + [task, "--table", table], args.reps)
+        rows.append((f"{task}: {what}", secs, rss, json.dumps(json.loads(out)["o0"])[:40]))
+    written = []
+    for _ in range(args.reps):
+        written.append(timed(polars + ["make_frame", "--n", str(args.rows)]))
+    for stdout, _, _ in written:
+        shutil.rmtree(os.path.dirname(os.path.dirname(os.path.dirname(json.loads(stdout)["o0"]))), ignore_errors=True)
+    rows.append(
+        (
+            f"make_frame: polars: build {args.rows:,} rows as one frame, `from_polars`",
+            statistics.median(o[1] for o in written),
+            statistics.median(o[2] for o in written),
+            "-",
+        )
+    )
     if os.path.exists(VENV_PYTHON):
         out, secs, rss = measure(
             [VENV_PYTHON, "-c", f"import pandas as pd; print(len(pd.read_parquet({table!r})))"],

@@ -120,6 +120,38 @@ fn sales_report_polars(n: i64) -> Vec<String> {
     describe_sales_polars(sales)
 }
 
+/// For bench/datasets.py: `n` rows of four columns (region, units, price, sold_at) built as one
+/// frame and written with `from_polars`.
+#[task]
+fn make_frame(n: i64) -> Result<StructuredDataset, TaskError> {
+    let ids: Vec<i64> = (0..n).collect();
+    let sold_at = Series::new(
+        "sold_at".into(),
+        ids.iter().map(|i| START_MICROS + i).collect::<Vec<_>>(),
+    )
+    .cast(&DataType::Datetime(TimeUnit::Microseconds, None))?;
+    let frame = df!(
+        "region" => ids.iter().map(|i| REGIONS[(*i % 3) as usize]).collect::<Vec<_>>(),
+        "units" => ids.iter().map(|i| i % 11).collect::<Vec<_>>(),
+        "price" => ids.iter().map(|i| (*i % 100) as f64 * 0.5).collect::<Vec<_>>(),
+        "sold_at" => sold_at,
+    )?;
+    Ok(StructuredDataset::from_polars(&frame)?)
+}
+
+/// For bench/datasets.py: the whole table read as one frame; its row count.
+#[task]
+fn frame_rows(table: StructuredDataset) -> Result<i64, TaskError> {
+    Ok(table.read_polars()?.height() as i64)
+}
+
+/// For bench/datasets.py: the `units` column alone, read as a frame; its sum.
+#[task]
+fn frame_units(table: StructuredDataset) -> Result<i64, TaskError> {
+    let frame = table.read_polars_columns(&["units"])?;
+    Ok(frame.column("units")?.i64()?.sum().unwrap_or(0))
+}
+
 fn main() {
     flytekit::main()
 }
