@@ -120,6 +120,15 @@ fn sales_report_polars(n: i64) -> Vec<String> {
     describe_sales_polars(sales)
 }
 
+/// The example of the guide's polars section, as written there: it must compile.
+#[task]
+fn total_units(sales: StructuredDataset<Sales>) -> Result<StructuredDataset, TaskError> {
+    let frame = sales.read_polars()?; // the declared columns, in their order
+    let total = frame.column("units")?.i64()?.sum(); // a polars error is a user error
+    let frame = df!("units" => [total])?;
+    Ok(StructuredDataset::from_polars(&frame)?) // uploaded after the task returns
+}
+
 /// For bench/datasets.py: `n` rows of four columns (region, units, price, sold_at) built as one
 /// frame and written with `from_polars`.
 #[task]
