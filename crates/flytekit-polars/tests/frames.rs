@@ -213,7 +213,12 @@ fn zstd_files_as_polars_writes_them_read_through_both_readers() {
         parquet::basic::Compression::ZSTD(Default::default())
     );
     assert_eq!(table.read_polars().unwrap(), frame);
-    assert_eq!(units(&table.read_all().unwrap(), "units"), [0, 1, 2, 3]);
+    let batches = table.read_all().unwrap();
+    assert_eq!(units(&batches, "units"), [0, 1, 2, 3]);
+    // A declared `String` column reads as the `StringArray` a task downcasts to.
+    let region = batches[0].column_by_name("region").unwrap();
+    let region = region.as_any().downcast_ref::<StringArray>().expect("Utf8");
+    assert_eq!(region.value(3), "r3");
     std::fs::remove_dir_all(dir).unwrap();
 }
 

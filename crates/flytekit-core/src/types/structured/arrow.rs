@@ -20,7 +20,10 @@ use arrow_array::RecordBatch;
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use flytekit_idl::core::structured_dataset_type::DatasetColumn;
 use flytekit_idl::core::{literal_type::Type, LiteralType, SimpleType};
-use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader,
+    ParquetRecordBatchReaderBuilder,
+};
 use parquet::arrow::{ArrowWriter, ProjectionMask};
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
@@ -358,8 +361,14 @@ fn open_file(
     let file = File::open(path).map_err(|err| DatasetError::Io {
         message: format!("cannot open `{}`: {err}", path.display()),
     })?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
-        .map_err(|err| parquet_error(path, err))?
+    let mut metadata = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
+        .map_err(|err| parquet_error(path, err))?;
+    if let Some(hint) = declared_strings_as_utf8(metadata.schema(), columns) {
+        let options = ArrowReaderOptions::new().with_schema(hint);
+        metadata = ArrowReaderMetadata::try_new(metadata.metadata().clone(), options)
+            .map_err(|err| parquet_error(path, err))?;
+    }
+    let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata)
         .with_batch_size(batch_rows);
     let file_schema = builder.schema().clone();
     if columns.is_empty() {
@@ -421,6 +430,33 @@ fn open_file(
         },
         schema,
     ))
+}
+
+/// The file's schema with every declared STRING column that it stores as `LargeUtf8` or
+/// `Utf8View` (as polars writes strings) read as `Utf8`, the type [`schema_of`] declares:
+/// `None` when there is none. The values are the same; a task that declared `String` gets the
+/// `StringArray` it expects whichever library wrote the file.
+fn declared_strings_as_utf8(file: &SchemaRef, columns: &[DatasetColumn]) -> Option<SchemaRef> {
+    let is_string = |name: &str| {
+        columns.iter().any(|c| {
+            c.name == name && c.literal_type.as_ref().and_then(simple) == Some(SimpleType::String)
+        })
+    };
+    let mut changed = false;
+    let fields: Vec<Field> = file
+        .fields()
+        .iter()
+        .map(|field| {
+            let wide = matches!(field.data_type(), DataType::LargeUtf8 | DataType::Utf8View);
+            if wide && is_string(field.name()) {
+                changed = true;
+                field.as_ref().clone().with_data_type(DataType::Utf8)
+            } else {
+                field.as_ref().clone()
+            }
+        })
+        .collect();
+    changed.then(|| Arc::new(Schema::new_with_metadata(fields, file.metadata().clone())))
 }
 
 /// The Parquet files of a dataset: the file itself, or every file under the folder, sorted,

@@ -303,3 +303,40 @@ fn schema_of_maps_flytekit_column_types_and_refuses_others() {
         "column `blob` is declared STRUCT, which has no Arrow column type here; build the schema with the Arrow type you want"
     );
 }
+
+#[test]
+fn declared_string_columns_read_as_utf8_whatever_width_the_file_stores() {
+    // A file whose strings are `LargeUtf8`, as some writers (Python polars) store them.
+    let dir = tempdir("large-utf8");
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("units", DataType::Int64, true),
+        Field::new("region", DataType::LargeUtf8, true),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(Int64Array::from(vec![1, 2])),
+            Arc::new(arrow_array::LargeStringArray::from(vec!["north", "south"])),
+        ],
+    )
+    .unwrap();
+    let file = std::fs::File::create(dir.join("00000")).unwrap();
+    let mut writer = parquet::arrow::ArrowWriter::try_new(file, schema, None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+
+    let declared: StructuredDataset<Units> = StructuredDataset::new(dir.display().to_string());
+    let batches = declared.read_all().unwrap();
+    let region = batches[0].column_by_name("region").unwrap();
+    assert_eq!(region.data_type(), &DataType::Utf8);
+    let region = region.as_any().downcast_ref::<StringArray>().unwrap();
+    assert_eq!((region.value(0), region.value(1)), ("north", "south"));
+    // Undeclared, a column keeps the type the file stores.
+    let any: StructuredDataset = StructuredDataset::new(dir.display().to_string());
+    let stored = any.read_all().unwrap()[0].schema();
+    assert_eq!(
+        stored.field_with_name("region").unwrap().data_type(),
+        &DataType::LargeUtf8
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
