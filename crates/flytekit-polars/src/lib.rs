@@ -68,7 +68,7 @@ pub trait PolarsDataset: Sized {
     fn from_polars(frame: &DataFrame) -> Result<Self, DatasetError>;
 }
 
-impl<C: Columns + Send + Sync> PolarsDataset for StructuredDataset<C> {
+impl<C: Columns> PolarsDataset for StructuredDataset<C> {
     fn read_polars(&self) -> Result<DataFrame, DatasetError> {
         let local = self.download()?;
         read_frame(self, &local, &self.columns())
