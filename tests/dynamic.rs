@@ -67,6 +67,9 @@ fn a_dynamic_task_in_a_workflow_runs_its_sub_dag() {
     assert_eq!(out["o0"], serde_json::json!([2, 4]));
     let out = json(&run(&cache, &["scale_each", "--xs", "[]", "--k", "4"]));
     assert_eq!(out["o0"], 0);
+    // A launch plan of the binary, its fixed factor 3.
+    let out = json(&run(&cache, &["triple_each", "--xs", "[1,2]"]));
+    assert_eq!(out["o0"], serde_json::json!([3, 6]));
 }
 
 #[test]
@@ -85,6 +88,11 @@ fn isolated_runs_go_through_futures_pb() {
         &["--isolated", "scale_each", "--xs", "[1,2,3]", "--k", "4"],
     ));
     assert_eq!(out["o0"], 24);
+    let out = json(&run(
+        &cache,
+        &["--isolated", "triple_each", "--xs", "[1,2]"],
+    ));
+    assert_eq!(out["o0"], serde_json::json!([3, 6]));
     let output = run(&cache, &["--isolated", "picky", "--n", "-1"]);
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("USER:RuntimeError: cannot handle -1"));
@@ -255,6 +263,14 @@ fn futures_match_what_pyflyte_execute_writes() {
             "double_most_12",
             "double_most",
             "ok: futures.pb (1 nodes, 1 tasks, 0 sub-workflows)",
+        ),
+        // Launch plans of the binary (`launch_plan!`): launch-plan nodes in the execution's
+        // project and domain, at the task's version, as registration put the plan there; the
+        // plan's workflow's task is listed too, as flytekit lists it.
+        (
+            "triple_each_12",
+            "triple_each",
+            "ok: futures.pb (2 nodes, 1 tasks, 0 sub-workflows)",
         ),
     ] {
         let dir = base.join(case);

@@ -515,3 +515,61 @@ fn a_source_code_link_reaches_the_workflow_spec() {
     );
     assert_eq!(description.short_description, "Links to its source.");
 }
+
+/// `a`, `b` and `c` as the digits of a number, and as text: which input went where shows.
+#[task]
+fn digits(a: i64, b: i64, c: i64) -> (i64, String) {
+    (a * 100 + b * 10 + c, format!("{a}{b}{c}"))
+}
+
+/// `digits` as a workflow.
+#[workflow]
+fn digits_flow(a: i64, b: i64, #[default(9)] c: i64) -> (i64, String) {
+    digits(a, b, c)
+}
+
+flytekit::launch_plan! {
+    /// The first input fixed, the last with the plan's default.
+    pub digits_from_one = digits_flow { fixed: { a: 1 }, defaults: { c: 5 } }
+}
+
+flytekit::launch_plan! {
+    /// The middle input fixed.
+    pub digits_with_two = digits_flow { fixed: { b: 2 } }
+}
+
+#[test]
+fn a_launch_plan_called_from_rust_runs_its_workflow_with_the_fixed_inputs() {
+    assert_eq!(digits_from_one(2, 3), (123, "123".to_string()));
+    assert_eq!(digits_with_two(4, 5), (425, "425".to_string()));
+}
+
+/// Launch plans of this binary in a dynamic body: a launch-plan node per call.
+#[dynamic]
+fn plan_digits(xs: Vec<i64>) -> (Vec<i64>, Vec<String>) {
+    let mut numbers = Vec::new();
+    let mut texts = Vec::new();
+    for x in xs {
+        let (number, text) = digits_from_one(x, x);
+        numbers.push(number);
+        texts.push(text);
+        numbers.push(digits_with_two(x, 7).0);
+    }
+    (numbers, texts)
+}
+
+/// `plan_digits` as a node.
+#[workflow]
+fn plan_digits_flow(xs: Vec<i64>) -> (Vec<i64>, Vec<String>) {
+    plan_digits(xs)
+}
+
+#[test]
+fn launch_plans_in_a_dynamic_body_run_called_from_rust_and_as_nodes() {
+    let expected = (
+        vec![133, 327, 144, 427],
+        vec!["133".to_string(), "144".to_string()],
+    );
+    assert_eq!(plan_digits(vec![3, 4]), expected);
+    assert_eq!(plan_digits_flow(vec![3, 4]), expected);
+}

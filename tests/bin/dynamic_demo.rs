@@ -52,8 +52,7 @@ fn nested(n: i64) -> i64 {
     total(ys)
 }
 
-/// `twice` registered as a launch plan of its own, declared as a reference (a launch plan of
-/// this binary, `launch_plan!`, cannot be called yet).
+/// `twice` registered as a launch plan of its own, declared as a reference.
 #[reference_launch_plan(project = "proj", domain = "dev", name = "twice_lp", version = "v3")]
 fn twice_lp(x: i64) -> i64;
 
@@ -156,6 +155,23 @@ fn scale_each(xs: Vec<i64>, k: i64) -> i64 {
 #[dynamic]
 fn double_most(xs: Vec<i64>) -> Vec<Option<i64>> {
     map_task(double, xs).min_success_ratio(0.5)
+}
+
+/// `x * factor`, as a workflow.
+#[workflow]
+fn scale_wf(x: i64, factor: i64) -> i64 {
+    scale(x, factor)
+}
+
+flytekit::launch_plan! {
+    /// `scale_wf` tripling: a launch plan of this binary with a fixed input.
+    pub triple_plan = scale_wf { fixed: { factor: 3 } }
+}
+
+/// `triple_plan` of every number: a launch-plan node per number, the plan's own fixed `factor`.
+#[dynamic]
+fn triple_each(xs: Vec<i64>) -> Vec<i64> {
+    xs.into_iter().map(|x| triple_plan(x)).collect::<Vec<_>>()
 }
 
 fn main() {

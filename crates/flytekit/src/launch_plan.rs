@@ -47,6 +47,8 @@
 //! assert_eq!(plan.config.max_parallelism, Some(8));
 //! assert_eq!((plan.workflow)().fn_name, "report");
 //! assert_eq!(team_report(vec![1, 2]), 13);
+//! // Called from Rust, the plan runs its workflow locally: every free input is passed.
+//! assert_eq!(nightly_report(vec![1, 2], "me".to_string()), 13);
 //! # }
 //! ```
 //!
@@ -59,6 +61,12 @@
 //! launch plans it calls). Locally the node runs the plan's workflow with its fixed inputs and
 //! defaults. Passing a fixed input does not compile: the value lands on the next input, or is
 //! one argument too many.
+//!
+//! Called from Rust outside a workflow (in a test, or in the function as written of a
+//! `#[dynamic]` task, whose calls of the plan are launch-plan nodes of its sub-workflow), a plan
+//! is a function of its free inputs, all of them, since plain Rust has no default arguments: it
+//! runs the plan's workflow locally with the plan's fixed inputs and panics if that fails, as a
+//! workflow function does.
 //!
 //! A fixed input of the wrong type does not compile:
 //!
@@ -156,6 +164,17 @@ macro_rules! launch_plan {
         $vis struct $name<W = $workflow> {
             _workflow: ::core::marker::PhantomData<fn() -> W>,
         }
+
+        // The plan called as a plain function (`nightly_report(xs)` in the function as written
+        // of a `#[dynamic]` task, or in a test): a constant in the value namespace, which the
+        // struct leaves free, whose type is a function pointer over the plan's free inputs.
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        $vis const $name: <$name as $crate::__private::plain_plan::PlanFn<
+            { $crate::__launch_plan_free_count!($workflow, [$($fkey)*]) },
+        >>::Fn = <$name as $crate::__private::plain_plan::PlanFn<
+            { $crate::__launch_plan_free_count!($workflow, [$($fkey)*]) },
+        >>::FN;
 
         const _: () = {
             use $crate::__private::launch_plan as __lp;
@@ -284,6 +303,18 @@ macro_rules! __launch_plan_entity {
                 >;
             }
         )*
+    };
+}
+
+/// How many inputs of a workflow a launch plan leaves free (not fixed), for `launch_plan!`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __launch_plan_free_count {
+    ($workflow:path, [$($fkey:ident)*]) => {
+        $crate::__private::launch_plan::free_count(
+            &$crate::__launch_plan_input_names!($workflow),
+            &[$(::core::stringify!($fkey)),*],
+        )
     };
 }
 

@@ -47,6 +47,8 @@ pub use flytekit_polars::polars;
 pub use flytekit_polars::PolarsDataset;
 pub mod imperative;
 pub mod launch_plan;
+#[doc(hidden)]
+pub mod plain_plan;
 
 pub use flytekit_core as core;
 pub use flytekit_idl as idl;
@@ -81,6 +83,7 @@ pub mod prelude {
 /// What generated code refers to. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::plain_plan;
     pub use flytekit_core::container;
     pub use flytekit_core::error::into_task_error;
     pub use flytekit_core::glue;

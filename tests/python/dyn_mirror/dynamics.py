@@ -5,7 +5,7 @@ binary's `execute` writes (entity names aside); tests/python/dynamic_peer.py com
 import typing
 from functools import partial
 
-from flytekit import dynamic, map_task, reference_launch_plan, task, workflow
+from flytekit import LaunchPlan, dynamic, map_task, reference_launch_plan, task, workflow
 
 
 @task
@@ -39,8 +39,7 @@ def twice(x: int) -> int:
     return double(x=double(x=x))
 
 
-# `twice` registered as a launch plan of its own, as the Rust side declares it: a reference (a
-# launch plan of the Rust binary cannot be called yet).
+# `twice` registered as a launch plan of its own, as the Rust side declares it: a reference.
 @reference_launch_plan(project="proj", domain="dev", name="twice_lp", version="v3")
 def twice_lp(x: int) -> int:
     return 0
@@ -85,3 +84,16 @@ def scale_each(xs: typing.List[int], k: int) -> int:
 @dynamic
 def double_most(xs: typing.List[int]) -> typing.List[typing.Optional[int]]:
     return map_task(double, min_success_ratio=0.5)(x=xs)
+
+
+@workflow
+def scale_wf(x: int, factor: int) -> int:
+    return scale(x=x, factor=factor)
+
+
+triple_plan = LaunchPlan.get_or_create(scale_wf, name="triple_plan", fixed_inputs={"factor": 3})
+
+
+@dynamic
+def triple_each(xs: typing.List[int]) -> typing.List[int]:
+    return [triple_plan(x=x) for x in xs]

@@ -5,7 +5,8 @@
 //! A `DynamicJobSpec` carries the sub-workflow's nodes and output bindings, `min_successes` (the
 //! number of nodes, as flytekit sets it), the full `TaskTemplate` of every task its nodes run
 //! (sub-workflows' included: propeller compiles the sub-workflow against these, it does not
-//! fetch them) and the templates of its sub-workflows. Identifiers are complete: project and
+//! fetch them; and, as flytekit writes them, those of the workflows of the launch plans it
+//! calls) and the templates of its sub-workflows. Identifiers are complete: project and
 //! domain of the execution, version of the dynamic task, as `pyflyte-execute` fills them.
 //!
 //! The task templates need the image the package was built for, which the container does not
@@ -17,15 +18,16 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
 use flytekit_idl::core::{
-    if_else_block, node, task_node, DynamicJobSpec, Identifier, Node, ResourceType, TaskTemplate,
-    WorkflowTemplate,
+    if_else_block, node, task_node, workflow_node, DynamicJobSpec, Identifier, Node, ResourceType,
+    TaskTemplate, WorkflowTemplate,
 };
 
 use super::identifiers::visit_template_ids;
 use super::map_task::map_task_spec;
 use super::task::{task_template, SerializationSettings};
+use crate::glue::build_workflow;
 use crate::registry;
-use crate::workflow::CompiledWorkflow;
+use crate::workflow::{CompiledWorkflow, MapTask};
 
 /// The environment variable holding a dynamic task's serialization context (flytekit's
 /// `SERIALIZED_CONTEXT_ENV_VAR`).
@@ -137,19 +139,11 @@ pub fn dynamic_job_spec(
     compiled: &CompiledWorkflow,
     settings: &SerializationSettings,
 ) -> Result<DynamicJobSpec, String> {
-    let mut names = Vec::new();
-    let subs: BTreeMap<&str, &WorkflowTemplate> = compiled
-        .sub_workflows
-        .iter()
-        .filter_map(|t| Some((t.id.as_ref()?.name.as_str(), t)))
-        .collect();
-    let mut seen_subs = Vec::new();
-    for node in &compiled.template.nodes {
-        collect_tasks(node, &subs, &mut seen_subs, &mut names);
-    }
+    let mut used = UsedTasks::default();
+    used.workflow(compiled)?;
     let mut tasks = Vec::new();
-    for name in &names {
-        tasks.push(task_template_named(name, compiled, settings)?);
+    for name in &used.names {
+        tasks.push(task_template_named(name, &used.map_tasks, settings)?);
     }
     let fill = |id: &mut Identifier| {
         for (field, value) in [
@@ -180,10 +174,10 @@ pub fn dynamic_job_spec(
 /// The template of task `name`: a map task of the sub-workflow or a task of this binary.
 fn task_template_named(
     name: &str,
-    compiled: &CompiledWorkflow,
+    map_tasks: &[MapTask],
     settings: &SerializationSettings,
 ) -> Result<TaskTemplate, String> {
-    if let Some(map_task) = compiled.map_tasks.iter().find(|m| m.name == name) {
+    if let Some(map_task) = map_tasks.iter().find(|m| m.name == name) {
         let entry = registry::task(&map_task.task).ok_or_else(|| {
             format!(
                 "map task `{name}` maps `{}`, which is not in this binary",
@@ -204,55 +198,104 @@ fn task_template_named(
     }
 }
 
-/// The names of the tasks `node` runs, in first-call order, sub-workflows' included.
-fn collect_tasks<'a>(
-    node: &'a Node,
-    subs: &BTreeMap<&'a str, &'a WorkflowTemplate>,
-    seen_subs: &mut Vec<&'a str>,
-    names: &mut Vec<String>,
-) {
-    match &node.target {
-        Some(node::Target::TaskNode(task)) => {
-            if let Some(task_node::Reference::ReferenceId(id)) = &task.reference {
-                // A reference task is listed too: `task_template_named` reports it.
-                if id.resource_type == ResourceType::Task as i32 && !names.contains(&id.name) {
-                    names.push(id.name.clone());
+/// The tasks a sub-workflow's nodes run, in first-call order: its sub-workflows' included, and
+/// those of the workflows of the launch plans of this binary it calls (transitively).
+/// flytekit lists the latter too: serializing a launch plan serializes its workflow, and every
+/// task serialized on the way goes into the spec. Propeller compiles each listed template and
+/// runs only the ones a node names, so the extra templates are inert, and the spec stays
+/// flytekit's.
+#[derive(Default)]
+struct UsedTasks {
+    names: Vec<String>,
+    /// The map-task entities of every workflow walked.
+    map_tasks: Vec<MapTask>,
+    /// The launch plans whose workflows were walked.
+    plans: Vec<String>,
+}
+
+impl UsedTasks {
+    fn workflow(&mut self, compiled: &CompiledWorkflow) -> Result<(), String> {
+        self.map_tasks.extend(compiled.map_tasks.iter().cloned());
+        let subs: BTreeMap<&str, &WorkflowTemplate> = compiled
+            .sub_workflows
+            .iter()
+            .filter_map(|t| Some((t.id.as_ref()?.name.as_str(), t)))
+            .collect();
+        let mut seen_subs = Vec::new();
+        for node in &compiled.template.nodes {
+            self.node(node, &subs, &mut seen_subs)?;
+        }
+        Ok(())
+    }
+
+    fn node<'a>(
+        &mut self,
+        node: &'a Node,
+        subs: &BTreeMap<&'a str, &'a WorkflowTemplate>,
+        seen_subs: &mut Vec<&'a str>,
+    ) -> Result<(), String> {
+        match &node.target {
+            Some(node::Target::TaskNode(task)) => {
+                if let Some(task_node::Reference::ReferenceId(id)) = &task.reference {
+                    // A reference task is listed too: `task_template_named` reports it.
+                    if id.resource_type == ResourceType::Task as i32
+                        && !self.names.contains(&id.name)
+                    {
+                        self.names.push(id.name.clone());
+                    }
                 }
             }
-        }
-        Some(node::Target::WorkflowNode(workflow)) => {
-            if let Some(flytekit_idl::core::workflow_node::Reference::SubWorkflowRef(id)) =
-                &workflow.reference
-            {
-                if let Some((name, sub)) = subs.get_key_value(id.name.as_str()) {
-                    if !seen_subs.contains(name) {
-                        seen_subs.push(name);
-                        for inner in &sub.nodes {
-                            collect_tasks(inner, subs, seen_subs, names);
+            Some(node::Target::WorkflowNode(workflow)) => match &workflow.reference {
+                Some(workflow_node::Reference::SubWorkflowRef(id)) => {
+                    if let Some((name, sub)) = subs.get_key_value(id.name.as_str()) {
+                        if !seen_subs.contains(name) {
+                            seen_subs.push(name);
+                            for inner in &sub.nodes {
+                                self.node(inner, subs, seen_subs)?;
+                            }
                         }
                     }
                 }
-            }
-        }
-        Some(node::Target::BranchNode(branch)) => {
-            if let Some(if_else) = &branch.if_else {
-                let cases = if_else.case.iter().map(|c| &**c);
-                for case in cases.chain(if_else.other.iter()) {
-                    if let Some(then) = &case.then_node {
-                        collect_tasks(then, subs, seen_subs, names);
+                // A plan of this binary: its identifier is still the one `launch_plan_target`
+                // left for registration to fill (a reference's names its project).
+                Some(workflow_node::Reference::LaunchplanRef(id)) if id.project.is_empty() => {
+                    if let Some(plan) = registry::launch_plan(&id.name) {
+                        if !self.plans.contains(&id.name) {
+                            self.plans.push(id.name.clone());
+                            let compiled = build_workflow((plan.workflow)()).map_err(|errors| {
+                                format!(
+                                    "the workflow of launch plan `{}`: {}",
+                                    id.name,
+                                    errors.join("; ")
+                                )
+                            })?;
+                            self.workflow(&compiled)?;
+                        }
                     }
                 }
-                if let Some(if_else_block::Default::ElseNode(other)) = &if_else.default {
-                    collect_tasks(other, subs, seen_subs, names);
+                _ => {}
+            },
+            Some(node::Target::BranchNode(branch)) => {
+                if let Some(if_else) = &branch.if_else {
+                    let cases = if_else.case.iter().map(|c| &**c);
+                    for case in cases.chain(if_else.other.iter()) {
+                        if let Some(then) = &case.then_node {
+                            self.node(then, subs, seen_subs)?;
+                        }
+                    }
+                    if let Some(if_else_block::Default::ElseNode(other)) = &if_else.default {
+                        self.node(other, subs, seen_subs)?;
+                    }
                 }
             }
-        }
-        Some(node::Target::ArrayNode(array)) => {
-            if let Some(sub) = &array.node {
-                collect_tasks(sub, subs, seen_subs, names);
+            Some(node::Target::ArrayNode(array)) => {
+                if let Some(sub) = &array.node {
+                    self.node(sub, subs, seen_subs)?;
+                }
             }
+            Some(node::Target::GateNode(_)) | None => {}
         }
-        Some(node::Target::GateNode(_)) | None => {}
+        Ok(())
     }
 }
 
