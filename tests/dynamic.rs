@@ -70,6 +70,9 @@ fn a_dynamic_task_in_a_workflow_runs_its_sub_dag() {
     // A launch plan of the binary, its fixed factor 3.
     let out = json(&run(&cache, &["triple_each", "--xs", "[1,2]"]));
     assert_eq!(out["o0"], serde_json::json!([3, 6]));
+    // Overrides change how a node runs, not its value.
+    let out = json(&run(&cache, &["tuned_each", "--xs", "[1,2]"]));
+    assert_eq!(out["o0"], serde_json::json!([2, 4]));
 }
 
 #[test]
@@ -270,6 +273,12 @@ fn futures_match_what_pyflyte_execute_writes() {
         (
             "triple_each_12",
             "triple_each",
+            "ok: futures.pb (2 nodes, 1 tasks, 0 sub-workflows)",
+        ),
+        // Overrides of each node, from the data.
+        (
+            "tuned_each_12",
+            "tuned_each",
             "ok: futures.pb (2 nodes, 1 tasks, 0 sub-workflows)",
         ),
     ] {

@@ -573,3 +573,31 @@ fn launch_plans_in_a_dynamic_body_run_called_from_rust_and_as_nodes() {
     assert_eq!(plan_digits(vec![3, 4]), expected);
     assert_eq!(plan_digits_flow(vec![3, 4]), expected);
 }
+
+/// Overrides in a dynamic body, some from the data.
+#[dynamic]
+fn tuned_adds(xs: Vec<i64>) -> Vec<i64> {
+    let mut out = Vec::new();
+    for (i, x) in xs.into_iter().enumerate() {
+        let first = add(x, 1).name(&format!("first-{i}")).retries(i as u32);
+        out.push(
+            add(x, 2)
+                .after(first.clone())
+                .resources(mem = ("1Gi", "2Gi")),
+        );
+        out.push(first);
+    }
+    out
+}
+
+/// `tuned_adds` as a node.
+#[workflow]
+fn tuned_adds_flow(xs: Vec<i64>) -> Vec<i64> {
+    tuned_adds(xs)
+}
+
+#[test]
+fn overrides_in_a_dynamic_body_are_dropped_called_from_rust_and_kept_as_nodes() {
+    assert_eq!(tuned_adds(vec![10, 20]), vec![12, 11, 22, 21]);
+    assert_eq!(tuned_adds_flow(vec![10, 20]), vec![12, 11, 22, 21]);
+}

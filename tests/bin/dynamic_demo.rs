@@ -174,6 +174,23 @@ fn triple_each(xs: Vec<i64>) -> Vec<i64> {
     xs.into_iter().map(|x| triple_plan(x)).collect::<Vec<_>>()
 }
 
+/// Node overrides that depend on the data: a name and a retry budget per number, flytekit's
+/// `double(x=x).with_overrides(...)` in a `@dynamic`.
+#[dynamic]
+fn tuned_each(xs: Vec<i64>) -> Vec<i64> {
+    xs.into_iter()
+        .map(|x| {
+            double(x)
+                .name(&format!("double-{x}"))
+                .retries(x as u32)
+                .timeout("5m")
+                .interruptible(true)
+                .requests(cpu = "2")
+                .limits(mem = "1Gi")
+        })
+        .collect::<Vec<_>>()
+}
+
 fn main() {
     flytekit::main()
 }

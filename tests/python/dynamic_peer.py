@@ -48,6 +48,7 @@ CASES = {
     "scale_each_123": ("scale_each", {"xs": [1, 2, 3], "k": 4}),
     "double_most_12": ("double_most", {"xs": [1, 2]}),
     "triple_each_12": ("triple_each", {"xs": [1, 2]}),
+    "tuned_each_12": ("tuned_each", {"xs": [1, 2]}),
 }
 
 

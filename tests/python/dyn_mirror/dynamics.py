@@ -3,9 +3,10 @@ futures.pb (or outputs.pb) that `pyflyte-execute` writes for each must match the
 binary's `execute` writes (entity names aside); tests/python/dynamic_peer.py compares them."""
 
 import typing
+from datetime import timedelta
 from functools import partial
 
-from flytekit import LaunchPlan, dynamic, map_task, reference_launch_plan, task, workflow
+from flytekit import LaunchPlan, Resources, dynamic, map_task, reference_launch_plan, task, workflow
 
 
 @task
@@ -97,3 +98,18 @@ triple_plan = LaunchPlan.get_or_create(scale_wf, name="triple_plan", fixed_input
 @dynamic
 def triple_each(xs: typing.List[int]) -> typing.List[int]:
     return [triple_plan(x=x) for x in xs]
+
+
+@dynamic
+def tuned_each(xs: typing.List[int]) -> typing.List[int]:
+    return [
+        double(x=x).with_overrides(
+            name=f"double-{x}",
+            retries=x,
+            timeout=timedelta(minutes=5),
+            interruptible=True,
+            requests=Resources(cpu="2"),
+            limits=Resources(mem="1Gi"),
+        )
+        for x in xs
+    ]

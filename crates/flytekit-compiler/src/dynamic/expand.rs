@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 use syn::visit_mut::VisitMut;
 
 use super::maps::PlainMaps;
+use super::overrides::PlainOverrides;
 use super::rewrite::{Names, Outputs, Rewriter};
 use crate::ctxt::Ctxt;
 use crate::task::expand::{error_display, registration, RawContainerCode};
@@ -94,7 +95,8 @@ pub fn expand_dynamic(args: TokenStream, item: &ItemFn) -> TokenStream {
     }
 }
 
-/// The function as written, its `map_task` calls in their plain form ([`PlainMaps`]).
+/// The function as written, its `map_task` calls in their plain form ([`PlainMaps`]) and the
+/// overrides of its calls dropped ([`PlainOverrides`]).
 fn plain_maps(
     item: &ItemFn,
     inputs: &[crate::task::signature::TaskInput],
@@ -108,6 +110,10 @@ fn plain_maps(
         locals,
     };
     plain.visit_block_mut(&mut item.block);
+    PlainOverrides {
+        locals: plain.locals,
+    }
+    .visit_block_mut(&mut item.block);
     item
 }
 

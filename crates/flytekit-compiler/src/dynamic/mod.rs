@@ -1,7 +1,7 @@
 //! `#[dynamic]`: a task whose body builds a workflow from the real values of its inputs
 //! (flytekit's `@dynamic`).
 //!
-//! Design. The function is emitted as written (but for `map_task`, below): called from Rust, it runs with its task
+//! Design. The function is emitted as written (but for `map_task` and overrides, below): called from Rust, it runs with its task
 //! calls as plain function calls (what flytekit does when a `@dynamic` runs locally outside a
 //! workflow), so it stays an ordinary, unit-testable function. Beside it, as for `#[task]`, come
 //! a marker type and a registration (options, interface, cache, docs are a task's, parsed by
@@ -18,14 +18,16 @@
 //! At run time the runtime calls the build copy through `TaskFn::Dynamic`: locally it runs the
 //! sub-workflow inline on the executor, in a container it writes it as `futures.pb`.
 //!
-//! `map_task` calls are the one change to the function as written: they have no plain-Rust
-//! meaning, so they become the loop they stand for there ([`maps`]).
+//! `map_task` calls and node overrides are the changes to the function as written: they have no
+//! plain-Rust meaning, so a map becomes the loop it stands for there ([`maps`]) and overrides
+//! are dropped ([`overrides`]).
 //!
 //! Phases: the task front end (attribute, signature, docs), [`rewrite`] (the build copy, with
 //! [`maps`] for map calls) and [`expand`] (the generated items). Every error of every phase is reported at once.
 
 pub mod expand;
 pub mod maps;
+pub mod overrides;
 pub mod rewrite;
 
 #[cfg(test)]

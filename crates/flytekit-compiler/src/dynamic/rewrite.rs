@@ -17,7 +17,9 @@
 //!   [`Outputs`] says, inside `Ok(..)` for a function returning `Result`.
 //!
 //! - a `map_task(square, xs, fixed(k))` call (with its options) is an array node, as in a
-//!   workflow ([`super::maps`], which also gives its plain form in the function as written).
+//!   workflow ([`super::maps`], which also gives its plain form in the function as written);
+//! - override methods on an entity call (`double(x).retries(2)`) are the node's overrides, as
+//!   in a workflow ([`super::overrides`], which also drops them from the function as written).
 //!
 //! Gates and `fail` belong to workflow bodies: here they are spanned errors. Nested functions
 //! and closures' own `return`s are left alone.
@@ -30,8 +32,9 @@ use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, ExprCall, Stmt};
 
-use super::maps;
+use super::{maps, overrides};
 use crate::ctxt::Ctxt;
+use crate::workflow::overrides::Overrides;
 
 /// Bare names that are functions of the prelude, not entities.
 const PLAIN_FUNCTIONS: &[&str] = &["drop", "current_context"];
@@ -216,26 +219,17 @@ impl<'a> Rewriter<'a> {
 
     /// The name of the entity `call` calls, if it calls one.
     fn entity_name(&self, call: &ExprCall) -> Option<syn::Ident> {
-        let Expr::Path(path) = &*call.func else {
-            return None;
-        };
-        if path.qself.is_some() || path.path.leading_colon.is_some() {
-            return None;
-        }
-        let ident = path.path.get_ident()?;
-        let name = ident.to_string();
-        let first = name.trim_start_matches("r#").chars().next()?;
-        if !first.is_lowercase() || PLAIN_FUNCTIONS.contains(&name.as_str()) {
-            return None;
-        }
-        if self.locals.contains(&name) {
-            return None;
-        }
-        Some(ident.clone())
+        entity_ident(call, &self.locals)
     }
 
-    /// A call of entity `ident`: its arguments, then the node.
-    fn entity_call(&mut self, call: &ExprCall, ident: &syn::Ident) -> Expr {
+    /// A call of entity `ident`: its arguments, then the node with its `overrides` (lowered
+    /// `Call` methods).
+    fn entity_call(
+        &mut self,
+        call: &ExprCall,
+        ident: &syn::Ident,
+        overrides: &[TokenStream],
+    ) -> Expr {
         self.calls += 1;
         let mut hoisted = Vec::new();
         let mut binds = Vec::new();
@@ -251,10 +245,29 @@ impl<'a> Rewriter<'a> {
         syn::parse_quote_spanned! {call.span()=>
             {
                 #(#hoisted)*
-                let __promises = #start #(#binds)* #defaults .finish();
+                let __promises = #start #(#binds)* #defaults #(#overrides)* .finish();
                 __promises
             }
         }
+    }
+
+    /// `t(x).retries(2)...`: the node of an entity call with its overrides, if `expr` is one
+    /// ([`overrides::chain`]). Gates and `fail` are left to the error of their own.
+    fn overridden_call(&mut self, expr: &Expr) -> Option<Expr> {
+        let Expr::MethodCall(method) = expr else {
+            return None;
+        };
+        let (mut call, methods) = overrides::chain(method)?;
+        let ident = self.entity_name(&call)?;
+        if WORKFLOW_ONLY.iter().any(|(name, _)| ident == name) {
+            return None;
+        }
+        for arg in call.args.iter_mut() {
+            self.visit_expr_mut(arg);
+        }
+        let methods: Vec<&syn::ExprMethodCall> = methods.iter().collect();
+        let lowered = Overrides { cx: self.cx }.lower(&methods);
+        Some(self.entity_call(&call, &ident, &lowered))
     }
 
     /// `vec![a, f(x)]` with its items rewritten; `None` when the macro is something else or
@@ -299,6 +312,10 @@ impl VisitMut for Rewriter<'_> {
             }
             None => {}
         }
+        if let Some(node) = self.overridden_call(expr) {
+            *expr = node;
+            return;
+        }
         match expr {
             Expr::Closure(_) | Expr::Async(_) => {
                 self.closures += 1;
@@ -326,7 +343,7 @@ impl VisitMut for Rewriter<'_> {
                     self.visit_expr_mut(&mut call.func);
                 }
                 if let Some(ident) = self.entity_name(call) {
-                    *expr = self.entity_call(call, &ident);
+                    *expr = self.entity_call(call, &ident, &[]);
                 }
             }
             Expr::Return(ret) if self.closures == 0 => {
@@ -381,6 +398,27 @@ impl VisitMut for Rewriter<'_> {
     fn visit_item_mut(&mut self, _: &mut syn::Item) {
         // A nested function or type is plain Rust of its own.
     }
+}
+
+/// The name of the entity `call` calls, if it calls one: a bare lowercase name that is not one
+/// of `locals` nor a plain function of the prelude.
+pub(super) fn entity_ident(call: &ExprCall, locals: &BTreeSet<String>) -> Option<syn::Ident> {
+    let Expr::Path(path) = &*call.func else {
+        return None;
+    };
+    if path.qself.is_some() || path.path.leading_colon.is_some() {
+        return None;
+    }
+    let ident = path.path.get_ident()?;
+    let name = ident.to_string();
+    let first = name.trim_start_matches("r#").chars().next()?;
+    if !first.is_lowercase() || PLAIN_FUNCTIONS.contains(&name.as_str()) {
+        return None;
+    }
+    if locals.contains(&name) {
+        return None;
+    }
+    Some(ident.clone())
 }
 
 /// Collects every name a pattern binds.

@@ -7,6 +7,7 @@
 pub mod expand;
 pub mod lower;
 pub mod options;
+pub mod overrides;
 pub mod parts;
 
 use proc_macro2::TokenStream;
