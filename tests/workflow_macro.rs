@@ -601,3 +601,72 @@ fn overrides_in_a_dynamic_body_are_dropped_called_from_rust_and_kept_as_nodes() 
     assert_eq!(tuned_adds(vec![10, 20]), vec![12, 11, 22, 21]);
     assert_eq!(tuned_adds_flow(vec![10, 20]), vec![12, 11, 22, 21]);
 }
+
+/// Memory from an input: the quantity is checked when the sub-workflow is built.
+#[dynamic]
+fn sized_adds(xs: Vec<i64>, mem: String) -> Vec<i64> {
+    xs.into_iter()
+        .map(|x| add(x, 0).requests(mem = mem.clone()))
+        .collect::<Vec<_>>()
+}
+
+/// `sized_adds` as a node.
+#[workflow]
+fn sized_adds_flow(xs: Vec<i64>, mem: String) -> Vec<i64> {
+    sized_adds(xs, mem)
+}
+
+#[test]
+fn a_computed_quantity_is_checked_when_the_dynamic_workflow_is_built() {
+    assert_eq!(sized_adds_flow(vec![1, 2], "2Gi".to_string()), vec![1, 2]);
+    let failed = std::panic::catch_unwind(|| sized_adds_flow(vec![1], "lots".to_string()));
+    let message = *failed.expect_err("refused").downcast::<String>().unwrap();
+    assert!(
+        message.contains("a call of `workflow_macro.add`: invalid `mem` quantity \"lots\""),
+        "{message}"
+    );
+}
+
+/// A quantity from a constant in a workflow: checked by the builder too.
+#[workflow]
+fn constant_memory(x: i64) -> i64 {
+    add(x, 1).requests(mem = self::TOO_MUCH)
+}
+
+/// Not a quantity.
+const TOO_MUCH: &str = "1 GB";
+
+#[test]
+fn a_workflow_with_a_bad_computed_quantity_does_not_build() {
+    let entry = registry::workflow("workflow_macro.constant_memory").expect("registered");
+    let errors = flytekit::core::glue::build_workflow(entry).expect_err("refused");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("invalid `mem` quantity \"1 GB\"")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn the_builder_refuses_unknown_resources_and_bad_quantities() {
+    let mut b = flytekit::WorkflowBuilder::new("demo.sized");
+    let x = b.input::<i64>("x", "the value");
+    let out = b
+        .call::<add>()
+        .bind::<0, _>(x)
+        .bind::<1, _>(1)
+        .requests(&[("disk", "1Gi"), ("mem", "lots"), ("cpu", "2")])
+        .shared_memory("a lot")
+        .finish();
+    b.output("o0", out);
+    let errors = b.finish().unwrap_err();
+    assert_eq!(
+        errors,
+        [
+            "a call of `workflow_macro.add`: unknown resource `disk`; expected `cpu`, `mem`, `gpu` or `ephemeral_storage`",
+            "a call of `workflow_macro.add`: invalid `mem` quantity \"lots\": not a number with an optional unit suffix",
+            "a call of `workflow_macro.add`: invalid `shared_memory` quantity \"a lot\": not a number with an optional unit suffix",
+        ]
+    );
+}

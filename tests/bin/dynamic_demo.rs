@@ -174,7 +174,7 @@ fn triple_each(xs: Vec<i64>) -> Vec<i64> {
     xs.into_iter().map(|x| triple_plan(x)).collect::<Vec<_>>()
 }
 
-/// Node overrides that depend on the data: a name and a retry budget per number, flytekit's
+/// Node overrides that depend on the data: a name, a retry budget and memory per number, flytekit's
 /// `double(x=x).with_overrides(...)` in a `@dynamic`.
 #[dynamic]
 fn tuned_each(xs: Vec<i64>) -> Vec<i64> {
@@ -185,7 +185,7 @@ fn tuned_each(xs: Vec<i64>) -> Vec<i64> {
                 .retries(x as u32)
                 .timeout("5m")
                 .interruptible(true)
-                .requests(cpu = "2")
+                .requests(cpu = "2", mem = format!("{x}Gi"))
                 .limits(mem = "1Gi")
         })
         .collect::<Vec<_>>()

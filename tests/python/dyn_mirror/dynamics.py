@@ -108,7 +108,7 @@ def tuned_each(xs: typing.List[int]) -> typing.List[int]:
             retries=x,
             timeout=timedelta(minutes=5),
             interruptible=True,
-            requests=Resources(cpu="2"),
+            requests=Resources(cpu="2", mem=f"{x}Gi"),
             limits=Resources(mem="1Gi"),
         )
         for x in xs

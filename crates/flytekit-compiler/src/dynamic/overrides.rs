@@ -6,7 +6,8 @@
 //! of an entity is one node with those overrides:
 //! - in the build copy, [`chain`] finds it and [`super::rewrite::Rewriter`] lowers the methods
 //!   with the workflow's [`Overrides`](crate::workflow::overrides::Overrides), so they are
-//!   checked the same way;
+//!   checked the same way (a computed quantity, `mem = format!("{n}Gi")`, by the builder when
+//!   the sub-workflow is built);
 //! - in the function as written, [`PlainOverrides`] drops them: a plain function call has no
 //!   retries or resources. Their arguments are still evaluated (a value only passed to
 //!   `.after(..)` stays used), but for the `key = value` entries of resources, of which the

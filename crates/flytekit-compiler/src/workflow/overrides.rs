@@ -7,6 +7,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::{Expr, ExprMethodCall};
 
 use crate::attr::duration::parse_duration;
@@ -251,8 +252,10 @@ impl Overrides<'_> {
         Some((key, &assign.right))
     }
 
-    /// A quantity literal (`"500m"`, `"1Gi"`, `2`), checked.
-    fn quantity(&self, key: &str, value: &Expr) -> Option<String> {
+    /// A quantity: a literal (`"500m"`, `"1Gi"`, `2`), checked now, or any expression giving
+    /// a string (`format!("{n}Gi")` in a `#[dynamic]` body, a constant), which the workflow
+    /// builder checks before any spec is written.
+    fn quantity(&self, key: &str, value: &Expr) -> Option<TokenStream> {
         let text = match value {
             Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(s),
@@ -262,12 +265,17 @@ impl Overrides<'_> {
                 lit: syn::Lit::Int(i),
                 ..
             }) => i.base10_digits().to_string(),
-            other => {
+            Expr::Lit(other) => {
                 self.cx.error_spanned_by(
                     other,
                     format!("`{key}` takes a quantity such as \"500m\" or \"1Gi\""),
                 );
                 return None;
+            }
+            computed => {
+                return Some(
+                    quote_spanned!(computed.span()=> ::core::convert::AsRef::<str>::as_ref(&(#computed))),
+                );
             }
         };
         if let Err(err) = parse_quantity(&text) {
@@ -275,7 +283,7 @@ impl Overrides<'_> {
                 .error_spanned_by(value, format!("invalid `{key}` quantity {text:?}: {err}"));
             return None;
         }
-        Some(text)
+        Some(quote!(#text))
     }
 
     /// `requests(cpu = "1", mem = "1Gi")` -> `("cpu", "1"), ("mem", "1Gi")`, quantities checked.

@@ -275,7 +275,40 @@ impl WorkflowBuilder {
         }
     }
 
+    /// Reports `value` of resource `key` if it is not a Kubernetes quantity: the macros check
+    /// literal quantities at compile time, this checks the ones computed (from a `#[dynamic]`
+    /// body's data, or a constant), before any spec is written.
+    fn check_quantity(&mut self, key: &str, value: &str) -> bool {
+        match flytekit_quantity::parse_quantity(value) {
+            Ok(_) => true,
+            Err(err) => {
+                let name = self.pending.as_ref().map(|c| c.callee.entity_name());
+                self.error(format!(
+                    "a call of `{}`: invalid `{key}` quantity {value:?}: {err}",
+                    name.unwrap_or_default()
+                ));
+                false
+            }
+        }
+    }
+
     fn call_resources(&mut self, entries: &[(&str, &str)], limits: bool) {
+        let mut valid = true;
+        for (key, value) in entries {
+            if !matches!(*key, "cpu" | "mem" | "memory" | "gpu" | "ephemeral_storage") {
+                let name = self.pending.as_ref().map(|c| c.callee.entity_name());
+                self.error(format!(
+                    "a call of `{}`: unknown resource `{key}`; expected `cpu`, `mem`, `gpu` or `ephemeral_storage`",
+                    name.unwrap_or_default()
+                ));
+                valid = false;
+                continue;
+            }
+            valid &= self.check_quantity(key, value);
+        }
+        if !valid {
+            return;
+        }
         if let Some(overrides) = self.call_overrides() {
             let resources = overrides.resources.get_or_insert_with(Resources::default);
             let list = if limits {
@@ -305,6 +338,10 @@ impl WorkflowBuilder {
     }
 
     fn call_shared_memory(&mut self, size: &str) {
+        // An empty size is "no limit", as flytekit's `shared_memory=True`.
+        if !size.is_empty() && !self.check_quantity("shared_memory", size) {
+            return;
+        }
         if let Some(extended) = self.call_extended_resources() {
             extended.shared_memory = Some(crate::spec::shared_memory(size));
         }
