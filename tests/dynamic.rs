@@ -73,6 +73,20 @@ fn a_dynamic_task_in_a_workflow_runs_its_sub_dag() {
     // Overrides change how a node runs, not its value.
     let out = json(&run(&cache, &["tuned_each", "--xs", "[1,2]"]));
     assert_eq!(out["o0"], serde_json::json!([2, 4]));
+    // Gates: the approvals given on the command line.
+    let out = json(&run(
+        &cache,
+        &[
+            "--approve",
+            "ok-0",
+            "--approve",
+            "ok-1",
+            "gated",
+            "--xs",
+            "[0,1]",
+        ],
+    ));
+    assert_eq!(out["o0"], serde_json::json!([0, 2]));
 }
 
 #[test]
@@ -280,6 +294,12 @@ fn futures_match_what_pyflyte_execute_writes() {
             "tuned_each_12",
             "tuned_each",
             "ok: futures.pb (2 nodes, 1 tasks, 0 sub-workflows)",
+        ),
+        // Gate nodes: sleeps ordered after a node, approvals of a value.
+        (
+            "gated_12",
+            "gated",
+            "ok: futures.pb (6 nodes, 1 tasks, 0 sub-workflows)",
         ),
     ] {
         let dir = base.join(case);

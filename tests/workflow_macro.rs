@@ -670,3 +670,35 @@ fn the_builder_refuses_unknown_resources_and_bad_quantities() {
         ]
     );
 }
+
+/// Gates in a dynamic body.
+#[dynamic]
+fn gated_adds(xs: Vec<i64>) -> Vec<i64> {
+    xs.into_iter()
+        .map(|x| {
+            let a = add(x, 1);
+            sleep("1h").after(&a);
+            approve(a, &format!("ok-{x}"), "1h")
+        })
+        .collect::<Vec<_>>()
+}
+
+#[test]
+fn gates_do_not_wait_in_a_dynamic_function_called_from_rust() {
+    assert_eq!(gated_adds(vec![1, 2]), vec![2, 3]);
+}
+
+/// Waits for a number.
+#[dynamic]
+fn asks(x: i64) -> i64 {
+    let k = wait_for_input::<i64>("k", "1h");
+    add(x, k)
+}
+
+#[test]
+#[should_panic(
+    expected = "`wait_for_input(\"k\")` has no value when a `#[dynamic]` function is called from Rust"
+)]
+fn a_signal_has_no_value_in_a_dynamic_function_called_from_rust() {
+    asks(1);
+}

@@ -191,6 +191,19 @@ fn tuned_each(xs: Vec<i64>) -> Vec<i64> {
         .collect::<Vec<_>>()
 }
 
+/// Gates in a dynamic workflow: after each doubling a sleep of that many seconds, and an
+/// approval of the doubled value, flytekit's `a >> sleep(...)` and `approve(a, ...)`.
+#[dynamic]
+fn gated(xs: Vec<i64>) -> Vec<i64> {
+    let mut out = Vec::new();
+    for x in xs {
+        let a = double(x);
+        sleep(std::time::Duration::from_secs(x as u64)).after(&a);
+        out.push(approve(a, &format!("ok-{x}"), "1h"));
+    }
+    out
+}
+
 fn main() {
     flytekit::main()
 }

@@ -49,6 +49,7 @@ CASES = {
     "double_most_12": ("double_most", {"xs": [1, 2]}),
     "triple_each_12": ("triple_each", {"xs": [1, 2]}),
     "tuned_each_12": ("tuned_each", {"xs": [1, 2]}),
+    "gated_12": ("gated", {"xs": [1, 2]}),
 }
 
 

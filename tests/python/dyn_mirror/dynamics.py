@@ -6,7 +6,7 @@ import typing
 from datetime import timedelta
 from functools import partial
 
-from flytekit import LaunchPlan, Resources, dynamic, map_task, reference_launch_plan, task, workflow
+from flytekit import LaunchPlan, Resources, approve, dynamic, map_task, reference_launch_plan, sleep, task, workflow
 
 
 @task
@@ -113,3 +113,14 @@ def tuned_each(xs: typing.List[int]) -> typing.List[int]:
         )
         for x in xs
     ]
+
+
+@dynamic
+def gated(xs: typing.List[int]) -> typing.List[int]:
+    out = []
+    for x in xs:
+        a = double(x=x)
+        pause = sleep(timedelta(seconds=x))
+        a >> pause
+        out.append(approve(a, f"ok-{x}", timeout=timedelta(hours=1)))
+    return out

@@ -6,8 +6,10 @@ fn double(x: i64) -> i64 {
 }
 
 #[dynamic]
-fn gated(x: i64) -> i64 {
-    sleep("1m");
+fn failing(x: i64) -> i64 {
+    if x < 0 {
+        fail("negative");
+    }
     double(x)
 }
 

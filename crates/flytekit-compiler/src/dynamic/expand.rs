@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 
 use syn::visit_mut::VisitMut;
 
+use super::gates::PlainGates;
 use super::maps::PlainMaps;
 use super::overrides::PlainOverrides;
 use super::rewrite::{Names, Outputs, Rewriter};
@@ -77,7 +78,14 @@ pub fn expand_dynamic(args: TokenStream, item: &ItemFn) -> TokenStream {
     if let Some(errors) = errors {
         let errors = errors.to_compile_error();
         let marker = user_item.sig.receiver().is_none().then_some(marker);
-        return quote!(#user_item #marker #errors);
+        // The plain form of a form written wrong is a placeholder (`unreachable!()`): its
+        // warnings would only follow the errors that say what is wrong.
+        return quote! {
+            #[allow(unreachable_code, unused_variables)]
+            #user_item
+            #marker
+            #errors
+        };
     }
 
     let run = run_code(&analyzed, body, &p);
@@ -96,7 +104,7 @@ pub fn expand_dynamic(args: TokenStream, item: &ItemFn) -> TokenStream {
 }
 
 /// The function as written, its `map_task` calls in their plain form ([`PlainMaps`]) and the
-/// overrides of its calls dropped ([`PlainOverrides`]).
+/// overrides of its calls dropped ([`PlainOverrides`]), its gates not waiting ([`PlainGates`]).
 fn plain_maps(
     item: &ItemFn,
     inputs: &[crate::task::signature::TaskInput],
@@ -111,6 +119,11 @@ fn plain_maps(
     };
     plain.visit_block_mut(&mut item.block);
     PlainOverrides {
+        locals: plain.locals.clone(),
+    }
+    .visit_block_mut(&mut item.block);
+    PlainGates {
+        p: p.clone(),
         locals: plain.locals,
     }
     .visit_block_mut(&mut item.block);

@@ -18,14 +18,15 @@
 //! At run time the runtime calls the build copy through `TaskFn::Dynamic`: locally it runs the
 //! sub-workflow inline on the executor, in a container it writes it as `futures.pb`.
 //!
-//! `map_task` calls and node overrides are the changes to the function as written: they have no
-//! plain-Rust meaning, so a map becomes the loop it stands for there ([`maps`]) and overrides
-//! are dropped ([`overrides`]).
+//! `map_task` calls, node overrides and gates are the changes to the function as written: they
+//! have no plain-Rust meaning, so a map becomes the loop it stands for there ([`maps`]),
+//! overrides are dropped ([`overrides`]) and gates do not wait ([`gates`]).
 //!
 //! Phases: the task front end (attribute, signature, docs), [`rewrite`] (the build copy, with
 //! [`maps`] for map calls) and [`expand`] (the generated items). Every error of every phase is reported at once.
 
 pub mod expand;
+pub mod gates;
 pub mod maps;
 pub mod overrides;
 pub mod rewrite;

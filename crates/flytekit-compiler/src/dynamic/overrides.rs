@@ -70,6 +70,8 @@ impl VisitMut for PlainOverrides {
                     let span = expr.span();
                     *expr = syn::parse_quote_spanned! {span=>
                         {
+                            // A gate's plain form (`sleep`) has no value.
+                            #[allow(clippy::let_unit_value)]
                             let __value = #call;
                             let _ = (#(&(#values),)*);
                             __value

@@ -21,8 +21,11 @@
 //! - override methods on an entity call (`double(x).retries(2)`) are the node's overrides, as
 //!   in a workflow ([`super::overrides`], which also drops them from the function as written).
 //!
-//! Gates and `fail` belong to workflow bodies: here they are spanned errors. Nested functions
-//! and closures' own `return`s are left alone.
+//! - `sleep(..)`, `approve(..)`, `wait_for_input::<T>(..)` (with `.after(node)`) are gate
+//!   nodes ([`super::gates`], which also gives their plain form).
+//!
+//! `fail` belongs to a workflow's branch: here it is a spanned error. Nested functions and
+//! closures' own `return`s are left alone.
 
 use std::collections::BTreeSet;
 
@@ -32,7 +35,7 @@ use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, ExprCall, Stmt};
 
-use super::{maps, overrides};
+use super::{gates, maps, overrides};
 use crate::ctxt::Ctxt;
 use crate::workflow::overrides::Overrides;
 
@@ -40,24 +43,10 @@ use crate::workflow::overrides::Overrides;
 const PLAIN_FUNCTIONS: &[&str] = &["drop", "current_context"];
 
 /// Workflow-body forms that a dynamic body cannot use, with what to do instead.
-const WORKFLOW_ONLY: &[(&str, &str)] = &[
-    (
-        "fail",
-        "`fail(...)` belongs to a workflow's branch; in a `#[dynamic]` body return an error (declare `-> Result<T, E>`) or panic",
-    ),
-    (
-        "sleep",
-        "gates are not available in a `#[dynamic]` body: call a `#[workflow]` that has the gate",
-    ),
-    (
-        "approve",
-        "gates are not available in a `#[dynamic]` body: call a `#[workflow]` that has the gate",
-    ),
-    (
-        "wait_for_input",
-        "gates are not available in a `#[dynamic]` body: call a `#[workflow]` that has the gate",
-    ),
-];
+const WORKFLOW_ONLY: &[(&str, &str)] = &[(
+    "fail",
+    "`fail(...)` belongs to a workflow's branch; in a `#[dynamic]` body return an error (declare `-> Result<T, E>`) or panic",
+)];
 
 /// How the body's value becomes the task's outputs.
 #[derive(Debug, Clone)]
@@ -251,6 +240,51 @@ impl<'a> Rewriter<'a> {
         }
     }
 
+    /// `sleep(..)`, `approve(..)`, `wait_for_input::<T>(..)`, each maybe followed by
+    /// `.after(node)` calls: the gate node ([`gates::node`]), if `expr` is one.
+    fn gate_node(&mut self, expr: &Expr) -> Option<Expr> {
+        let mut after = Vec::new();
+        let mut methods = Vec::new();
+        let mut current = expr;
+        while let Expr::MethodCall(method) = current {
+            methods.push(method);
+            current = &method.receiver;
+        }
+        let Expr::Call(call) = current else {
+            return None;
+        };
+        let kind = gates::gate_kind(call, &self.locals)?;
+        for method in methods.iter().rev() {
+            match (method.method == "after", method.args.len()) {
+                (true, 1) => after.push(method.args[0].clone()),
+                (true, _) => self.cx.error_spanned_by(
+                    &method.method,
+                    "`.after(...)` takes one argument: the node or output to run after",
+                ),
+                (false, _) => self.cx.error_spanned_by(
+                    &method.method,
+                    format!(
+                        "`{kind}(...)` takes no `.{}(...)`; it takes `.after(node)` to run after another node",
+                        method.method
+                    ),
+                ),
+            }
+        }
+        let mut call = call.clone();
+        for arg in call.args.iter_mut() {
+            self.visit_expr_mut(arg);
+        }
+        for upstream in after.iter_mut() {
+            self.visit_expr_mut(upstream);
+        }
+        self.calls += 1;
+        let span = call.span();
+        Some(
+            gates::node(self.cx, &self.p, &call, &kind, &after)
+                .unwrap_or_else(|| syn::parse_quote_spanned!(span=> ::core::unreachable!())),
+        )
+    }
+
     /// `t(x).retries(2)...`: the node of an entity call with its overrides, if `expr` is one
     /// ([`overrides::chain`]). Gates and `fail` are left to the error of their own.
     fn overridden_call(&mut self, expr: &Expr) -> Option<Expr> {
@@ -311,6 +345,10 @@ impl VisitMut for Rewriter<'_> {
                 return;
             }
             None => {}
+        }
+        if let Some(node) = self.gate_node(expr) {
+            *expr = node;
+            return;
         }
         if let Some(node) = self.overridden_call(expr) {
             *expr = node;

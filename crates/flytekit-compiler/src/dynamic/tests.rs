@@ -13,7 +13,13 @@ fn rewrite(block: proc_macro2::TokenStream, fallible: bool) -> (String, usize, O
     let mut rewriter = Rewriter::new(&cx, quote!(p), ["xs".to_string()], outputs, fallible);
     let body = rewriter.body(&block).to_string();
     let calls = rewriter.calls;
-    (body, calls, cx.into_error().map(|e| e.to_string()))
+    let errors = cx.into_error().map(|e| {
+        e.into_iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    (body, calls, errors)
 }
 
 #[test]
@@ -91,9 +97,66 @@ fn fallible_bodies_convert_inside_ok_and_leave_err() {
 }
 
 #[test]
-fn workflow_forms_are_errors() {
-    let (_, _, errors) = rewrite(quote!({ sleep("1m") }), false);
-    assert!(errors.unwrap().contains("gates are not available"));
+fn fail_is_an_error() {
+    let (_, _, errors) = rewrite(quote!({ fail("no") }), false);
+    assert!(errors
+        .unwrap()
+        .contains("`fail(...)` belongs to a workflow's branch"));
+}
+
+#[test]
+fn gates_become_gate_nodes_their_arguments_first() {
+    let (body, calls, errors) = rewrite(
+        quote!({
+            let a = double(1);
+            sleep("1m").after(&a);
+            approve(a, &format!("ok-{}", 1), "1h")
+        }),
+        false,
+    );
+    assert_eq!(errors, None);
+    assert_eq!(calls, 3);
+    assert!(
+        body.contains("p :: gates :: sleep (& mut * __b . builder () , __duration)"),
+        "{body}"
+    );
+    assert!(
+        body.contains("__b . builder () . order_after (__node , __after0)"),
+        "{body}"
+    );
+    assert!(
+        body.contains(
+            "p :: gates :: approve (& mut * __b . builder () , __value , __name , __timeout)"
+        ),
+        "{body}"
+    );
+}
+
+#[test]
+fn gates_written_wrong_are_errors_at_their_tokens() {
+    let (_, _, errors) = rewrite(
+        quote!({
+            sleep("a while");
+            wait_for_input("name", "1h");
+            approve(1, "x").retries(2);
+            0
+        }),
+        false,
+    );
+    let errors = errors.unwrap();
+    assert!(errors.contains("invalid duration \"a while\""), "{errors}");
+    assert!(
+        errors.contains("say what type of value to wait for"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("wrong arguments: write `approve(value, \"name\", \"1h\")`"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("`approve(...)` takes no `.retries(...)`"),
+        "{errors}"
+    );
 }
 
 #[test]

@@ -267,3 +267,13 @@ fn binding_literal(data: &BindingData) -> Result<Literal, String> {
         ..Default::default()
     })
 }
+
+/// `wait_for_input::<T>(name, ..)` in the function as written of a `#[dynamic]` task, called
+/// from Rust: a signal's value only exists when the task runs in a workflow (locally, `run`
+/// asks for it or takes `--signal`), so there is none to give; a panic naming the signal.
+pub fn plain_signal<T>(name: &str) -> T {
+    panic!(
+        "`wait_for_input(\"{name}\")` has no value when a `#[dynamic]` function is called from Rust: \
+         the value of a signal comes with a workflow run (`run` asks for it, or takes `--signal {name}=VALUE`)"
+    )
+}

@@ -336,6 +336,14 @@ impl Upstream for NodeRef {
     }
 }
 
+/// A borrowed promise or node orders as the value does: in a `#[dynamic]` body, where promises
+/// are moved into later calls, `.after(&a)` keeps `a` for them.
+impl<U: Upstream + ?Sized> Upstream for &U {
+    fn upstream(&self) -> UpstreamRef {
+        (**self).upstream()
+    }
+}
+
 impl<A: Upstream, B: Upstream> Upstream for (A, B) {
     fn upstream(&self) -> UpstreamRef {
         self.0.upstream()
