@@ -110,6 +110,11 @@ fn isolated_runs_go_through_futures_pb() {
         &["--isolated", "triple_each", "--xs", "[1,2]"],
     ));
     assert_eq!(out["o0"], serde_json::json!([3, 6]));
+    let out = json(&run(
+        &cache,
+        &["--isolated", "--approve", "ok-0", "gated", "--xs", "[0]"],
+    ));
+    assert_eq!(out["o0"], serde_json::json!([0]));
     let output = run(&cache, &["--isolated", "picky", "--n", "-1"]);
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("USER:RuntimeError: cannot handle -1"));
