@@ -17,10 +17,8 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprCall};
 
 use crate::ctxt::Ctxt;
+use crate::workflow::gates::{turbofish, usage, GATES, MISSING_SIGNAL_TYPE};
 use crate::workflow::overrides::Overrides;
-
-/// The gate functions.
-pub const GATES: &[&str] = &["sleep", "approve", "wait_for_input"];
 
 /// Which gate `call` is, unless the name is a local of the body.
 pub fn gate_kind(call: &ExprCall, locals: &BTreeSet<String>) -> Option<String> {
@@ -32,17 +30,6 @@ pub fn gate_kind(call: &ExprCall, locals: &BTreeSet<String>) -> Option<String> {
     }
     let name = path.path.segments[0].ident.to_string();
     (GATES.contains(&name.as_str()) && !locals.contains(&name)).then_some(name)
-}
-
-/// The type arguments written on `wait_for_input::<T>`.
-fn turbofish(call: &ExprCall) -> Option<syn::AngleBracketedGenericArguments> {
-    match &*call.func {
-        Expr::Path(path) => match &path.path.segments.last()?.arguments {
-            syn::PathArguments::AngleBracketed(generics) => Some(generics.clone()),
-            _ => None,
-        },
-        _ => None,
-    }
 }
 
 /// The gate node of `call` (its arguments already rewritten), ordered after each of `after`;
@@ -79,10 +66,7 @@ pub fn node(
         ("wait_for_input", [name, timeout]) => {
             let timeout = overrides.duration(timeout)?;
             let Some(generics) = turbofish(call) else {
-                cx.error_spanned_by(
-                    &call.func,
-                    "say what type of value to wait for: `wait_for_input::<bool>(\"name\", \"1h\")`",
-                );
+                cx.error_spanned_by(&call.func, MISSING_SIGNAL_TYPE);
                 return None;
             };
             (
@@ -94,11 +78,7 @@ pub fn node(
             )
         }
         _ => {
-            let usage = match kind {
-                "sleep" => "`sleep(\"5m\")`",
-                "approve" => "`approve(value, \"name\", \"1h\")`",
-                _ => "`wait_for_input::<T>(\"name\", \"1h\")`",
-            };
+            let usage = usage(kind);
             cx.error_spanned_by(call, format!("wrong arguments: write {usage}"));
             return None;
         }

@@ -24,6 +24,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{BinOp, Expr, ExprCall, ExprIf, ExprMethodCall, Pat, Stmt};
 
+use super::gates;
 use super::overrides::Overrides;
 use crate::ctxt::Ctxt;
 
@@ -538,26 +539,19 @@ impl<'a> Lowerer<'a> {
                 let Some(timeout) = Overrides { cx: self.cx }.duration(timeout) else {
                     return quote!(());
                 };
-                let turbofish = match &*call.func {
-                    Expr::Path(path) => path.path.segments.last().map(|s| s.arguments.clone()),
-                    _ => None,
-                };
-                match turbofish {
-                    Some(syn::PathArguments::AngleBracketed(generics)) => {
+                match gates::turbofish(call) {
+                    Some(generics) => {
                         quote_spanned!(span=> #p::gates::wait_for_input #generics (&mut *__b, #name, #timeout))
                     }
-                    _ => {
-                        self.cx.error_spanned_by(&call.func, "say what type of value to wait for: `wait_for_input::<bool>(\"name\", \"1h\")`");
+                    None => {
+                        self.cx
+                            .error_spanned_by(&call.func, gates::MISSING_SIGNAL_TYPE);
                         quote!(())
                     }
                 }
             }
             _ => {
-                let usage = match kind {
-                    "sleep" => "`sleep(\"5m\")`",
-                    "approve" => "`approve(value, \"name\", \"1h\")`",
-                    _ => "`wait_for_input::<T>(\"name\", \"1h\")`",
-                };
+                let usage = gates::usage(kind);
                 self.cx
                     .error_spanned_by(call, format!("wrong arguments: write {usage}"));
                 quote!(())

@@ -5,6 +5,7 @@
 //! long body cut into functions of a few dozen calls) and [`expand`] (the generated items). Every error of every phase is reported at once.
 
 pub mod expand;
+pub mod gates;
 pub mod lower;
 pub mod options;
 pub mod overrides;

@@ -275,6 +275,15 @@ impl WorkflowBuilder {
         }
     }
 
+    /// An error about the call being built, naming its callee.
+    fn call_error(&mut self, message: impl std::fmt::Display) {
+        let name = self.pending.as_ref().map(|c| c.callee.entity_name());
+        self.error(format!(
+            "a call of `{}`: {message}",
+            name.unwrap_or_default()
+        ));
+    }
+
     /// Reports `value` of resource `key` if it is not a Kubernetes quantity: the macros check
     /// literal quantities at compile time, this checks the ones computed (from a `#[dynamic]`
     /// body's data, or a constant), before any spec is written.
@@ -282,11 +291,7 @@ impl WorkflowBuilder {
         match flytekit_quantity::parse_quantity(value) {
             Ok(_) => true,
             Err(err) => {
-                let name = self.pending.as_ref().map(|c| c.callee.entity_name());
-                self.error(format!(
-                    "a call of `{}`: invalid `{key}` quantity {value:?}: {err}",
-                    name.unwrap_or_default()
-                ));
+                self.call_error(format_args!("invalid `{key}` quantity {value:?}: {err}"));
                 false
             }
         }
@@ -296,10 +301,8 @@ impl WorkflowBuilder {
         let mut valid = true;
         for (key, value) in entries {
             if !matches!(*key, "cpu" | "mem" | "memory" | "gpu" | "ephemeral_storage") {
-                let name = self.pending.as_ref().map(|c| c.callee.entity_name());
-                self.error(format!(
-                    "a call of `{}`: unknown resource `{key}`; expected `cpu`, `mem`, `gpu` or `ephemeral_storage`",
-                    name.unwrap_or_default()
+                self.call_error(format_args!(
+                    "unknown resource `{key}`; expected `cpu`, `mem`, `gpu` or `ephemeral_storage`"
                 ));
                 valid = false;
                 continue;
