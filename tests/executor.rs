@@ -174,6 +174,23 @@ fn serialized_square(x: i64) -> i64 {
     x * x
 }
 
+/// `cached_square`, async: a map of it runs in lanes.
+#[task(cache(version = "1"))]
+async fn cached_cube(x: i64) -> i64 {
+    *CACHE_RUNS.lock().unwrap().entry(x).or_default() += 1;
+    x * x * x
+}
+
+/// Cached, and fails on multiples of 3: failures are not cached.
+#[task(cache(version = "1"))]
+fn cached_picky(x: i64) -> Result<i64, String> {
+    *CACHE_RUNS.lock().unwrap().entry(x).or_default() += 1;
+    if x % 3 == 0 {
+        return Err(format!("{x} is a multiple of 3"));
+    }
+    Ok(x)
+}
+
 /// Fails on multiples of 3.
 #[task]
 fn picky(x: i64) -> Result<i64, String> {
@@ -605,6 +622,8 @@ mod cases;
 mod failures;
 #[path = "executor/files.rs"]
 mod files;
+#[path = "executor/map_cache.rs"]
+mod map_cache;
 #[path = "executor/maps.rs"]
 mod maps;
 
@@ -727,6 +746,30 @@ const CASES: &[(&str, fn())] = &[
     (
         "concurrent_runs_share_a_cache_dir",
         cache_faults::concurrent_runs_share_a_cache_dir,
+    ),
+    (
+        "cached_maps_run_only_their_misses",
+        map_cache::cached_maps_run_only_their_misses,
+    ),
+    (
+        "cached_async_maps_run_only_their_misses",
+        map_cache::cached_async_maps_run_only_their_misses,
+    ),
+    (
+        "overwriting_a_cached_map_replaces_entries",
+        map_cache::overwriting_a_cached_map_replaces_entries,
+    ),
+    (
+        "failed_map_elements_are_not_cached",
+        map_cache::failed_map_elements_are_not_cached,
+    ),
+    (
+        "damaged_packs_are_misses",
+        map_cache::damaged_packs_are_misses,
+    ),
+    (
+        "cached_map_files_keep_their_bytes",
+        map_cache::cached_map_files_keep_their_bytes,
     ),
 ];
 

@@ -9,7 +9,7 @@
 //! output lists (the `Vec<Option<T>>` shape). Once too many elements have failed, no more start.
 
 use flytekit_core::registry;
-use flytekit_core::task::{TaskEntry, TaskFn};
+use flytekit_core::task::{CacheConfig, TaskEntry, TaskFn};
 use flytekit_core::types::{describe_literal, none_literal};
 use flytekit_idl::core::{
     array_node, literal, node, task_node, ArrayNode, Literal, LiteralCollection, LiteralMap,
@@ -19,6 +19,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 
 use super::bindings::{names, Env};
 use super::error::ExecutionError;
+use super::map_cache::MapCache;
 use super::node::run_node;
 use super::workflow::Frame;
 use super::{batch, lanes};
@@ -184,6 +185,17 @@ impl Columns {
         }
     }
 
+    /// The outputs of element `i`, when it succeeded.
+    pub(crate) fn element(&self, i: usize) -> Option<LiteralMap> {
+        let literals = self
+            .names
+            .iter()
+            .zip(&self.columns)
+            .map(|(name, column)| Some((name.clone(), column.get(i)?.clone()?)))
+            .collect::<Option<_>>()?;
+        Some(LiteralMap { literals })
+    }
+
     /// The array node's outputs: one list per name, in element order.
     fn into_outputs(self) -> LiteralMap {
         let literals = self
@@ -210,18 +222,43 @@ fn empty_column(len: usize) -> Vec<Option<Literal>> {
     std::iter::repeat_with(|| None).take(len).collect()
 }
 
+/// The elements a batch or lanes run: every one, or only the listed ones (those the cache did
+/// not have).
+pub(crate) enum Todo {
+    All(usize),
+    Only(Vec<usize>),
+}
+
+impl Todo {
+    /// How many elements there are to run.
+    pub(crate) fn count(&self) -> usize {
+        match self {
+            Todo::All(len) => *len,
+            Todo::Only(indices) => indices.len(),
+        }
+    }
+
+    /// The index of the `n`th element to run.
+    fn get(&self, n: usize) -> Option<usize> {
+        match self {
+            Todo::All(len) => (n < *len).then_some(n),
+            Todo::Only(indices) => indices.get(n).copied(),
+        }
+    }
+}
+
 /// The elements still to start, claimed one at a time by whoever runs them (the time slices of
 /// `batch`, the lanes of `lanes`); once stopped, no more are claimed.
 pub(crate) struct Claims {
-    len: usize,
+    todo: Todo,
     next: std::sync::atomic::AtomicUsize,
     stopped: std::sync::atomic::AtomicBool,
 }
 
 impl Claims {
-    pub(crate) fn new(len: usize) -> Self {
+    pub(crate) fn new(todo: Todo) -> Self {
         Claims {
-            len,
+            todo,
             next: Default::default(),
             stopped: Default::default(),
         }
@@ -233,13 +270,13 @@ impl Claims {
         if self.stopped.load(Ordering::Relaxed) {
             return None;
         }
-        let i = self.next.fetch_add(1, Ordering::Relaxed);
-        (i < self.len).then_some(i)
+        self.todo.get(self.next.fetch_add(1, Ordering::Relaxed))
     }
 
     pub(crate) fn has_unclaimed(&self) -> bool {
         use std::sync::atomic::Ordering;
-        !self.stopped.load(Ordering::Relaxed) && self.next.load(Ordering::Relaxed) < self.len
+        !self.stopped.load(Ordering::Relaxed)
+            && self.next.load(Ordering::Relaxed) < self.todo.count()
     }
 
     /// No more elements start: too many failed, or the node was dropped.
@@ -252,7 +289,20 @@ impl Claims {
     pub(crate) fn started(&self) -> usize {
         self.next
             .load(std::sync::atomic::Ordering::Relaxed)
-            .min(self.len)
+            .min(self.todo.count())
+    }
+
+    /// How many elements there are to claim.
+    pub(crate) fn count(&self) -> usize {
+        self.todo.count()
+    }
+
+    /// The index of the element claimed last (0 before any).
+    pub(crate) fn last_started(&self) -> usize {
+        self.started()
+            .checked_sub(1)
+            .and_then(|n| self.todo.get(n))
+            .unwrap_or(0)
     }
 }
 
@@ -310,8 +360,23 @@ pub(crate) struct ElementBatch<'a, F> {
     pub(crate) parallelism: usize,
 }
 
+/// Whether the sub-task's cache is looked up element by element: with `serialize`, identical
+/// elements wait for the first one's outputs, which only the per-element path does.
+fn serialized_cache(cx: &Inner, entry: &TaskEntry) -> bool {
+    let serialized = entry.config.cache.is_some_and(|config| config.serialize);
+    serialized && cx.options.cache != CacheMode::Bypass
+}
+
+/// The sub-task's cache settings, when the array node looks its elements up and stores them
+/// itself (`map_cache`): a cached task without `serialize` whose elements run in batches or
+/// lanes.
+fn array_cache(cx: &Inner, sub: &flytekit_idl::core::Node) -> Option<CacheConfig> {
+    let config = sub_task(sub)?.config.cache?;
+    (cx.options.cache != CacheMode::Bypass && !config.serialize).then_some(config)
+}
+
 /// The sub-node's sync task and its function, when the elements can run in batches: an
-/// in-process run of a sync task without a cache lookup (see `batch`).
+/// in-process run of a sync task whose cache, if any, the array node handles (see `batch`).
 fn batchable(
     cx: &Inner,
     sub: &flytekit_idl::core::Node,
@@ -320,12 +385,11 @@ fn batchable(
     let TaskFn::Sync(run) = entry.run else {
         return None;
     };
-    let cached = entry.config.cache.is_some() && cx.options.cache != CacheMode::Bypass;
-    (!cx.options.isolated && !cached).then_some((entry, run))
+    (!cx.options.isolated && !serialized_cache(cx, entry)).then_some((entry, run))
 }
 
 /// The sub-node's async task and its function, when the elements can run in lanes: an
-/// in-process run of an async task without a cache lookup (see `lanes`).
+/// in-process run of an async task whose cache, if any, the array node handles (see `lanes`).
 fn async_batchable(
     cx: &Inner,
     sub: &flytekit_idl::core::Node,
@@ -334,8 +398,7 @@ fn async_batchable(
     let TaskFn::Async(run) = entry.run else {
         return None;
     };
-    let cached = entry.config.cache.is_some() && cx.options.cache != CacheMode::Bypass;
-    (!cx.options.isolated && !cached).then_some((entry, run))
+    (!cx.options.isolated && !serialized_cache(cx, entry)).then_some((entry, run))
 }
 
 fn is_sync_task(sub: &flytekit_idl::core::Node) -> bool {
@@ -475,29 +538,45 @@ pub(crate) async fn run_array(
         .as_ref()
         .and_then(|i| i.outputs.as_ref())
         .map(|outputs| outputs.variables.keys().cloned().collect());
-    let columns = Columns::new(output_names, len);
-    let outcome = match (batchable(cx, sub), async_batchable(cx, sub)) {
+    let mut columns = Columns::new(output_names, len);
+    let entity_name = super::node::entity_name(sub);
+    let batched = batchable(cx, sub);
+    let laned = async_batchable(cx, sub);
+    let in_batches = batched
+        .map(|(entry, _)| entry)
+        .or(laned.map(|(entry, _)| entry));
+    let (todo, cache) = match in_batches.zip(array_cache(cx, sub)) {
+        Some((entry, config)) => {
+            let events = ElementEvents::new(cx, path, &entity_name);
+            let (cache, todo) =
+                MapCache::look_up(cx, entry, &config, &elements, len, &events, &mut columns).await;
+            (todo, Some(cache))
+        }
+        None => (Todo::All(len), None),
+    };
+    let hits = len - todo.count();
+    let mut outcome = match (batched, laned) {
         (Some((entry, run)), _) => {
             let batch = ElementBatch {
                 path,
-                entity: super::node::entity_name(sub),
+                entity: entity_name,
                 entry,
                 run,
                 metadata: sub.metadata.as_ref(),
                 parallelism,
             };
-            batch::run_elements(cx, batch, elements, len, tally, columns).await
+            batch::run_elements(cx, batch, elements, todo, tally, columns).await
         }
         (None, Some((entry, run))) => {
             let batch = ElementBatch {
                 path,
-                entity: super::node::entity_name(sub),
+                entity: entity_name,
                 entry,
                 run,
                 metadata: sub.metadata.as_ref(),
                 parallelism,
             };
-            lanes::run_elements(cx, batch, elements, len, tally, columns).await
+            lanes::run_elements(cx, batch, elements, todo, tally, columns).await
         }
         (None, None) => {
             // Elements waiting for a CPU permit are only memory: keep a few per permit.
@@ -512,6 +591,12 @@ pub(crate) async fn run_array(
             .await
         }
     };
+    outcome.started += hits;
+    if let Some(cache) = cache {
+        // Also when the node fails: the elements that succeeded are cached, as they are
+        // element by element.
+        cache.store(cx, &outcome.outputs).await;
+    }
     let Elements {
         outputs,
         started,

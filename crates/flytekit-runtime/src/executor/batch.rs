@@ -36,7 +36,9 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use futures::FutureExt;
 
 use super::array::ElementBatch;
-use super::array::{Claims, Columns, ElementEvents, ElementInputs, Elements, SyncTaskFn, Tally};
+use super::array::{
+    Claims, Columns, ElementEvents, ElementInputs, Elements, SyncTaskFn, Tally, Todo,
+};
 use super::checkpoints::NodeCheckpoints;
 use super::error::ExecutionError;
 use super::events::NodePhase;
@@ -224,12 +226,12 @@ enum Done {
     Retried(usize, Result<LiteralMap, ExecutionError>),
 }
 
-/// Runs the `len` elements of `batch`; stops starting new ones once `tally` is exceeded.
+/// Runs the elements `todo` of `batch`; stops starting new ones once `tally` is exceeded.
 pub(crate) async fn run_elements(
     cx: &Inner,
     batch: Batch<'_>,
     elements: ElementInputs,
-    len: usize,
+    todo: Todo,
     mut tally: Tally,
     mut outputs: Columns,
 ) -> Elements {
@@ -254,7 +256,7 @@ pub(crate) async fn run_elements(
         elements,
         dir: context.working_dir.clone(),
         context,
-        claims: Claims::new(len),
+        claims: Claims::new(todo),
         failures: AtomicUsize::new(0),
         allowed_failures: tally.allowed_failures(),
         has_retries: retries(batch.entry, batch.metadata) > 0,
@@ -266,7 +268,7 @@ pub(crate) async fn run_elements(
     let width = batch
         .parallelism
         .min(cx.options.max_parallel_sync.max(1))
-        .clamp(1, len.max(1));
+        .clamp(1, shared.claims.count().max(1));
 
     let mut running: FuturesUnordered<BoxFuture<'_, Done>> = FuturesUnordered::new();
     // Elements waiting for their retries: they count against the width like slices do, so
@@ -319,7 +321,7 @@ pub(crate) async fn run_elements(
             Done::Slice(Err(error)) => {
                 // The blocking job itself failed (not an element: those are caught); its
                 // claimed elements are lost, so the node fails as a whole.
-                let i = shared.claims.started().min(len.saturating_sub(1));
+                let i = shared.claims.last_started();
                 let path = format!("{}-{i}", batch.path);
                 let error = ExecutionError::task(&path, batch.entity.clone(), error);
                 tally.fail_all(i, &error);

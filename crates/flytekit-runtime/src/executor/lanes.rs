@@ -26,7 +26,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use futures::FutureExt;
 
 use super::array::ElementBatch;
-use super::array::{Claims, Columns, ElementEvents, ElementInputs, Elements, Tally};
+use super::array::{Claims, Columns, ElementEvents, ElementInputs, Elements, Tally, Todo};
 use super::checkpoints::NodeCheckpoints;
 use super::error::ExecutionError;
 use super::events::NodePhase;
@@ -174,12 +174,12 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// Runs the `len` elements of `batch`; stops starting new ones once `tally` is exceeded.
+/// Runs the elements `todo` of `batch`; stops starting new ones once `tally` is exceeded.
 pub(crate) async fn run_elements(
     cx: &Inner,
     batch: AsyncBatch<'_>,
     elements: ElementInputs,
-    len: usize,
+    todo: Todo,
     mut tally: Tally,
     outputs: Columns,
 ) -> Elements {
@@ -197,13 +197,13 @@ pub(crate) async fn run_elements(
             };
         }
     };
-    let window = batch.parallelism.clamp(1, len.max(1));
+    let window = batch.parallelism.clamp(1, todo.count().max(1));
     let shared = Arc::new(Shared {
         entry: batch.entry,
         run: batch.run,
         elements,
         context,
-        claims: Claims::new(len),
+        claims: Claims::new(todo),
         timeout: timeout(batch.entry, batch.metadata),
         has_retries: retries(batch.entry, batch.metadata) > 0,
         events: ElementEvents::new(cx, batch.path, &batch.entity),
@@ -251,7 +251,7 @@ pub(crate) async fn run_elements(
     };
     if let Some(error) = lane_failed {
         // Not an element (those are caught): the lane's claimed elements are lost.
-        let i = started.saturating_sub(1);
+        let i = shared.claims.last_started();
         let error = TaskError::system(format!("a map lane failed: {error}"));
         let path = format!("{}-{i}", batch.path);
         tally.fail_all(i, &ExecutionError::task(&path, batch.entity.clone(), error));

@@ -17,7 +17,8 @@
 //! - `cache`: the local cache on disk. `hash`: SHA-256 for its keys.
 //! - `isolated`: one attempt in a subprocess through the binary's own `execute` entrypoint.
 //! - `array`: array nodes (map tasks); `batch`: their elements in time slices when the
-//!   sub-node is a sync task. `gate`: sleep, signal and approve gates.
+//!   sub-node is a sync task, `lanes` when it is an async one; `map_cache`: the cache lookups
+//!   and stores of all their elements at once. `gate`: sleep, signal and approve gates.
 //! - `events` and `error`: what the executor reports.
 //!
 //! Sync tasks run on tokio's blocking pool, at most [`ExecutorOptions::max_parallel_sync`] at a
@@ -38,6 +39,7 @@ mod gate;
 mod hash;
 mod isolated;
 mod lanes;
+mod map_cache;
 mod node;
 mod reference;
 mod task;
@@ -185,6 +187,8 @@ pub(crate) struct Inner {
     pub(crate) options: ExecutorOptions,
     /// Permits for sync tasks.
     pub(crate) sync_slots: Arc<Semaphore>,
+    /// The local cache's packs read so far.
+    pub(crate) cache: Arc<cache::LocalCache>,
     /// One lock per cache key, for tasks with `serialize`.
     cache_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Only one gate asks on the terminal at a time.
@@ -229,6 +233,7 @@ impl Executor {
             inner: Arc::new(Inner {
                 options,
                 sync_slots: Arc::new(Semaphore::new(slots)),
+                cache: Arc::default(),
                 cache_locks: Mutex::new(HashMap::new()),
                 prompt: tokio::sync::Mutex::new(()),
                 checkpoints: checkpoints::CheckpointRoot::default(),

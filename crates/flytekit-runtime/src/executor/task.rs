@@ -121,7 +121,7 @@ pub(crate) async fn run_task_node(
         None => None,
     };
     if cx.options.cache == CacheMode::Use {
-        if let Some(outputs) = cache::load(&entry_key, &interface).await {
+        if let Some(outputs) = cx.cache.load(&entry_key, &interface).await {
             tracing::debug!(node = path, task = entity, "cache hit");
             return Ok((outputs, true));
         }

@@ -1,31 +1,52 @@
 //! The local cache: outputs of cached tasks (`#[task(cache(...))]`) stored on disk by key.
 //!
 //! Consumes a task's name, cache settings, interface and inputs; produces a [`CacheEntry`] (a
-//! file path and a lock key) whose `outputs.pb` (a `LiteralMap`) is loaded or stored. The key
+//! file path and a lock key) whose outputs (a `LiteralMap`) are loaded or stored. The key
 //! follows the cluster's cache (FLYTE-CONTRACT section 6): the task name, the cache version, a
 //! hash of the interface's variable types and a hash of the inputs with ignored inputs left out
 //! and literals that carry a `hash` replaced by just that hash. Input hashes are SHA-256 of the
 //! prost encoding of the `LiteralMap`, which is deterministic because every map is a `BTreeMap`.
-//! Writes go to a temporary file in the same directory and are renamed into place, so a reader
-//! never sees half a file and concurrent writers of one key cannot corrupt it. Local files and
-//! directories among the outputs are copied into `<entry>.files-<random>/` beside the entry, and
-//! the stored literals point at those copies.
+//!
+//! Outputs live in one of two places under `<cache dir>/<task>/`:
+//! - an entry file, `<version>-<interface>-<inputs>.pb`, for a task node run on its own;
+//! - a pack, `packs/<version>-<interface>/<time>-....pack`, for the elements of a map stored
+//!   together (`pack`): one file per map run instead of one per element.
+//!
+//! A lookup reads the entry file first, then the packs, newest first; the first entry that holds
+//! outputs the task could have returned wins. Storing into a pack removes the entry files it
+//! replaces, so the outputs stored last are the ones found. Writes go to a temporary file in the
+//! same directory and are renamed into place, so a reader never sees half a file and concurrent
+//! writers of one key cannot corrupt it. Local files and directories among the outputs are
+//! copied into `<entry>.files-<random>/` beside the entry (or the pack), and the stored literals
+//! point at those copies.
 
+mod blobs;
+mod pack;
+
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use flytekit_core::task::CacheConfig;
 use flytekit_idl::core::{literal, scalar, Literal, LiteralCollection, LiteralMap, TypedInterface};
 use prost::Message;
 
 use super::hash::{hex, Sha256};
+use blobs::BlobCopies;
+pub(crate) use pack::Digest;
+use pack::Packs;
 
 /// Where one set of cached outputs lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CacheEntry {
     /// Identifies the entry, for the per-key locks of `serialize`.
     pub(crate) key: String,
-    /// The file holding the outputs (an encoded `LiteralMap`).
+    /// The entry file (an encoded `LiteralMap`).
     pub(crate) path: PathBuf,
+    /// The hash of the inputs: the entry's key in the packs.
+    pub(crate) digest: Digest,
+    /// The folder of the packs of this task, version and interface.
+    pub(crate) packs: PathBuf,
 }
 
 /// The cache entry of a task run.
@@ -36,16 +57,62 @@ pub(crate) fn cache_entry(
     interface: &TypedInterface,
     inputs: &LiteralMap,
 ) -> CacheEntry {
-    let file = format!(
-        "{}-{}-{}.pb",
-        escape(config.version),
-        &interface_hash(interface)[..16],
-        inputs_hash(inputs, config.ignored_inputs)
-    );
-    let path = dir.join(escape(task_name)).join(file);
-    CacheEntry {
-        key: path.display().to_string(),
-        path,
+    CacheKeys::new(dir, task_name, config, interface).entry(inputs)
+}
+
+/// The keys of one task's runs: what every entry of a task, version and interface shares,
+/// computed once for all the elements of a map.
+pub(crate) struct CacheKeys {
+    /// `<cache dir>/<task>`.
+    task_dir: PathBuf,
+    /// `<version>-<interface hash>`, the start of every entry file's name.
+    prefix: String,
+    /// `<task dir>/packs/<prefix>`.
+    packs: PathBuf,
+    ignored_inputs: &'static [&'static str],
+}
+
+impl CacheKeys {
+    pub(crate) fn new(
+        dir: &Path,
+        task_name: &str,
+        config: &CacheConfig,
+        interface: &TypedInterface,
+    ) -> Self {
+        let task_dir = dir.join(escape(task_name));
+        let prefix = format!(
+            "{}-{}",
+            escape(config.version),
+            &interface_hash(interface)[..16]
+        );
+        CacheKeys {
+            packs: task_dir.join("packs").join(&prefix),
+            task_dir,
+            prefix,
+            ignored_inputs: config.ignored_inputs,
+        }
+    }
+
+    /// The digest of a run on `inputs`: its key in the packs.
+    pub(crate) fn digest(&self, inputs: &LiteralMap) -> Digest {
+        inputs_digest(inputs, self.ignored_inputs)
+    }
+
+    /// The entry of a run on `inputs`.
+    pub(crate) fn entry(&self, inputs: &LiteralMap) -> CacheEntry {
+        let digest = self.digest(inputs);
+        let path = self.task_dir.join(self.file_name(&digest));
+        CacheEntry {
+            key: path.display().to_string(),
+            path,
+            digest,
+            packs: self.packs.clone(),
+        }
+    }
+
+    /// The name of the entry file of `digest`.
+    fn file_name(&self, digest: &Digest) -> String {
+        format!("{}-{}.pb", self.prefix, hex(digest))
     }
 }
 
@@ -88,7 +155,7 @@ fn interface_hash(interface: &TypedInterface) -> String {
 }
 
 /// Hash of the inputs that count for the cache.
-fn inputs_hash(inputs: &LiteralMap, ignored: &[&str]) -> String {
+fn inputs_digest(inputs: &LiteralMap, ignored: &[&str]) -> Digest {
     let kept = LiteralMap {
         literals: inputs
             .literals
@@ -99,7 +166,7 @@ fn inputs_hash(inputs: &LiteralMap, ignored: &[&str]) -> String {
     };
     let mut hasher = Sha256::new();
     hasher.update(&kept.encode_to_vec());
-    hex(&hasher.finish())
+    hasher.finish()
 }
 
 /// A literal with every (nested) literal that carries a `hash` replaced by just that hash, as
@@ -133,32 +200,205 @@ fn hashify(literal: &Literal) -> Literal {
     }
 }
 
-/// The cached outputs, when the entry holds outputs the task could have returned: an entry that
-/// cannot be read or decoded, whose outputs are not exactly the interface's (a missing or extra
-/// name, a literal of another type) or whose cached files are gone is a miss, logged, and the
-/// run that follows replaces it. An emptied file decodes as an empty `LiteralMap`, so decoding
-/// alone would serve it.
-pub(crate) async fn load(entry: &CacheEntry, interface: &TypedInterface) -> Option<LiteralMap> {
-    let path = entry.path.display();
-    let bytes = match tokio::fs::read(&entry.path).await {
+/// The local cache of one executor: the packs it has read so far, one set per task, version
+/// and interface, read on their first lookup and shared by every lookup after it.
+#[derive(Default)]
+pub(crate) struct LocalCache {
+    packs: Mutex<HashMap<PathBuf, Arc<Mutex<Packs>>>>,
+}
+
+/// What looking up the elements of a map found.
+pub(crate) struct Found {
+    /// Each element's cached outputs, or `None` for a miss.
+    pub(crate) hits: Vec<Option<LiteralMap>>,
+    /// The elements' digests that have an entry file: storing them in a pack removes it.
+    pub(crate) with_files: std::collections::HashSet<Digest>,
+}
+
+impl LocalCache {
+    /// The packs of `dir`, read on first use.
+    fn packs(&self, dir: &Path) -> Arc<Mutex<Packs>> {
+        let mut sets = lock(&self.packs);
+        sets.entry(dir.to_path_buf())
+            .or_insert_with(|| Arc::new(Mutex::new(Packs::read(dir))))
+            .clone()
+    }
+
+    /// The cached outputs of `entry`, when it holds outputs the task could have returned: its
+    /// entry file first, then the packs. An entry that cannot be read or decoded, whose outputs
+    /// are not exactly the interface's (a missing or extra name, a literal of another type) or
+    /// whose cached files are gone is a miss, logged, and the run that follows replaces it.
+    pub(crate) async fn load(
+        self: &Arc<Self>,
+        entry: &CacheEntry,
+        interface: &TypedInterface,
+    ) -> Option<LiteralMap> {
+        let (cache, entry, interface) = (self.clone(), entry.clone(), interface.clone());
+        tokio::task::spawn_blocking(move || {
+            read_entry_file(&entry.path, &interface).or_else(|| {
+                let packs = cache.packs(&entry.packs);
+                let packs = lock(&packs);
+                from_pack(&packs, &entry.digest, &interface)
+            })
+        })
+        .await
+        .ok()
+        .flatten()
+    }
+
+    /// The cached outputs of many runs of one task (the elements of a map), as [`Self::load`]
+    /// finds each: one listing of the task's entry files and one read of its packs for all.
+    pub(crate) async fn load_many(
+        self: &Arc<Self>,
+        keys: Arc<CacheKeys>,
+        digests: Arc<Vec<Digest>>,
+        interface: &TypedInterface,
+    ) -> Found {
+        let (cache, interface) = (self.clone(), interface.clone());
+        let found = tokio::task::spawn_blocking(move || {
+            let with_files = keys.entry_files();
+            let packs = cache.packs(&keys.packs);
+            let packs = lock(&packs);
+            let hits = digests
+                .iter()
+                .map(|digest| {
+                    with_files
+                        .contains(digest)
+                        .then(|| {
+                            read_entry_file(&keys.task_dir.join(keys.file_name(digest)), &interface)
+                        })
+                        .flatten()
+                        .or_else(|| from_pack(&packs, digest, &interface))
+                })
+                .collect();
+            Found { hits, with_files }
+        })
+        .await;
+        found.unwrap_or_else(|_| Found {
+            hits: Vec::new(),
+            with_files: Default::default(),
+        })
+    }
+
+    /// The digests of the task's entry files, without looking them up.
+    pub(crate) async fn entry_files(
+        &self,
+        keys: Arc<CacheKeys>,
+    ) -> std::collections::HashSet<Digest> {
+        tokio::task::spawn_blocking(move || keys.entry_files())
+            .await
+            .unwrap_or_default()
+    }
+
+    /// Stores the outputs of many runs of one task as one pack, then removes the entry files
+    /// of those runs in `replaced`, which would otherwise still be found first.
+    pub(crate) async fn store_many(
+        self: &Arc<Self>,
+        keys: Arc<CacheKeys>,
+        records: Vec<(Digest, LiteralMap)>,
+        replaced: Vec<Digest>,
+    ) -> std::io::Result<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let cache = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let packs = cache.packs(&keys.packs);
+            lock(&packs).write(&keys.packs, records)?;
+            for digest in replaced {
+                let path = keys.task_dir.join(keys.file_name(&digest));
+                if let Err(err) = std::fs::remove_file(&path) {
+                    if err.kind() != std::io::ErrorKind::NotFound {
+                        tracing::warn!(path = %path.display(), "cannot remove a replaced cache entry: {err}");
+                    }
+                }
+            }
+            Ok(())
+        })
+        .await
+        .map_err(std::io::Error::other)?
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Nothing under these locks panics half-way through an update.
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl CacheKeys {
+    /// The digests of the task's entry files of this version and interface.
+    fn entry_files(&self) -> std::collections::HashSet<Digest> {
+        let Ok(items) = std::fs::read_dir(&self.task_dir) else {
+            return Default::default();
+        };
+        items
+            .filter_map(|item| {
+                let name = item.ok()?.file_name();
+                let hex = name
+                    .to_str()?
+                    .strip_prefix(self.prefix.as_str())?
+                    .strip_prefix('-')?
+                    .strip_suffix(".pb")?;
+                from_hex(hex)
+            })
+            .collect()
+    }
+}
+
+/// The digest written as `hex`, when it is one.
+fn from_hex(hex: &str) -> Option<Digest> {
+    let bytes = hex.as_bytes();
+    if bytes.len() != 64 {
+        return None;
+    }
+    let mut digest = [0; 32];
+    for (i, pair) in bytes.chunks(2).enumerate() {
+        let text = std::str::from_utf8(pair).ok()?;
+        digest[i] = u8::from_str_radix(text, 16).ok()?;
+    }
+    Some(digest)
+}
+
+/// The outputs in the entry file at `path`, when it holds outputs of `interface`. An emptied
+/// file decodes as an empty `LiteralMap`, so decoding alone would serve it.
+fn read_entry_file(path: &Path, interface: &TypedInterface) -> Option<LiteralMap> {
+    let shown = path.display();
+    let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return None,
         Err(err) => {
-            tracing::warn!(path = %path, "ignoring an unreadable cache entry: {err}");
+            tracing::warn!(path = %shown, "ignoring an unreadable cache entry: {err}");
             return None;
         }
     };
-    let outputs = match LiteralMap::decode(bytes.as_slice()) {
+    checked(&bytes, interface, || shown.to_string())
+}
+
+/// The outputs stored last for `digest` in `packs`, when they are outputs of `interface`.
+fn from_pack(packs: &Packs, digest: &Digest, interface: &TypedInterface) -> Option<LiteralMap> {
+    let (path, bytes) = packs.get(digest)?;
+    checked(bytes, interface, || {
+        format!("{} (entry {})", path.display(), hex(digest))
+    })
+}
+
+/// `bytes` decoded, when they are outputs of `interface`; else a miss, logged for `place()`.
+fn checked(
+    bytes: &[u8],
+    interface: &TypedInterface,
+    place: impl Fn() -> String,
+) -> Option<LiteralMap> {
+    let outputs = match LiteralMap::decode(bytes) {
         Ok(outputs) => outputs,
         Err(err) => {
-            tracing::warn!(path = %path, "ignoring a corrupt cache entry: {err}");
+            tracing::warn!(path = %place(), "ignoring a corrupt cache entry: {err}");
             return None;
         }
     };
     match check_outputs(&outputs, interface) {
         Ok(()) => Some(outputs),
         Err(problem) => {
-            tracing::warn!(path = %path, "ignoring a cache entry that {problem}");
+            tracing::warn!(path = %place(), "ignoring a cache entry that {problem}");
             None
         }
     }
@@ -263,87 +503,6 @@ fn store_blocking(entry: &CacheEntry, mut outputs: LiteralMap) -> std::io::Resul
     written
 }
 
-/// Copies the local blobs of one entry into `<stem>.files-<random>/` beside it.
-struct BlobCopies<'a> {
-    dir: &'a Path,
-    stem: &'a str,
-    /// The entry's files dir, made on the first blob.
-    target: Option<PathBuf>,
-}
-
-impl BlobCopies<'_> {
-    /// Copies the local files and directories in `literal` (the output or element at
-    /// `relative`) and points the literal at the copies.
-    fn copy_in(&mut self, literal: &mut Literal, relative: &Path) -> std::io::Result<()> {
-        match &mut literal.value {
-            Some(literal::Value::Scalar(scalar)) => match &mut scalar.value {
-                Some(scalar::Value::Blob(blob)) if !crate::storage::is_remote(&blob.uri) => {
-                    let source =
-                        PathBuf::from(blob.uri.strip_prefix("file://").unwrap_or(&blob.uri));
-                    let name = source
-                        .file_name()
-                        .map(|n| n.to_os_string())
-                        .unwrap_or_else(|| "data".into());
-                    let target = self.target()?.join(relative);
-                    std::fs::create_dir_all(&target)?;
-                    let target = target.join(name);
-                    copy_read_only(&source, &target).map_err(|err| {
-                        std::io::Error::new(
-                            err.kind(),
-                            format!("cannot copy `{}` into the cache: {err}", source.display()),
-                        )
-                    })?;
-                    blob.uri = target.display().to_string();
-                    Ok(())
-                }
-                Some(scalar::Value::Union(union)) => match union.value.as_deref_mut() {
-                    Some(inner) => self.copy_in(inner, relative),
-                    None => Ok(()),
-                },
-                _ => Ok(()),
-            },
-            Some(literal::Value::Collection(c)) => c
-                .literals
-                .iter_mut()
-                .enumerate()
-                .try_for_each(|(i, item)| self.copy_in(item, &relative.join(i.to_string()))),
-            Some(literal::Value::Map(m)) => m
-                .literals
-                .iter_mut()
-                .try_for_each(|(key, item)| self.copy_in(item, &relative.join(escape(key)))),
-            _ => Ok(()),
-        }
-    }
-
-    fn target(&mut self) -> std::io::Result<&Path> {
-        if self.target.is_none() {
-            let dir = tempfile::Builder::new()
-                .prefix(&format!("{}.files-", self.stem))
-                .tempdir_in(self.dir)?
-                .keep();
-            self.target = Some(dir);
-        }
-        Ok(self.target.as_deref().unwrap_or(self.dir))
-    }
-}
-
-/// Copies a file, or a directory recursively (symlinks are followed: the cache keeps the
-/// bytes), leaving the copied files read-only.
-fn copy_read_only(source: &Path, target: &Path) -> std::io::Result<()> {
-    if std::fs::metadata(source)?.is_dir() {
-        std::fs::create_dir(target)?;
-        for item in std::fs::read_dir(source)? {
-            let item = item?;
-            copy_read_only(&item.path(), &target.join(item.file_name()))?;
-        }
-        return Ok(());
-    }
-    std::fs::copy(source, target)?;
-    let mut permissions = std::fs::metadata(target)?.permissions();
-    permissions.set_readonly(true);
-    std::fs::set_permissions(target, permissions)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,7 +571,7 @@ mod tests {
                 x.hash = "same".into();
             }
         }
-        assert_eq!(inputs_hash(&a, &[]), inputs_hash(&b, &[]));
+        assert_eq!(inputs_digest(&a, &[]), inputs_digest(&b, &[]));
     }
 
     /// Files and directories, also inside lists, are stored as read-only copies that outlive
@@ -451,7 +610,8 @@ mod tests {
         );
         store(&entry, &outputs).await.unwrap();
         std::fs::remove_dir_all(&work).unwrap();
-        let loaded = load(&entry, &interface).await.expect("a hit");
+        let cache = Arc::new(LocalCache::default());
+        let loaded = cache.load(&entry, &interface).await.expect("a hit");
         let files = Vec::<FlyteFile>::from_literal(&loaded.literals["files"]).unwrap();
         let tree = <FlyteDirectory>::from_literal(&loaded.literals["tree"]).unwrap();
         assert_eq!(std::fs::read_to_string(files[0].path()).unwrap(), "A");
@@ -460,7 +620,7 @@ mod tests {
         assert!(std::fs::metadata(&b).unwrap().permissions().readonly());
         std::fs::remove_file(files[0].path()).unwrap();
         assert_eq!(
-            load(&entry, &interface).await,
+            cache.load(&entry, &interface).await,
             None,
             "a cached copy is gone"
         );
@@ -474,13 +634,14 @@ mod tests {
         let outputs = LiteralMap {
             literals: [("o0".to_string(), 3_i64.to_literal().unwrap())].into(),
         };
-        assert_eq!(load(&entry, &interface()).await, None);
+        let cache = Arc::new(LocalCache::default());
+        assert_eq!(cache.load(&entry, &interface()).await, None);
         store(&entry, &outputs).await.unwrap();
-        assert_eq!(load(&entry, &interface()).await, Some(outputs));
+        assert_eq!(cache.load(&entry, &interface()).await, Some(outputs));
         std::fs::write(&entry.path, b"\xff\xff garbage").unwrap();
-        assert_eq!(load(&entry, &interface()).await, None);
+        assert_eq!(cache.load(&entry, &interface()).await, None);
         std::fs::write(&entry.path, b"").unwrap();
-        assert_eq!(load(&entry, &interface()).await, None);
+        assert_eq!(cache.load(&entry, &interface()).await, None);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
