@@ -191,6 +191,16 @@ fn cached_picky(x: i64) -> Result<i64, String> {
     Ok(x)
 }
 
+/// Cached, without outputs, and fails on odd numbers: what fails is not cached as a success.
+#[task(cache(version = "1"))]
+fn cached_even_check(x: i64) -> Result<(), String> {
+    *CACHE_RUNS.lock().unwrap().entry(x).or_default() += 1;
+    if x % 2 != 0 {
+        return Err(format!("{x} is odd"));
+    }
+    Ok(())
+}
+
 /// Fails on multiples of 3.
 #[task]
 fn picky(x: i64) -> Result<i64, String> {

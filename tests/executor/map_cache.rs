@@ -26,10 +26,16 @@ fn run_map(
     if name == "cached_square" {
         inputs.push(bind("note", value("bound".to_string())));
     }
+    // A task without outputs (`cached_even_check`) gives the workflow none.
+    let outputs = if name.ends_with("_check") {
+        vec![]
+    } else {
+        vec![output("o0", "n0")]
+    };
     let wf = workflow(
         "cached_map",
         vec![map_node("n0", name, inputs, array)],
-        vec![output("o0", "n0")],
+        outputs,
     );
     let options = ExecutorOptions {
         cache: mode,
@@ -272,6 +278,26 @@ pub(crate) fn failed_map_elements_are_not_cached() {
     )
     .unwrap();
     assert_eq!(after.hits, [true, true]);
+
+    // Without outputs, only the elements' success tells what to cache.
+    for run in 1..=2 {
+        let checked = run_map(
+            &cache_dir,
+            CacheMode::Use,
+            "cached_even_check",
+            420..424,
+            false,
+            half.clone(),
+        )
+        .unwrap();
+        let expected = if run == 1 {
+            [false; 4]
+        } else {
+            [true, false, true, false]
+        };
+        assert_eq!(checked.hits, expected, "run {run}");
+        assert_eq!(cache_runs(421), run, "a failed element is not cached");
+    }
 }
 
 /// A pack cut short keeps its whole entries, one of another format is ignored: the elements

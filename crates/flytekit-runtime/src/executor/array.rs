@@ -86,6 +86,18 @@ impl ElementInputs {
             .collect();
         LiteralMap { literals }
     }
+
+    /// The inputs of element `i` as [`get`](Self::get) gives them, borrowed, in name order.
+    pub(crate) fn each(&self, i: usize) -> impl Iterator<Item = (&str, &Literal)> {
+        static NONE: std::sync::LazyLock<Literal> = std::sync::LazyLock::new(none_literal);
+        self.inputs.literals.iter().map(move |(name, literal)| {
+            let value = match (&literal.value, self.mapped.contains(name)) {
+                (Some(literal::Value::Collection(c)), true) => c.literals.get(i).unwrap_or(&NONE),
+                _ => literal,
+            };
+            (name.as_str(), value)
+        })
+    }
 }
 
 /// Failed elements, against how many may fail.
@@ -149,6 +161,8 @@ pub(crate) struct Columns {
     /// The names came from the task's interface: other keys an element returns are ignored.
     fixed: bool,
     columns: Vec<Vec<Option<Literal>>>,
+    /// Which elements succeeded: a task without outputs leaves no literal to tell.
+    succeeded: Vec<bool>,
     len: usize,
 }
 
@@ -163,12 +177,14 @@ impl Columns {
             names,
             fixed,
             columns,
+            succeeded: vec![false; len],
             len,
         }
     }
 
     /// Element `i` succeeded with `outputs`.
     pub(crate) fn record(&mut self, i: usize, outputs: LiteralMap) {
+        self.succeeded[i] = true;
         for (name, literal) in outputs.literals {
             let k = match self.names.iter().position(|n| *n == name) {
                 Some(k) => k,
@@ -185,15 +201,28 @@ impl Columns {
         }
     }
 
-    /// The outputs of element `i`, when it succeeded.
-    pub(crate) fn element(&self, i: usize) -> Option<LiteralMap> {
-        let literals = self
-            .names
+    /// The output names, in column order.
+    pub(crate) fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The outputs of element `i`, one per name, when it succeeded with every output.
+    pub(crate) fn row(&self, i: usize) -> Option<Vec<&Literal>> {
+        if !self.succeeded[i] {
+            return None;
+        }
+        self.columns
             .iter()
-            .zip(&self.columns)
-            .map(|(name, column)| Some((name.clone(), column.get(i)?.clone()?)))
-            .collect::<Option<_>>()?;
-        Some(LiteralMap { literals })
+            .map(|column| column.get(i)?.as_ref())
+            .collect()
+    }
+
+    /// Element `i` succeeded with `row`, one literal per name.
+    pub(crate) fn record_row(&mut self, i: usize, row: Vec<Literal>) {
+        self.succeeded[i] = true;
+        for (column, literal) in self.columns.iter_mut().zip(row) {
+            column[i] = Some(literal);
+        }
     }
 
     /// The array node's outputs: one list per name, in element order.

@@ -16,7 +16,7 @@ use flytekit_core::task::{CacheConfig, TaskEntry};
 use flytekit_idl::core::TypedInterface;
 
 use super::array::{Columns, ElementEvents, ElementInputs, Todo};
-use super::cache::{CacheKeys, Digest};
+use super::cache::{CacheKeys, Digest, PackBuilder};
 use super::events::NodePhase;
 use super::{CacheMode, Inner};
 
@@ -50,12 +50,13 @@ impl MapCache {
             &interface,
         ));
         let digests: Arc<Vec<Digest>> =
-            Arc::new((0..len).map(|i| keys.digest(&elements.get(i))).collect());
+            Arc::new((0..len).map(|i| keys.digest_of(elements.each(i))).collect());
         let mut hit = vec![false; len];
         let (todo, with_files) = if cx.options.cache == CacheMode::Use {
+            let names = outputs.names().to_vec();
             let found = cx
                 .cache
-                .load_many(keys.clone(), digests.clone(), &interface)
+                .load_many(keys.clone(), digests.clone(), &interface, names)
                 .await;
             let mut misses = Vec::new();
             let mut hits = found.hits.into_iter();
@@ -63,7 +64,7 @@ impl MapCache {
                 match hits.next().flatten() {
                     Some(cached) => {
                         events.emit(i, || NodePhase::Started);
-                        outputs.record(i, cached);
+                        outputs.record_row(i, cached);
                         events.emit(i, || NodePhase::Succeeded {
                             cached: true,
                             elapsed: std::time::Duration::ZERO,
@@ -94,16 +95,21 @@ impl MapCache {
 
     /// Stores the outputs of the elements that ran and succeeded, as one pack.
     pub(crate) async fn store(self, cx: &Inner, outputs: &Columns) {
-        let records: Vec<_> = (0..self.digests.len())
-            .filter(|i| !self.hit[*i])
-            .filter_map(|i| Some((self.digests[i], outputs.element(i)?)))
-            .collect();
-        let replaced = records
-            .iter()
-            .map(|(digest, _)| *digest)
-            .filter(|digest| self.with_files.contains(digest))
-            .collect();
-        if let Err(err) = cx.cache.store_many(self.keys, records, replaced).await {
+        let mut built = PackBuilder::new(outputs.names().to_vec());
+        let mut replaced = Vec::new();
+        for (i, digest) in self.digests.iter().enumerate() {
+            if self.hit[i] {
+                continue;
+            }
+            if let Some(row) = outputs.row(i) {
+                built.add(digest, &row);
+                if self.with_files.contains(digest) {
+                    replaced.push(*digest);
+                }
+            }
+        }
+        let stored = cx.cache.store_many(self.keys, built, replaced).await;
+        if let Err(err) = stored {
             tracing::warn!("cannot write the local cache: {err}");
         }
     }

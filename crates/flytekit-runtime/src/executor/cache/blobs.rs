@@ -7,6 +7,20 @@ use flytekit_idl::core::{literal, scalar, Literal};
 
 use super::escape;
 
+/// Whether `literal` holds a local file or directory, which storing it copies.
+pub(super) fn has_local_blob(literal: &Literal) -> bool {
+    match &literal.value {
+        Some(literal::Value::Scalar(scalar)) => match &scalar.value {
+            Some(scalar::Value::Blob(blob)) => !crate::storage::is_remote(&blob.uri),
+            Some(scalar::Value::Union(union)) => union.value.as_deref().is_some_and(has_local_blob),
+            _ => false,
+        },
+        Some(literal::Value::Collection(c)) => c.literals.iter().any(has_local_blob),
+        Some(literal::Value::Map(m)) => m.literals.values().any(has_local_blob),
+        _ => false,
+    }
+}
+
 /// Copies the local blobs of one entry into `<stem>.files-<random>/` beside it.
 pub(super) struct BlobCopies<'a> {
     pub(super) dir: &'a Path,

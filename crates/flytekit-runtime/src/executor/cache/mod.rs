@@ -22,6 +22,7 @@
 
 mod blobs;
 mod pack;
+mod wire;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -33,8 +34,8 @@ use prost::Message;
 
 use super::hash::{hex, Sha256};
 use blobs::BlobCopies;
-pub(crate) use pack::Digest;
 use pack::Packs;
+pub(crate) use pack::{Digest, PackBuilder};
 
 /// Where one set of cached outputs lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +99,14 @@ impl CacheKeys {
         inputs_digest(inputs, self.ignored_inputs)
     }
 
+    /// The digest of a run on the inputs `(name, literal)`, in name order.
+    pub(crate) fn digest_of<'a>(
+        &self,
+        inputs: impl Iterator<Item = (&'a str, &'a Literal)>,
+    ) -> Digest {
+        digest_of(inputs, self.ignored_inputs)
+    }
+
     /// The entry of a run on `inputs`.
     pub(crate) fn entry(&self, inputs: &LiteralMap) -> CacheEntry {
         let digest = self.digest(inputs);
@@ -156,17 +165,40 @@ fn interface_hash(interface: &TypedInterface) -> String {
 
 /// Hash of the inputs that count for the cache.
 fn inputs_digest(inputs: &LiteralMap, ignored: &[&str]) -> Digest {
-    let kept = LiteralMap {
-        literals: inputs
-            .literals
-            .iter()
-            .filter(|(name, _)| !ignored.contains(&name.as_str()))
-            .map(|(name, literal)| (name.clone(), hashify(literal)))
-            .collect(),
-    };
+    digest_of(
+        inputs.literals.iter().map(|(n, l)| (n.as_str(), l)),
+        ignored,
+    )
+}
+
+/// Hash of the inputs `(name, literal)`, in name order, that count for the cache: the SHA-256
+/// of the `LiteralMap` of the inputs not in `ignored`, each with its hashes applied
+/// (`hashify`), as prost encodes it.
+pub(crate) fn digest_of<'a>(
+    inputs: impl Iterator<Item = (&'a str, &'a Literal)>,
+    ignored: &[&str],
+) -> Digest {
+    let mut bytes = Vec::with_capacity(64);
+    for (name, literal) in inputs.filter(|(name, _)| !ignored.contains(name)) {
+        if has_hash(literal) {
+            wire::encode_entry(name, &hashify(literal), &mut bytes);
+        } else {
+            wire::encode_entry(name, literal, &mut bytes);
+        }
+    }
     let mut hasher = Sha256::new();
-    hasher.update(&kept.encode_to_vec());
+    hasher.update(&bytes);
     hasher.finish()
+}
+
+/// Whether `literal` or a literal inside it carries a `hash`, which `hashify` applies.
+fn has_hash(literal: &Literal) -> bool {
+    !literal.hash.is_empty()
+        || match &literal.value {
+            Some(literal::Value::Collection(c)) => c.literals.iter().any(has_hash),
+            Some(literal::Value::Map(m)) => m.literals.values().any(has_hash),
+            _ => false,
+        }
 }
 
 /// A literal with every (nested) literal that carries a `hash` replaced by just that hash, as
@@ -209,8 +241,9 @@ pub(crate) struct LocalCache {
 
 /// What looking up the elements of a map found.
 pub(crate) struct Found {
-    /// Each element's cached outputs, or `None` for a miss.
-    pub(crate) hits: Vec<Option<LiteralMap>>,
+    /// Each element's cached outputs, in the order of the names asked for, or `None` for a
+    /// miss.
+    pub(crate) hits: Vec<Option<Vec<Literal>>>,
     /// The elements' digests that have an entry file: storing them in a pack removes it.
     pub(crate) with_files: std::collections::HashSet<Digest>,
 }
@@ -237,8 +270,8 @@ impl LocalCache {
         tokio::task::spawn_blocking(move || {
             read_entry_file(&entry.path, &interface).or_else(|| {
                 let packs = cache.packs(&entry.packs);
-                let packs = lock(&packs);
-                from_pack(&packs, &entry.digest, &interface)
+                let mut packs = lock(&packs);
+                from_pack(&mut packs, &entry.digest, &interface)
             })
         })
         .await
@@ -247,28 +280,35 @@ impl LocalCache {
     }
 
     /// The cached outputs of many runs of one task (the elements of a map), as [`Self::load`]
-    /// finds each: one listing of the task's entry files and one read of its packs for all.
+    /// finds each, as the literals of `names` (the interface's outputs): one listing of the
+    /// task's entry files and one read of its packs for all.
     pub(crate) async fn load_many(
         self: &Arc<Self>,
         keys: Arc<CacheKeys>,
         digests: Arc<Vec<Digest>>,
         interface: &TypedInterface,
+        names: Vec<String>,
     ) -> Found {
         let (cache, interface) = (self.clone(), interface.clone());
         let found = tokio::task::spawn_blocking(move || {
             let with_files = keys.entry_files();
             let packs = cache.packs(&keys.packs);
-            let packs = lock(&packs);
+            let mut packs = lock(&packs);
             let hits = digests
                 .iter()
                 .map(|digest| {
-                    with_files
+                    let outputs = with_files
                         .contains(digest)
                         .then(|| {
-                            read_entry_file(&keys.task_dir.join(keys.file_name(digest)), &interface)
+                            let path = keys.task_dir.join(keys.file_name(digest));
+                            read_entry_file(&path, &interface)
                         })
                         .flatten()
-                        .or_else(|| from_pack(&packs, digest, &interface))
+                        .or_else(|| from_pack(&mut packs, digest, &interface))?;
+                    // Kept as a row, not as a `LiteralMap`: a one-entry `BTreeMap` per element
+                    // is a whole B-tree leaf (about 1 KiB).
+                    let mut literals = outputs.literals;
+                    names.iter().map(|name| literals.remove(name)).collect()
                 })
                 .collect();
             Found { hits, with_files }
@@ -290,26 +330,29 @@ impl LocalCache {
             .unwrap_or_default()
     }
 
-    /// Stores the outputs of many runs of one task as one pack, then removes the entry files
-    /// of those runs in `replaced`, which would otherwise still be found first.
+    /// Stores the outputs of many runs of one task as one pack, then removes the entry files of
+    /// those runs in `replaced`, which would otherwise still be found first.
     pub(crate) async fn store_many(
         self: &Arc<Self>,
         keys: Arc<CacheKeys>,
-        records: Vec<(Digest, LiteralMap)>,
+        built: PackBuilder,
         replaced: Vec<Digest>,
     ) -> std::io::Result<()> {
-        if records.is_empty() {
+        if built.is_empty() {
             return Ok(());
         }
         let cache = self.clone();
         tokio::task::spawn_blocking(move || {
             let packs = cache.packs(&keys.packs);
-            lock(&packs).write(&keys.packs, records)?;
+            lock(&packs).write(&keys.packs, built)?;
             for digest in replaced {
                 let path = keys.task_dir.join(keys.file_name(&digest));
                 if let Err(err) = std::fs::remove_file(&path) {
                     if err.kind() != std::io::ErrorKind::NotFound {
-                        tracing::warn!(path = %path.display(), "cannot remove a replaced cache entry: {err}");
+                        tracing::warn!(
+                            path = %path.display(),
+                            "cannot remove a replaced cache entry: {err}"
+                        );
                     }
                 }
             }
@@ -375,7 +418,7 @@ fn read_entry_file(path: &Path, interface: &TypedInterface) -> Option<LiteralMap
 }
 
 /// The outputs stored last for `digest` in `packs`, when they are outputs of `interface`.
-fn from_pack(packs: &Packs, digest: &Digest, interface: &TypedInterface) -> Option<LiteralMap> {
+fn from_pack(packs: &mut Packs, digest: &Digest, interface: &TypedInterface) -> Option<LiteralMap> {
     let (path, bytes) = packs.get(digest)?;
     checked(bytes, interface, || {
         format!("{} (entry {})", path.display(), hex(digest))
@@ -560,6 +603,49 @@ mod tests {
         assert!(base.starts_with("/cache/m.t/1.0-"), "{base}");
         assert_eq!(escape("a/b c"), "a%2Fb%20c");
         assert_eq!(escape(".."), "_..");
+    }
+
+    /// Keys stay what they were when the inputs' `LiteralMap` was built and encoded whole, so
+    /// entries cached before keep hitting.
+    #[test]
+    fn digests_are_those_of_the_encoded_map() {
+        let mut with_hash = inputs(3, 4);
+        if let Some(x) = with_hash.literals.get_mut("x") {
+            x.hash = "abc".into();
+        }
+        let nested = LiteralMap {
+            literals: [(
+                "xs".to_string(),
+                Literal {
+                    value: Some(literal::Value::Collection(LiteralCollection {
+                        literals: vec![
+                            with_hash.literals["x"].clone(),
+                            5_i64.to_literal().unwrap(),
+                        ],
+                    })),
+                    ..Default::default()
+                },
+            )]
+            .into(),
+        };
+        for (map, ignored) in [
+            (inputs(1, 2), &[][..]),
+            (inputs(1, 2), &["seed"][..]),
+            (with_hash, &[][..]),
+            (nested, &[][..]),
+        ] {
+            let kept = LiteralMap {
+                literals: map
+                    .literals
+                    .iter()
+                    .filter(|(name, _)| !ignored.contains(&name.as_str()))
+                    .map(|(name, literal)| (name.clone(), hashify(literal)))
+                    .collect(),
+            };
+            let mut hasher = Sha256::new();
+            hasher.update(&kept.encode_to_vec());
+            assert_eq!(inputs_digest(&map, ignored), hasher.finish());
+        }
     }
 
     #[test]

@@ -15,10 +15,9 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use flytekit_idl::core::LiteralMap;
-use prost::Message;
+use flytekit_idl::core::Literal;
 
-use super::blobs::BlobCopies;
+use super::blobs::{has_local_blob, BlobCopies};
 use crate::executor::hash::hex;
 
 /// The SHA-256 of a run's inputs, as the cache counts them.
@@ -39,6 +38,8 @@ pub(crate) struct Packs {
     files: Vec<PackFile>,
     /// A digest's newest record: which file, and where in it.
     index: HashMap<Digest, (usize, Range<usize>)>,
+    /// Packs this process wrote, indexed on the next lookup: most runs never look again.
+    unindexed: Vec<PackFile>,
 }
 
 impl Packs {
@@ -66,7 +67,10 @@ impl Packs {
     }
 
     /// The encoded outputs stored last for `digest`, and the pack holding them.
-    pub(crate) fn get(&self, digest: &Digest) -> Option<(&Path, &[u8])> {
+    pub(crate) fn get(&mut self, digest: &Digest) -> Option<(&Path, &[u8])> {
+        for file in std::mem::take(&mut self.unindexed) {
+            self.add(file);
+        }
         let (file, range) = self.index.get(digest)?;
         let file = &self.files[*file];
         Some((&file.path, &file.bytes[range.clone()]))
@@ -92,14 +96,10 @@ impl Packs {
         self.files.push(file);
     }
 
-    /// Writes `records` as a new pack in `dir` and indexes it. Local files and directories
-    /// among the outputs are first copied beside the pack (`<pack>.files-<random>/<digest>/`),
+    /// Writes the pack `built` in `dir` and indexes it. Local files and directories among
+    /// its outputs are first copied beside the pack (`<pack>.files-<random>/<digest>/<output>/`),
     /// and the stored literals point at the copies.
-    pub(crate) fn write(
-        &mut self,
-        dir: &Path,
-        records: Vec<(Digest, LiteralMap)>,
-    ) -> std::io::Result<PathBuf> {
+    pub(crate) fn write(&mut self, dir: &Path, built: PackBuilder) -> std::io::Result<PathBuf> {
         std::fs::create_dir_all(dir)?;
         let stem = pack_stem();
         let mut files = BlobCopies {
@@ -107,7 +107,7 @@ impl Packs {
             stem: &stem,
             target: None,
         };
-        let written = encode(&mut files, records).and_then(|bytes| {
+        let written = built.finish(&mut files).and_then(|bytes| {
             let path = dir.join(format!("{stem}.pack"));
             let mut temp = tempfile::Builder::new()
                 .prefix(&format!(".{stem}."))
@@ -119,7 +119,7 @@ impl Packs {
         });
         match written {
             Ok((path, bytes)) => {
-                self.add(PackFile {
+                self.unindexed.push(PackFile {
                     path: path.clone(),
                     bytes,
                 });
@@ -135,6 +135,75 @@ impl Packs {
     }
 }
 
+/// A pack being put together: the records of runs whose outputs hold no local file, encoded
+/// as they come (no copy of their literals), and the rows whose files [`Packs::write`] copies
+/// into the cache first.
+pub(crate) struct PackBuilder {
+    names: Vec<String>,
+    bytes: Vec<u8>,
+    with_files: Vec<(Digest, Vec<Literal>)>,
+    /// A scratch buffer for one record.
+    record: Vec<u8>,
+}
+
+impl PackBuilder {
+    /// An empty pack of runs whose outputs are `names`.
+    pub(crate) fn new(names: Vec<String>) -> Self {
+        PackBuilder {
+            names,
+            bytes: MAGIC.to_vec(),
+            with_files: Vec::new(),
+            record: Vec::new(),
+        }
+    }
+
+    /// Whether no run was added.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.bytes.len() == MAGIC.len() && self.with_files.is_empty()
+    }
+
+    /// Adds the run `digest` with `literals`, one per name.
+    pub(crate) fn add(&mut self, digest: &Digest, literals: &[&Literal]) {
+        if literals.iter().any(|literal| has_local_blob(literal)) {
+            let owned = literals.iter().map(|literal| (*literal).clone()).collect();
+            self.with_files.push((*digest, owned));
+            return;
+        }
+        let record = std::mem::take(&mut self.record);
+        self.record = self.append(digest, literals.iter().copied(), record);
+    }
+
+    /// Appends the record of `digest` and `literals`; gives the scratch buffer back.
+    fn append<'a>(
+        &mut self,
+        digest: &Digest,
+        literals: impl Iterator<Item = &'a Literal>,
+        mut record: Vec<u8>,
+    ) -> Vec<u8> {
+        record.clear();
+        for (name, literal) in self.names.iter().zip(literals) {
+            super::wire::encode_entry(name, literal, &mut record);
+        }
+        self.bytes.extend_from_slice(digest);
+        prost::encoding::encode_varint(record.len() as u64, &mut self.bytes);
+        self.bytes.extend_from_slice(&record);
+        record
+    }
+
+    /// The pack's bytes, after copying the files of the rows that hold some through `files`.
+    fn finish(mut self, files: &mut BlobCopies<'_>) -> std::io::Result<Vec<u8>> {
+        let mut record = std::mem::take(&mut self.record);
+        for (digest, mut literals) in std::mem::take(&mut self.with_files) {
+            for (name, literal) in self.names.iter().zip(literals.iter_mut()) {
+                let relative = PathBuf::from(hex(&digest)).join(name);
+                files.copy_in(literal, &relative)?;
+            }
+            record = self.append(&digest, literals.iter(), record);
+        }
+        Ok(self.bytes)
+    }
+}
+
 /// A new pack's name without its extension: its age, then what makes it unique.
 fn pack_stem() -> String {
     static WRITTEN: AtomicU64 = AtomicU64::new(0);
@@ -143,25 +212,6 @@ fn pack_stem() -> String {
         .map_or(0, |d| d.as_nanos());
     let n = WRITTEN.fetch_add(1, Ordering::Relaxed);
     format!("{nanos:020}-{}-{n}", std::process::id())
-}
-
-/// The bytes of a pack of `records`, their blobs copied through `files`.
-fn encode(
-    files: &mut BlobCopies<'_>,
-    records: Vec<(Digest, LiteralMap)>,
-) -> std::io::Result<Vec<u8>> {
-    let mut bytes = MAGIC.to_vec();
-    for (digest, mut outputs) in records {
-        let relative = PathBuf::from(hex(&digest));
-        for (name, literal) in outputs.literals.iter_mut() {
-            files.copy_in(literal, &relative.join(name))?;
-        }
-        bytes.extend_from_slice(&digest);
-        outputs
-            .encode_length_delimited(&mut bytes)
-            .map_err(std::io::Error::other)?;
-    }
-    Ok(bytes)
 }
 
 /// The records of a pack: each digest and where its outputs are. On a malformed pack, the
@@ -196,6 +246,8 @@ fn records(
 mod tests {
     use super::*;
     use flytekit_core::FlyteType;
+    use flytekit_idl::core::LiteralMap;
+    use prost::Message;
 
     fn outputs(x: i64) -> LiteralMap {
         LiteralMap {
@@ -203,7 +255,45 @@ mod tests {
         }
     }
 
-    fn decoded(packs: &Packs, digest: &Digest) -> Option<LiteralMap> {
+    /// A pack of `o0 = x` for each `(digest byte, x)`.
+    fn pack(rows: &[(u8, i64)]) -> PackBuilder {
+        let mut built = PackBuilder::new(vec!["o0".to_string()]);
+        for (digest, x) in rows {
+            built.add(&[*digest; 32], &[&x.to_literal().unwrap()]);
+        }
+        built
+    }
+
+    /// A row is stored as exactly the bytes prost writes for the same `LiteralMap`, also with
+    /// several outputs and default values.
+    #[test]
+    fn rows_encode_as_literal_maps() {
+        // In name order, as the interface's outputs are.
+        let names = vec![String::new(), "a".to_string(), "b".to_string()];
+        let literals = vec![
+            "text".to_string().to_literal().unwrap(),
+            7_i64.to_literal().unwrap(),
+            Literal::default(),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = BlobCopies {
+            dir: dir.path(),
+            stem: "x",
+            target: None,
+        };
+        let mut built = PackBuilder::new(names.clone());
+        built.add(&[9; 32], &literals.iter().collect::<Vec<_>>());
+        let bytes = built.finish(&mut files).unwrap();
+        let map = LiteralMap {
+            literals: names.into_iter().zip(literals).collect(),
+        };
+        let mut expected = MAGIC.to_vec();
+        expected.extend_from_slice(&[9; 32]);
+        map.encode_length_delimited(&mut expected).unwrap();
+        assert_eq!(bytes, expected);
+    }
+
+    fn decoded(packs: &mut Packs, digest: &Digest) -> Option<LiteralMap> {
         packs
             .get(digest)
             .map(|(_, bytes)| LiteralMap::decode(bytes).unwrap())
@@ -216,16 +306,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut packs = Packs::read(dir.path());
         assert!(packs.get(&[1; 32]).is_none());
-        packs
-            .write(
-                dir.path(),
-                vec![([1; 32], outputs(1)), ([2; 32], outputs(2))],
-            )
-            .unwrap();
-        packs
-            .write(dir.path(), vec![([2; 32], outputs(20))])
-            .unwrap();
-        for packs in [&packs, &Packs::read(dir.path())] {
+        packs.write(dir.path(), pack(&[(1, 1), (2, 2)])).unwrap();
+        packs.write(dir.path(), pack(&[(2, 20)])).unwrap();
+        for packs in [&mut packs, &mut Packs::read(dir.path())] {
             assert_eq!(decoded(packs, &[1; 32]), Some(outputs(1)));
             assert_eq!(decoded(packs, &[2; 32]), Some(outputs(20)));
             assert_eq!(decoded(packs, &[3; 32]), None);
@@ -237,16 +320,13 @@ mod tests {
     fn a_damaged_pack_keeps_what_is_whole() {
         let dir = tempfile::tempdir().unwrap();
         let path = Packs::default()
-            .write(
-                dir.path(),
-                vec![([1; 32], outputs(1)), ([2; 32], outputs(2))],
-            )
+            .write(dir.path(), pack(&[(1, 1), (2, 2)]))
             .unwrap();
         let bytes = std::fs::read(&path).unwrap();
         std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
-        let packs = Packs::read(dir.path());
-        assert_eq!(decoded(&packs, &[1; 32]), Some(outputs(1)));
-        assert_eq!(decoded(&packs, &[2; 32]), None);
+        let mut packs = Packs::read(dir.path());
+        assert_eq!(decoded(&mut packs, &[1; 32]), Some(outputs(1)));
+        assert_eq!(decoded(&mut packs, &[2; 32]), None);
         std::fs::write(&path, b"something else entirely").unwrap();
         assert!(Packs::read(dir.path()).get(&[1; 32]).is_none());
     }
