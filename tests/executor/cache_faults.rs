@@ -15,7 +15,7 @@ fn entry_file(cache_dir: &std::path::Path) -> PathBuf {
 
 /// Runs `cached_square(x)` with the cache in `cache_dir`: its outputs, and whether they came
 /// from the cache.
-fn run_cached(cache_dir: &std::path::Path, x: i64) -> (LiteralMap, bool) {
+pub(crate) fn run_cached(cache_dir: &std::path::Path, x: i64) -> (LiteralMap, bool) {
     let events = Arc::new(Events::default());
     let options = ExecutorOptions {
         cache: CacheMode::Use,

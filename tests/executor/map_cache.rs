@@ -3,6 +3,7 @@
 //! isolated mode) find. Hits are reported as cached; failures are not stored; damaged packs,
 //! overwrites and cached files behave as entry files do.
 
+use super::cache_faults::run_cached;
 use super::*;
 
 /// What one map run gave: its outputs, and which elements were cache hits.
@@ -127,22 +128,9 @@ pub(crate) fn cached_maps_run_only_their_misses() {
     assert_eq!(files_ending(&task_dir, ".pack").len(), 2);
 
     // A task node on its own finds an element's outputs in a pack.
-    let events = Arc::new(Events::default());
-    let options = ExecutorOptions {
-        cache: CacheMode::Use,
-        cache_dir: cache_dir.clone(),
-        ..options(&events)
-    };
-    let entry = flytekit::core::registry::task("executor.cached_square").unwrap();
-    let inputs = literals([("x", lit(112_i64)), ("note", lit("other".to_string()))]);
-    let out = runtime()
-        .block_on(Executor::new(options).run_task(entry, inputs))
-        .unwrap();
+    let (out, cached) = run_cached(&cache_dir, 112);
     assert_eq!(get::<i64>(&out, "o0"), 112 * 112);
-    assert!(events
-        .phases("n0")
-        .iter()
-        .any(|p| matches!(p, NodePhase::Succeeded { cached: true, .. })));
+    assert!(cached);
 
     // Isolated, elements are looked up one by one: the packs answer them as well.
     let isolated = run_map(
@@ -193,17 +181,7 @@ pub(crate) fn cached_async_maps_run_only_their_misses() {
 pub(crate) fn overwriting_a_cached_map_replaces_entries() {
     let cache_dir = scratch("map-cache-overwrite");
     let task_dir = cache_dir.join("executor.cached_square");
-    let events = Arc::new(Events::default());
-    let options = ExecutorOptions {
-        cache: CacheMode::Use,
-        cache_dir: cache_dir.clone(),
-        ..options(&events)
-    };
-    let entry = flytekit::core::registry::task("executor.cached_square").unwrap();
-    let inputs = literals([("x", lit(300_i64)), ("note", lit("n".to_string()))]);
-    runtime()
-        .block_on(Executor::new(options).run_task(entry, inputs))
-        .unwrap();
+    assert!(!run_cached(&cache_dir, 300).1);
     assert_eq!(files_ending(&task_dir, ".pb").len(), 1);
 
     let all = |mode| {
