@@ -781,6 +781,10 @@ const CASES: &[(&str, fn())] = &[
         "cached_map_files_keep_their_bytes",
         map_cache::cached_map_files_keep_their_bytes,
     ),
+    (
+        "serialized_cached_maps_run_each_input_once",
+        map_cache::serialized_cached_maps_run_each_input_once,
+    ),
 ];
 
 // ---------------------------------------------------------------------------------------------

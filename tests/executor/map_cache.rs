@@ -364,3 +364,41 @@ pub(crate) fn cached_map_files_keep_their_bytes() {
     assert_eq!(cached, [true, false], "a cached copy is gone");
     assert_eq!(files.iter().map(read).collect::<Vec<_>>(), texts);
 }
+
+/// With `serialize`, identical elements of one map wait for the first and reuse its outputs
+/// (element by element, as for task nodes), and they are stored as entry files.
+pub(crate) fn serialized_cached_maps_run_each_input_once() {
+    let cache_dir = scratch("map-cache-serialized");
+    let events = Arc::new(Events::default());
+    let xs = list([600_i64, 600, 600, 601].into_iter().map(value).collect());
+    let wf = workflow(
+        "serialized_map",
+        vec![map_node(
+            "n0",
+            "serialized_square",
+            vec![bind("x", xs)],
+            ArrayNode::default(),
+        )],
+        vec![output("o0", "n0")],
+    );
+    let options = ExecutorOptions {
+        cache: CacheMode::Use,
+        cache_dir: cache_dir.clone(),
+        max_parallel_sync: 4,
+        ..options(&events)
+    };
+    let out = run_with(options, &wf, &[], LiteralMap::default()).unwrap();
+    assert_eq!(
+        get::<Vec<i64>>(&out, "o0"),
+        [360_000, 360_000, 360_000, 361_201]
+    );
+    assert_eq!(
+        cache_runs(600),
+        1,
+        "identical elements waited for the first"
+    );
+    assert_eq!(cache_runs(601), 1);
+    let task_dir = cache_dir.join("executor.serialized_square");
+    assert_eq!(files_ending(&task_dir, ".pb").len(), 2);
+    assert_eq!(files_ending(&task_dir, ".pack"), Vec::<PathBuf>::new());
+}
