@@ -785,6 +785,10 @@ const CASES: &[(&str, fn())] = &[
         "serialized_cached_maps_run_each_input_once",
         map_cache::serialized_cached_maps_run_each_input_once,
     ),
+    (
+        "concurrent_cached_maps_share_a_cache_dir",
+        map_cache::concurrent_cached_maps_share_a_cache_dir,
+    ),
 ];
 
 // ---------------------------------------------------------------------------------------------

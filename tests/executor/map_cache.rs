@@ -402,3 +402,47 @@ pub(crate) fn serialized_cached_maps_run_each_input_once() {
     assert_eq!(files_ending(&task_dir, ".pb").len(), 2);
     assert_eq!(files_ending(&task_dir, ".pack"), Vec::<PathBuf>::new());
 }
+
+/// Maps in parallel with one cache dir (each its own executor, as separate `run`s are) all
+/// return the right values and each leaves a whole pack; a later map hits every element.
+pub(crate) fn concurrent_cached_maps_share_a_cache_dir() {
+    let cache_dir = scratch("map-cache-concurrent");
+    let runs: Vec<_> = (0..4)
+        .map(|_| {
+            let dir = cache_dir.clone();
+            std::thread::spawn(move || {
+                run_map(
+                    &dir,
+                    CacheMode::Use,
+                    "cached_square",
+                    700..740,
+                    false,
+                    ArrayNode::default(),
+                )
+                .unwrap()
+                .outputs
+            })
+        })
+        .collect();
+    for run in runs {
+        assert_eq!(
+            get::<Vec<i64>>(&run.join().unwrap(), "o0"),
+            squares(700..740)
+        );
+    }
+    let task_dir = cache_dir.join("executor.cached_square");
+    let packs = files_ending(&task_dir, ".pack");
+    assert!((1..=4).contains(&packs.len()), "{packs:?}");
+    assert_eq!(files_ending(&task_dir, ".tmp"), Vec::<PathBuf>::new());
+    let after = run_map(
+        &cache_dir,
+        CacheMode::Use,
+        "cached_square",
+        700..740,
+        false,
+        ArrayNode::default(),
+    )
+    .unwrap();
+    assert_eq!(after.hits, [true; 40]);
+    assert_eq!(get::<Vec<i64>>(&after.outputs, "o0"), squares(700..740));
+}
