@@ -191,6 +191,15 @@ fn cached_picky(x: i64) -> Result<i64, String> {
     Ok(x)
 }
 
+/// Cached, and says which element of its map it ran as.
+#[task(cache(version = "1"))]
+fn cached_index(x: i64) -> String {
+    format!(
+        "{x}@{}",
+        current_context().array_index.unwrap_or(usize::MAX)
+    )
+}
+
 /// Cached, without outputs, and fails on odd numbers: what fails is not cached as a success.
 #[task(cache(version = "1"))]
 fn cached_even_check(x: i64) -> Result<(), String> {
@@ -788,6 +797,10 @@ const CASES: &[(&str, fn())] = &[
     (
         "concurrent_cached_maps_share_a_cache_dir",
         map_cache::concurrent_cached_maps_share_a_cache_dir,
+    ),
+    (
+        "cached_map_misses_know_their_index",
+        map_cache::cached_map_misses_know_their_index,
     ),
 ];
 

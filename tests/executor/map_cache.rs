@@ -446,3 +446,34 @@ pub(crate) fn concurrent_cached_maps_share_a_cache_dir() {
     assert_eq!(after.hits, [true; 40]);
     assert_eq!(get::<Vec<i64>>(&after.outputs, "o0"), squares(700..740));
 }
+
+/// The elements left to run after the lookup see their own index in the map, not their place
+/// among the misses; hits return what the run that cached them returned.
+pub(crate) fn cached_map_misses_know_their_index() {
+    let cache_dir = scratch("map-cache-index");
+    let run = |xs: &[i64]| {
+        let events = Arc::new(Events::default());
+        let wf = workflow(
+            "indexed_map",
+            vec![map_node(
+                "n0",
+                "cached_index",
+                vec![bind("x", list(xs.iter().copied().map(value).collect()))],
+                ArrayNode::default(),
+            )],
+            vec![output("o0", "n0")],
+        );
+        let options = ExecutorOptions {
+            cache: CacheMode::Use,
+            cache_dir: cache_dir.clone(),
+            ..options(&events)
+        };
+        let out = run_with(options, &wf, &[], LiteralMap::default()).unwrap();
+        get::<Vec<String>>(&out, "o0")
+    };
+    assert_eq!(run(&[800, 802]), ["800@0", "802@1"]);
+    assert_eq!(
+        run(&[800, 801, 802, 803]),
+        ["800@0", "801@1", "802@1", "803@3"]
+    );
+}
