@@ -96,9 +96,10 @@ impl Packs {
         self.files.push(file);
     }
 
-    /// Writes the pack `built` in `dir` and indexes it. Local files and directories among
-    /// its outputs are first copied beside the pack (`<pack>.files-<random>/<digest>/<output>/`),
-    /// and the stored literals point at the copies.
+    /// Writes the pack `built` in `dir`; it is indexed on the next lookup. Local files and
+    /// directories among its outputs are first copied beside the pack
+    /// (`<pack>.files-<random>/<digest>/<output>/`), and the stored literals point at the
+    /// copies.
     pub(crate) fn write(&mut self, dir: &Path, built: PackBuilder) -> std::io::Result<PathBuf> {
         std::fs::create_dir_all(dir)?;
         let stem = pack_stem();
