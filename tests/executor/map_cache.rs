@@ -18,12 +18,13 @@ fn run_map(
     cache_dir: &std::path::Path,
     mode: CacheMode,
     name: &str,
-    xs: std::ops::Range<i64>,
+    xs: impl IntoIterator<Item = i64>,
     isolated: bool,
     array: ArrayNode,
 ) -> Result<MapRun, ExecutionError> {
     let events = Arc::new(Events::default());
-    let mut inputs = vec![bind("x", list(xs.clone().map(value).collect()))];
+    let xs: Vec<i64> = xs.into_iter().collect();
+    let mut inputs = vec![bind("x", list(xs.iter().copied().map(value).collect()))];
     if name == "cached_square" {
         inputs.push(bind("note", value("bound".to_string())));
     }
@@ -45,7 +46,7 @@ fn run_map(
         ..options(&events)
     };
     let outputs = run_with(options, &wf, &[], LiteralMap::default())?;
-    let hits = (0..xs.count())
+    let hits = (0..xs.len())
         .map(|i| {
             let phases = events.phases(&format!("n0-{i}"));
             let hit = matches!(
@@ -369,27 +370,17 @@ pub(crate) fn cached_map_files_keep_their_bytes() {
 /// (element by element, as for task nodes), and they are stored as entry files.
 pub(crate) fn serialized_cached_maps_run_each_input_once() {
     let cache_dir = scratch("map-cache-serialized");
-    let events = Arc::new(Events::default());
-    let xs = list([600_i64, 600, 600, 601].into_iter().map(value).collect());
-    let wf = workflow(
-        "serialized_map",
-        vec![map_node(
-            "n0",
-            "serialized_square",
-            vec![bind("x", xs)],
-            ArrayNode::default(),
-        )],
-        vec![output("o0", "n0")],
-    );
-    let options = ExecutorOptions {
-        cache: CacheMode::Use,
-        cache_dir: cache_dir.clone(),
-        max_parallel_sync: 4,
-        ..options(&events)
-    };
-    let out = run_with(options, &wf, &[], LiteralMap::default()).unwrap();
+    let done = run_map(
+        &cache_dir,
+        CacheMode::Use,
+        "serialized_square",
+        [600, 600, 600, 601],
+        false,
+        ArrayNode::default(),
+    )
+    .unwrap();
     assert_eq!(
-        get::<Vec<i64>>(&out, "o0"),
+        get::<Vec<i64>>(&done.outputs, "o0"),
         [360_000, 360_000, 360_000, 361_201]
     );
     assert_eq!(
@@ -452,24 +443,16 @@ pub(crate) fn concurrent_cached_maps_share_a_cache_dir() {
 pub(crate) fn cached_map_misses_know_their_index() {
     let cache_dir = scratch("map-cache-index");
     let run = |xs: &[i64]| {
-        let events = Arc::new(Events::default());
-        let wf = workflow(
-            "indexed_map",
-            vec![map_node(
-                "n0",
-                "cached_index",
-                vec![bind("x", list(xs.iter().copied().map(value).collect()))],
-                ArrayNode::default(),
-            )],
-            vec![output("o0", "n0")],
-        );
-        let options = ExecutorOptions {
-            cache: CacheMode::Use,
-            cache_dir: cache_dir.clone(),
-            ..options(&events)
-        };
-        let out = run_with(options, &wf, &[], LiteralMap::default()).unwrap();
-        get::<Vec<String>>(&out, "o0")
+        let done = run_map(
+            &cache_dir,
+            CacheMode::Use,
+            "cached_index",
+            xs.iter().copied(),
+            false,
+            ArrayNode::default(),
+        )
+        .unwrap();
+        get::<Vec<String>>(&done.outputs, "o0")
     };
     assert_eq!(run(&[800, 802]), ["800@0", "802@1"]);
     assert_eq!(
