@@ -148,6 +148,36 @@ mod nested {
     }
 }
 
+/// Tasks named like the items `#[task]` generates beside them (`__build_entry`, `__entry`,
+/// `ENTRY`) keep their own names and code.
+mod named_like_generated_items {
+    use flytekit::prelude::*;
+
+    #[task]
+    pub fn build(x: i64) -> i64 {
+        x * 10
+    }
+
+    #[task]
+    pub fn entry(x: i64) -> i64 {
+        x + 100
+    }
+}
+
+#[test]
+fn tasks_named_build_and_entry_run_their_own_code() {
+    let run = |name: &str| {
+        let outputs = run_sync(name, inputs([("x", 4i64.to_literal().unwrap())])).unwrap();
+        i64::from_literal(&outputs.literals["o0"]).unwrap()
+    };
+    assert_eq!(run("task_macro.named_like_generated_items.build"), 40);
+    assert_eq!(run("task_macro.named_like_generated_items.entry"), 104);
+    let found = registry::task_to_execute("task_macro.named_like_generated_items.entry")
+        .unwrap()
+        .map(|entry| entry.fn_name);
+    assert_eq!(found, Some("entry"));
+}
+
 #[test]
 fn execute_finds_its_task_without_naming_every_entity() {
     let found = |name: &str| {

@@ -21,8 +21,8 @@ use flytekit_idl::core::{
 };
 
 /// One variable of a generated interface: a name, the function that gives its Flyte type
-/// (`<T as FlyteType>::literal_type`) and its description. Generated code lists them in static
-/// slices, so an interface costs one call per entity rather than a vector built inline.
+/// (`<T as FlyteType>::literal_type`) and its description. Types are built only when an
+/// interface is asked for, so listing an entity's variables costs no type construction.
 #[derive(Debug, Clone, Copy)]
 pub struct VariableSpec {
     /// The variable's name.
@@ -31,6 +31,13 @@ pub struct VariableSpec {
     pub literal_type: fn() -> LiteralType,
     /// Its description (empty: the name is used, as flytekit does).
     pub description: &'static str,
+}
+
+/// The variables of a task's entry, kept for the life of the program: `#[task]` builds its
+/// entry once, in code, so its lists are vectors made then rather than static slices (which
+/// the loader would relocate at every start, see [`crate::task`]).
+pub fn variables<const N: usize>(specs: [VariableSpec; N]) -> &'static [VariableSpec] {
+    Vec::from(specs).leak()
 }
 
 /// The typed interface of generated entities: [`interface`] of the listed variables.

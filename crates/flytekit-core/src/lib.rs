@@ -11,6 +11,7 @@ pub mod checkpoint;
 pub mod container;
 pub mod context;
 pub mod deck;
+pub mod entity_key;
 pub mod error;
 pub mod glue;
 pub mod launch_plan;

@@ -28,7 +28,10 @@ fn sorted_tasks() -> &'static [(String, &'static TaskEntry)] {
     TASKS.get_or_init(|| {
         let mut tasks: Vec<_> = inventory::iter::<TaskRegistration>
             .into_iter()
-            .map(|r| (r.0.name(), r.0))
+            .map(|r| {
+                let entry = r.entry();
+                (entry.name(), entry)
+            })
             .collect();
         tasks.sort_by(|a, b| {
             a.0.cmp(&b.0)
@@ -71,14 +74,17 @@ pub fn task(name: &str) -> Option<&'static TaskEntry> {
     }
 }
 
-/// The task `execute` runs, found the way [`task`] finds it but without naming or sorting every
-/// entity of the binary: a container's start must not grow with the number of tasks linked in
+/// The task `execute` runs, found the way [`task`] finds it but without naming, sorting or
+/// even building every entity of the binary: it compares name keys and builds only the entries
+/// that match, since a container's start must not grow with the number of tasks linked in
 /// (issue 23). Two tasks with exactly this name are an error, as they are for every other
 /// command (see [`check_unique_names`]); clashes between other names do not concern this task.
 pub fn task_to_execute(name: &str) -> Result<Option<&'static TaskEntry>, DuplicateName> {
+    let key = crate::entity_key::of_name(name);
     let mut named = inventory::iter::<TaskRegistration>
         .into_iter()
-        .map(|r| r.0)
+        .filter(|r| r.may_be_named(key))
+        .map(TaskRegistration::entry)
         .filter(|entry| entry.has_name(name));
     let Some(first) = named.next() else {
         // A map-task entity, a reference stand-in or a bare function name: rare in a container
@@ -90,10 +96,11 @@ pub fn task_to_execute(name: &str) -> Result<Option<&'static TaskEntry>, Duplica
             return Ok(Some(stand_in));
         }
         if !name.contains('.') {
-            // `execute -- add`: the only task whose function is `add`, as `task` takes it.
+            // `execute -- add`: the only task whose function is `add`, as `task` takes it
+            // (this builds every entry; `package` always writes the full name).
             let mut matches = inventory::iter::<TaskRegistration>
                 .into_iter()
-                .map(|r| r.0)
+                .map(TaskRegistration::entry)
                 .filter(|entry| entry.fn_name == name && entry.config.name.is_none());
             return Ok(match (matches.next(), matches.next()) {
                 (Some(entry), None) => Some(entry),

@@ -29,6 +29,13 @@ pub trait RunSync: Sync {
     fn run(&self, entry: &TaskEntry, inputs: &LiteralMap) -> Result<LiteralMap, TaskError>;
 }
 
+/// `run`, kept for the life of the program: the runner of a task entry built in code (see
+/// [`TaskEntry::built_once`]). Generic over the runner type only, which tasks of one signature
+/// share.
+pub fn keep<R: RunSync + 'static>(run: R) -> &'static dyn RunSync {
+    Box::leak(Box::new(run))
+}
+
 /// A hand-written task body (tests, container tasks) ignores the entry.
 impl RunSync for LiteralFn {
     fn run(&self, _entry: &TaskEntry, inputs: &LiteralMap) -> Result<LiteralMap, TaskError> {

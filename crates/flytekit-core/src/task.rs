@@ -1,10 +1,12 @@
 //! What `#[task]` generates against: the static description of a task ([`TaskEntry`]), its
 //! options ([`TaskConfig`]), and the typed handle ([`Task`]) workflows use to call it.
 //!
-//! Everything in a `TaskEntry` is `'static` data, a function pointer or a static runner
-//! ([`crate::run_sync`]), so the macro can put it in a `static` and register it through
-//! `inventory` with no work at start-up; literal types and defaults are built only when asked
-//! for (`interface`, `defaults`).
+//! `#[task]` builds its `TaskEntry` in code, on first use ([`TaskEntry::built_once`]), and
+//! registers through `inventory` only the task's name key and the function that builds it
+//! ([`TaskRegistration`]). A description kept in a `static` instead would be data full of
+//! pointers, which the loader of a position-independent binary writes at every start, for every
+//! task linked in: 17 MiB and twice the start time at 10,000 tasks (issue 23). Literal types
+//! and defaults are built only when asked for (`interface`, `defaults`).
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -186,6 +188,11 @@ impl TaskConfig {
     };
 }
 
+/// Where `#[task]` keeps its entry once built ([`TaskEntry::built_once`]). Empty, it is one
+/// null pointer: zero bytes, which the binary does not even store (a `OnceLock` starts
+/// non-zero, so 10,000 of them made 5 MB of data that the start-up wrote pages of).
+pub type TaskEntryCell = once_cell::race::OnceBox<TaskEntry>;
+
 /// The static description of one task: what `#[task]` registers.
 #[derive(Debug)]
 pub struct TaskEntry {
@@ -266,6 +273,14 @@ impl TaskEntry {
     pub fn is_dynamic(&self) -> bool {
         matches!(self.run, TaskFn::Dynamic(_))
     }
+
+    /// The entry `build` makes, made on the first call and kept in `cell`: what
+    /// `Task::entry` of a `#[task]` returns. Taking `build` as a plain `fn` keeps the cell's
+    /// code compiled once here, not once per task. Two threads asking first may both build;
+    /// one entry is kept, and the other's lists stay allocated.
+    pub fn built_once(cell: &'static TaskEntryCell, build: fn() -> TaskEntry) -> &'static Self {
+        cell.get_or_init(|| Box::new(build()))
+    }
 }
 
 /// A task as a type: the handle workflows use to call it with type-checked inputs.
@@ -281,7 +296,70 @@ pub trait Task {
     fn entry() -> &'static TaskEntry;
 }
 
-/// Registration record submitted to `inventory` by `#[task]`.
-pub struct TaskRegistration(pub &'static TaskEntry);
+/// Registration record submitted to `inventory` by `#[task]`: the key of the task's entity
+/// name ([`crate::entity_key`]) and the function that returns its entry.
+///
+/// A task written out by hand registers as `#[task]` does:
+///
+/// ```
+/// use flytekit_core::inventory;
+/// use flytekit_core::task::{LiteralFn, TaskConfig, TaskEntry, TaskFn, TaskRegistration};
+/// use flytekit_idl::core::LiteralMap;
+///
+/// fn echo(inputs: &LiteralMap) -> Result<LiteralMap, flytekit_core::TaskError> {
+///     Ok(inputs.clone())
+/// }
+///
+/// static ECHO: TaskEntry = TaskEntry {
+///     module_path: "my_crate",
+///     fn_name: "echo",
+///     file: file!(),
+///     line: line!(),
+///     config: TaskConfig::DEFAULT,
+///     short_description: "",
+///     long_description: "",
+///     inputs: &[],
+///     outputs: &[],
+///     defaults: None,
+///     run: TaskFn::Sync(&(echo as LiteralFn)),
+/// };
+///
+/// inventory::submit!(TaskRegistration::new("my_crate", "echo", None, || &ECHO));
+///
+/// assert!(flytekit_core::registry::task("my_crate.echo").is_some());
+/// ```
+pub struct TaskRegistration {
+    key: u64,
+    entry: fn() -> &'static TaskEntry,
+}
+
+impl TaskRegistration {
+    /// The registration of the task defined as `fn_name` in `module_path`, named `name` when it
+    /// has a `name = "..."`; `entry` returns its [`TaskEntry`], whose names must be these.
+    pub const fn new(
+        module_path: &str,
+        fn_name: &str,
+        name: Option<&str>,
+        entry: fn() -> &'static TaskEntry,
+    ) -> Self {
+        TaskRegistration {
+            key: crate::entity_key::of_entity(module_path, fn_name, name),
+            entry,
+        }
+    }
+
+    /// The task's entry (built on the first call, for a `#[task]`).
+    pub fn entry(&self) -> &'static TaskEntry {
+        (self.entry)()
+    }
+
+    /// Whether the task may be named `name`, given [`entity_key::of_name`] of it: false means
+    /// it is not, true that its entry has to be asked.
+    ///
+    /// [`entity_key::of_name`]: crate::entity_key::of_name
+    pub fn may_be_named(&self, name_key: u64) -> bool {
+        self.key == name_key
+    }
+}
 
 inventory::collect!(TaskRegistration);

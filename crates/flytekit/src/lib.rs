@@ -95,7 +95,7 @@ pub mod __private {
     pub use flytekit_core::run_sync;
     pub use flytekit_core::task::{
         Accelerator, CacheConfig, DefaultsFn, LiteralFn, Resource, SecretMount, SecretRequest,
-        Task, TaskConfig, TaskEntry, TaskFn, TaskFuture, TaskRegistration,
+        Task, TaskConfig, TaskEntry, TaskEntryCell, TaskFn, TaskFuture, TaskRegistration,
     };
     pub use flytekit_core::types;
     pub use flytekit_core::types::{FlyteType, TypeError};

@@ -101,9 +101,9 @@ fn raw_container_code(options: &ContainerOptions, p: &TokenStream) -> RawContain
         }),
         run: quote! {
             fn run(_inputs: &#p::LiteralMap) -> ::core::result::Result<#p::LiteralMap, #p::TaskError> {
-                ::core::result::Result::Err(#p::container::local_run_error(&ENTRY.name(), #image))
+                ::core::result::Result::Err(#p::container::local_run_error(&__entry().name(), #image))
             }
-            #p::TaskFn::Sync(&(run as #p::LiteralFn))
+            #p::TaskFn::Sync(#p::run_sync::keep(run as #p::LiteralFn))
         },
     }
 }

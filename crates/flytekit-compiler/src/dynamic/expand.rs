@@ -156,7 +156,7 @@ fn run_code(analyzed: &AnalyzedTask, body: TokenStream, p: &TokenStream) -> Toke
     };
     let build = match &signature.output.result {
         None => quote! {
-            #p::dynamic::build(&ENTRY, move |__b: &#p::dynamic::DynamicBuilder| -> #p::dynamic::DynamicOutputs {
+            #p::dynamic::build(__entry(), move |__b: &#p::dynamic::DynamicBuilder| -> #p::dynamic::DynamicOutputs {
                 #body
             })
         },
@@ -168,7 +168,7 @@ fn run_code(analyzed: &AnalyzedTask, body: TokenStream, p: &TokenStream) -> Toke
             let display = error_display(signature, result, item.sig.span(), p);
             quote! {
                 #p::dynamic::build_fallible(
-                    &ENTRY,
+                    __entry(),
                     move |__b: &#p::dynamic::DynamicBuilder| -> ::core::result::Result<#p::dynamic::DynamicOutputs, #err> {
                         #body
                     },

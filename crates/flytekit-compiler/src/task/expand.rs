@@ -3,9 +3,9 @@
 //! The user's function is emitted exactly as written (only `#[default]` attributes removed).
 //! Beside it: a braced struct of the same name in the type namespace (so `use m::add;` brings
 //! both, and workflows can name the task as a type), and, inside `const _: () = { ... };` so
-//! nothing else leaks into the user's module, a `static TaskEntry`, its `inventory`
-//! registration, the `Task` impl, and the functions that build the interface and run the task on
-//! literals. Every path goes through `<crate>::__private`.
+//! nothing else leaks into the user's module, the function that builds its `TaskEntry` on
+//! first use, its `inventory` registration, the `Task` impl, and the functions that build the
+//! interface and run the task on literals. Every path goes through `<crate>::__private`.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -183,36 +183,49 @@ pub(crate) fn registration(
         &signature.inputs,
         &promises_of(&signature.output.values, &p),
         &output_names,
-        quote!(#p::CalleeKind::Task(&ENTRY)),
+        quote!(#p::CalleeKind::Task(<#ident as #p::Task>::entry)),
         &p,
     );
 
+    let name = opt_str(options.name.as_ref().map(|n| n.value.as_str()));
+    // The entry is built in code on first use, not kept in a `static`: a static of pointers is
+    // written by the loader at every start of the binary (see `flytekit_core::task`). The
+    // items' names start with `__` so that a task named `build` or `entry` keeps its own.
     quote_spanned! {sig_span=>
-        static ENTRY: #p::TaskEntry = #p::TaskEntry {
-            module_path: ::core::module_path!(),
-            fn_name: #fn_name,
-            file: ::core::file!(),
-            line: ::core::line!(),
-            config: #config,
-            short_description: #short,
-            long_description: #long,
-            inputs: &[#(#input_entries),*],
-            outputs: &[#(#output_entries),*],
-            defaults: #defaults,
-            run: #run,
-        };
+        fn __build_entry() -> #p::TaskEntry {
+            #p::TaskEntry {
+                module_path: ::core::module_path!(),
+                fn_name: #fn_name,
+                file: ::core::file!(),
+                line: ::core::line!(),
+                config: #config,
+                short_description: #short,
+                long_description: #long,
+                inputs: #p::glue::variables([#(#input_entries),*]),
+                outputs: #p::glue::variables([#(#output_entries),*]),
+                defaults: #defaults,
+                run: #run,
+            }
+        }
+
+        fn __entry() -> &'static #p::TaskEntry {
+            static ENTRY: #p::TaskEntryCell = #p::TaskEntryCell::new();
+            #p::TaskEntry::built_once(&ENTRY, __build_entry)
+        }
 
         impl #p::Task for #ident {
             type Inputs = (#(#input_types,)*);
             type Outputs = #output_type;
             fn entry() -> &'static #p::TaskEntry {
-                &ENTRY
+                __entry()
             }
         }
 
         #entity
 
-        #p::inventory::submit! { #p::TaskRegistration(&ENTRY) }
+        #p::inventory::submit! {
+            #p::TaskRegistration::new(::core::module_path!(), #fn_name, #name, __entry)
+        }
     }
 }
 
@@ -281,11 +294,11 @@ fn sync_run(signature: &TaskSignature, sig_span: Span, p: &TokenStream) -> Token
         None => ok,
     };
     quote! {
-        #p::TaskFn::Sync(&#p::run_sync::SyncTask {
+        #p::TaskFn::Sync(#p::run_sync::keep(#p::run_sync::SyncTask {
             call: #ident as fn(#(#input_types),*) -> #returns,
             read: (#(#readers,)*),
             write: #write,
-        })
+        }))
     }
 }
 

@@ -36,7 +36,7 @@ impl Callee {
     /// The registered name.
     pub fn entity_name(&self) -> String {
         match self.kind {
-            CalleeKind::Task(entry) => entry.name(),
+            CalleeKind::Task(entry) => entry().name(),
             CalleeKind::Workflow(entry) => entry.name(),
             CalleeKind::Reference(entry) => entry.name.to_string(),
             CalleeKind::LaunchPlan(entry) => entry.name(),
@@ -48,7 +48,7 @@ impl Callee {
     /// reference's last name segment.
     pub fn node_name(&self) -> String {
         match self.kind {
-            CalleeKind::Task(entry) => entry.fn_name.to_string(),
+            CalleeKind::Task(entry) => entry().fn_name.to_string(),
             CalleeKind::Workflow(entry) => entry.fn_name.to_string(),
             CalleeKind::Reference(entry) => entry
                 .name
@@ -65,7 +65,7 @@ impl Callee {
     /// The typed interface.
     pub fn interface(&self) -> TypedInterface {
         match self.kind {
-            CalleeKind::Task(entry) => entry.interface(),
+            CalleeKind::Task(entry) => entry().interface(),
             CalleeKind::Workflow(entry) => glue::workflow_interface(entry),
             CalleeKind::Reference(entry) => (entry.interface)(),
             // A plan whose fixed inputs cannot be converted reports it where it is packaged.
@@ -85,7 +85,7 @@ impl Callee {
     /// Literals of the inputs that have a default.
     pub fn defaults(&self) -> Result<BTreeMap<String, Literal>, TypeError> {
         match self.kind {
-            CalleeKind::Task(entry) => entry.defaults(),
+            CalleeKind::Task(entry) => entry().defaults(),
             CalleeKind::Workflow(entry) => entry.defaults(),
             CalleeKind::Reference(entry) => entry.defaults(),
             CalleeKind::LaunchPlan(entry) => entry.caller_defaults(),
@@ -97,7 +97,7 @@ impl Callee {
     /// `builder`.
     pub(crate) fn target(&self, builder: &mut WorkflowBuilder) -> Result<node::Target, String> {
         match self.kind {
-            CalleeKind::Task(entry) => Ok(glue::task_target(entry)),
+            CalleeKind::Task(entry) => Ok(glue::task_target(entry())),
             CalleeKind::Workflow(entry) => glue::workflow_target(entry, builder),
             CalleeKind::Reference(entry) => Ok(crate::reference::target(entry)),
             CalleeKind::LaunchPlan(entry) => Ok(glue::launch_plan_target(entry)),
@@ -109,7 +109,7 @@ impl Callee {
     /// interruptible into the node).
     pub fn node_metadata(&self) -> NodeMetadata {
         match self.kind {
-            CalleeKind::Task(entry) => glue::task_node_metadata(entry),
+            CalleeKind::Task(entry) => glue::task_node_metadata(entry()),
             CalleeKind::Workflow(entry) => glue::workflow_node_metadata(entry),
             CalleeKind::Reference(entry) => crate::reference::node_metadata(entry),
             CalleeKind::LaunchPlan(entry) => glue::workflow_node_metadata((entry.workflow)()),

@@ -42,8 +42,8 @@ pub struct Callee {
 /// The kinds of entities a workflow calls, each with its registered description.
 #[derive(Debug, Clone, Copy)]
 pub enum CalleeKind {
-    /// A task: a task node.
-    Task(&'static TaskEntry),
+    /// A task: a task node. Its entry is built on first use (see [`TaskEntry::built_once`]).
+    Task(fn() -> &'static TaskEntry),
     /// A workflow: a sub-workflow node, its template carried along.
     Workflow(&'static WorkflowEntry),
     /// A task or workflow registered elsewhere: a node referencing it by identifier.

@@ -333,7 +333,7 @@ impl WorkflowBuilder {
             call.min_success_ratio,
         );
         let target = match call.callee.target(self) {
-            Ok(node::Target::TaskNode(_)) if matches!(call.callee.kind, CalleeKind::Task(entry) if entry.is_dynamic()) =>
+            Ok(node::Target::TaskNode(_)) if matches!(call.callee.kind, CalleeKind::Task(entry) if entry().is_dynamic()) =>
             {
                 self.error(format!(
                     "`map_task` cannot map `{name}`, a dynamic task: an array node runs one plain task per element (flytekit refuses `@dynamic` in `map_task` too); call `{name}` once with the whole list and loop in its body"

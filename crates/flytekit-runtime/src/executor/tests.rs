@@ -53,7 +53,12 @@ static DOUBLE: TaskEntry = TaskEntry {
     run: TaskFn::Sync(&(double as LiteralFn)),
 };
 
-flytekit_core::inventory::submit!(TaskRegistration(&DOUBLE));
+flytekit_core::inventory::submit!(TaskRegistration::new(
+    "executor_unit",
+    "double",
+    None,
+    || &DOUBLE
+));
 
 pub(crate) fn promise(node: &str, var: &str) -> BindingData {
     BindingData {
