@@ -5,8 +5,9 @@
 //! registers through `inventory` only the task's name key and the function that builds it
 //! ([`TaskRegistration`]). A description kept in a `static` instead would be data full of
 //! pointers, which the loader of a position-independent binary writes at every start, for every
-//! task linked in: at 10,000 tasks, 18 MiB and 2.4x the start time of a 10-task binary (issue 23). Literal types
-//! and defaults are built only when asked for (`interface`, `defaults`).
+//! task linked in: at 10,000 tasks, 18 MiB and 2.4x the start time of a 10-task binary
+//! (issue 23). Literal types and defaults are built only when asked for (`interface`,
+//! `defaults`).
 
 use std::collections::BTreeMap;
 use std::future::Future;
