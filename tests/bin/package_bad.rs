@@ -7,8 +7,10 @@
 
 use std::collections::BTreeMap;
 
-use flytekit::__private::{inventory, Workflow};
-use flytekit::core::launch_plan::{LaunchPlanConfig, LaunchPlanEntry, LaunchPlanRegistration};
+use flytekit::__private::{linkme, Workflow};
+use flytekit::core::launch_plan::{
+    LaunchPlanConfig, LaunchPlanEntry, LaunchPlanRegistration, FLYTEKIT_LAUNCH_PLANS,
+};
 use flytekit::launch_plan::Schedule;
 use flytekit::prelude::*;
 use flytekit::TypeError;
@@ -52,7 +54,10 @@ static FIXES_UNKNOWN_INPUT: LaunchPlanEntry = LaunchPlanEntry {
     default_inputs: no_inputs,
 };
 
-inventory::submit! { LaunchPlanRegistration(&FIXES_UNKNOWN_INPUT) }
+#[linkme::distributed_slice(FLYTEKIT_LAUNCH_PLANS)]
+#[linkme(crate = flytekit::__private::linkme)]
+static FIXES_UNKNOWN_INPUT_REGISTRATION: LaunchPlanRegistration =
+    LaunchPlanRegistration(&FIXES_UNKNOWN_INPUT);
 
 fn main() {
     flytekit::main()

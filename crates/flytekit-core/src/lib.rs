@@ -29,7 +29,7 @@ pub use task::{Task, TaskConfig, TaskEntry};
 pub use types::{FlyteType, TypeError};
 
 #[doc(hidden)]
-pub use inventory;
+pub use linkme;
 #[doc(hidden)]
 pub use rmp;
 #[doc(hidden)]

@@ -3,7 +3,7 @@
 //! full type checking.
 //!
 //! `#[reference_task]`, `#[reference_workflow]` and `#[reference_launch_plan]` register a
-//! [`ReferenceEntry`] through `inventory` ([`crate::registry::references`]); they are never
+//! [`ReferenceEntry`] in a linker section ([`crate::registry::references`]); they are never
 //! packaged. A call becomes a node whose target carries the full identifier
 //! ([`target`]): a task node for a task, and a launch-plan node for a launch plan and for a
 //! workflow, whose default launch plan (same name and version) is what a registered workflow
@@ -166,10 +166,13 @@ impl ReferenceEntry {
     }
 }
 
-/// Registration record submitted to `inventory` by the reference macros.
+/// Registration record that the reference macros add to [`FLYTEKIT_REFERENCES`].
 pub struct ReferenceRegistration(pub &'static ReferenceEntry);
 
-inventory::collect!(ReferenceRegistration);
+/// Every reference entity declared in the binary, gathered by the linker into one section
+/// (`linkme`; see [`crate::task::FLYTEKIT_TASKS`] for why not `inventory`).
+#[linkme::distributed_slice]
+pub static FLYTEKIT_REFERENCES: [ReferenceRegistration];
 
 /// The node target of a call of a reference: a task node, or a launch-plan node.
 pub fn target(entry: &ReferenceEntry) -> node::Target {

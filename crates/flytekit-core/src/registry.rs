@@ -1,15 +1,15 @@
 //! The entity registry: every task, workflow and launch plan linked into the binary, found
-//! through `inventory`.
+//! from the linker sections their macros add them to (`linkme`).
 //!
 //! Registration order is unspecified (it depends on the linker), so the registry sorts by
 //! entity name: `list`, `package` and everything else see the same order on every build.
 
 use std::sync::OnceLock;
 
-use crate::launch_plan::{LaunchPlanEntry, LaunchPlanRegistration};
-use crate::reference::{ReferenceEntry, ReferenceKind, ReferenceRegistration};
-use crate::task::{TaskEntry, TaskRegistration};
-use crate::workflow::{WorkflowEntry, WorkflowRegistration};
+use crate::launch_plan::{LaunchPlanEntry, FLYTEKIT_LAUNCH_PLANS};
+use crate::reference::{ReferenceEntry, ReferenceKind, FLYTEKIT_REFERENCES};
+use crate::task::{TaskEntry, TaskRegistration, FLYTEKIT_TASKS};
+use crate::workflow::{WorkflowEntry, FLYTEKIT_WORKFLOWS};
 
 /// Two entities share a name; Flyte would keep only one of them.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -26,8 +26,8 @@ pub struct DuplicateName {
 fn sorted_tasks() -> &'static [(String, &'static TaskEntry)] {
     static TASKS: OnceLock<Vec<(String, &'static TaskEntry)>> = OnceLock::new();
     TASKS.get_or_init(|| {
-        let mut tasks: Vec<_> = inventory::iter::<TaskRegistration>
-            .into_iter()
+        let mut tasks: Vec<_> = FLYTEKIT_TASKS
+            .iter()
             .map(|r| {
                 let entry = r.entry();
                 (entry.name(), entry)
@@ -81,8 +81,8 @@ pub fn task(name: &str) -> Option<&'static TaskEntry> {
 /// command (see [`check_unique_names`]); clashes between other names do not concern this task.
 pub fn task_to_execute(name: &str) -> Result<Option<&'static TaskEntry>, DuplicateName> {
     let key = crate::entity_key::of_name(name);
-    let mut named = inventory::iter::<TaskRegistration>
-        .into_iter()
+    let mut named = FLYTEKIT_TASKS
+        .iter()
         .filter(|r| r.may_be_named(key))
         .map(TaskRegistration::entry)
         .filter(|entry| entry.has_name(name));
@@ -98,8 +98,8 @@ pub fn task_to_execute(name: &str) -> Result<Option<&'static TaskEntry>, Duplica
         if !name.contains('.') {
             // `execute -- add`: the only task whose function is `add`, as `task` takes it
             // (this builds every entry; `package` always writes the full name).
-            let mut matches = inventory::iter::<TaskRegistration>
-                .into_iter()
+            let mut matches = FLYTEKIT_TASKS
+                .iter()
                 .map(TaskRegistration::entry)
                 .filter(|entry| entry.fn_name == name && entry.config.name.is_none());
             return Ok(match (matches.next(), matches.next()) {
@@ -172,8 +172,8 @@ pub fn check_unique_names() -> Result<(), Vec<DuplicateName>> {
 fn sorted_workflows() -> &'static [(String, &'static WorkflowEntry)] {
     static WORKFLOWS: OnceLock<Vec<(String, &'static WorkflowEntry)>> = OnceLock::new();
     WORKFLOWS.get_or_init(|| {
-        let mut workflows: Vec<_> = inventory::iter::<WorkflowRegistration>
-            .into_iter()
+        let mut workflows: Vec<_> = FLYTEKIT_WORKFLOWS
+            .iter()
             .map(|r| (r.0.name(), r.0))
             .collect();
         workflows.sort_by(|a, b| {
@@ -211,8 +211,8 @@ pub fn workflow(name: &str) -> Option<&'static WorkflowEntry> {
 fn sorted_launch_plans() -> &'static [(String, &'static LaunchPlanEntry)] {
     static PLANS: OnceLock<Vec<(String, &'static LaunchPlanEntry)>> = OnceLock::new();
     PLANS.get_or_init(|| {
-        let mut plans: Vec<_> = inventory::iter::<LaunchPlanRegistration>
-            .into_iter()
+        let mut plans: Vec<_> = FLYTEKIT_LAUNCH_PLANS
+            .iter()
             .map(|r| (r.0.name(), r.0))
             .collect();
         plans.sort_by(|a, b| {
@@ -241,8 +241,8 @@ pub fn launch_plan(name: &str) -> Option<&'static LaunchPlanEntry> {
 fn sorted_references() -> &'static [(String, &'static ReferenceEntry)] {
     static REFERENCES: OnceLock<Vec<(String, &'static ReferenceEntry)>> = OnceLock::new();
     REFERENCES.get_or_init(|| {
-        let mut references: Vec<_> = inventory::iter::<ReferenceRegistration>
-            .into_iter()
+        let mut references: Vec<_> = FLYTEKIT_REFERENCES
+            .iter()
             .map(|r| (r.0.name.to_string(), r.0))
             .collect();
         references.sort_by(|a, b| {

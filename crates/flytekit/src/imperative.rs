@@ -55,9 +55,10 @@ macro_rules! imperative_workflow {
                 build: $build,
                 defaults: ::core::option::Option::None,
             };
-            $crate::__private::inventory::submit! {
-                $crate::__private::WorkflowRegistration(&ENTRY)
-            }
+            #[$crate::__private::linkme::distributed_slice($crate::__private::FLYTEKIT_WORKFLOWS)]
+            #[linkme(crate = $crate::__private::linkme)]
+            static __REGISTRATION: $crate::__private::WorkflowRegistration =
+                $crate::__private::WorkflowRegistration(&ENTRY);
         };
     };
 }

@@ -232,7 +232,10 @@ macro_rules! launch_plan {
 
             $crate::__launch_plan_entity! { $name, $workflow, [$($fkey)*], [$($dkey)*] }
 
-            $crate::__private::inventory::submit! { __lp::LaunchPlanRegistration(&ENTRY) }
+            #[$crate::__private::linkme::distributed_slice(__lp::FLYTEKIT_LAUNCH_PLANS)]
+            #[linkme(crate = $crate::__private::linkme)]
+            static __REGISTRATION: __lp::LaunchPlanRegistration =
+                __lp::LaunchPlanRegistration(&ENTRY);
         };
     };
 }

@@ -87,8 +87,8 @@ pub mod __private {
     pub use flytekit_core::container;
     pub use flytekit_core::error::into_task_error;
     pub use flytekit_core::glue;
-    pub use flytekit_core::inventory;
     pub use flytekit_core::launch_plan;
+    pub use flytekit_core::linkme;
     pub use flytekit_core::reference;
     pub use flytekit_core::rmp;
     pub use flytekit_core::rmpv;
@@ -96,6 +96,7 @@ pub mod __private {
     pub use flytekit_core::task::{
         Accelerator, CacheConfig, DefaultsFn, LiteralFn, Resource, SecretMount, SecretRequest,
         Task, TaskConfig, TaskEntry, TaskEntryCell, TaskFn, TaskFuture, TaskRegistration,
+        FLYTEKIT_TASKS,
     };
     pub use flytekit_core::types;
     pub use flytekit_core::types::{FlyteType, TypeError};
@@ -104,7 +105,7 @@ pub mod __private {
         and, cast_promise, compare, fields, gates, is_true, never, or, Branch, Callee, CalleeKind,
         Compare, CompiledWorkflow, DefaultsFrom, Entity, EntityInput, FailurePolicy, HasFields,
         ListOf, MapCall, MapOf, NodeRef, Promise, Workflow, WorkflowBuilder, WorkflowEntry,
-        WorkflowRegistration,
+        WorkflowRegistration, FLYTEKIT_WORKFLOWS,
     };
     pub use flytekit_core::TaskError;
 

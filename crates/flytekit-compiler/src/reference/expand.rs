@@ -3,7 +3,7 @@
 //! Emits, in place of the bodiless signature: a struct of the same name (in the type namespace,
 //! carrying the user's doc comment), a function of the same name that panics (so that a
 //! `#[dynamic]` body, which is also plain Rust, can call it), and, inside `const _: () = { ... };`, a static
-//! `ReferenceEntry` registered through `inventory`, the `Entity` / `EntityInput` /
+//! `ReferenceEntry` registered in a linker section (`linkme`), the `Entity` / `EntityInput` /
 //! `DefaultsFrom` impls that let workflows call it input by input, and, with `local = ...`,
 //! compile-time checks that the stand-in has the same interface. Every path goes through
 //! `<crate>::__private`.
@@ -153,7 +153,10 @@ pub fn expand_reference(
 
         #entity
 
-        #p::inventory::submit! { #p::reference::ReferenceRegistration(&REFERENCE) }
+        #[#p::linkme::distributed_slice(#p::reference::FLYTEKIT_REFERENCES)]
+        #[linkme(crate = #p::linkme)]
+        static __REGISTRATION: #p::reference::ReferenceRegistration =
+            #p::reference::ReferenceRegistration(&REFERENCE);
     };
     let function = plain_function(item, kind, &name);
     quote! {

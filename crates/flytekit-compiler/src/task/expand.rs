@@ -4,8 +4,8 @@
 //! Beside it: a braced struct of the same name in the type namespace (so `use m::add;` brings
 //! both, and workflows can name the task as a type), and, inside `const _: () = { ... };` so
 //! nothing else leaks into the user's module, the function that builds its `TaskEntry` on
-//! first use, its `inventory` registration, the `Task` impl, and the functions that build the
-//! interface and run the task on literals. Every path goes through `<crate>::__private`.
+//! first use, its registration in the linker section, the `Task` impl, and the functions that
+//! build the interface and run the task on literals. Every path goes through `<crate>::__private`.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -93,7 +93,7 @@ pub(crate) fn callable_stub(definition: &TaskDefinition) -> TokenStream {
     )
 }
 
-/// The registration of a task (its `TaskEntry`, `inventory` record and trait impls); with
+/// The registration of a task (its `TaskEntry`, registration record and trait impls); with
 /// `raw`, of a container task, which has no Rust function to call.
 pub(crate) fn registration(
     definition: &TaskDefinition,
@@ -223,9 +223,10 @@ pub(crate) fn registration(
 
         #entity
 
-        #p::inventory::submit! {
-            #p::TaskRegistration::new(::core::module_path!(), #fn_name, #name, __entry)
-        }
+        #[#p::linkme::distributed_slice(#p::FLYTEKIT_TASKS)]
+        #[linkme(crate = #p::linkme)]
+        static __REGISTRATION: #p::TaskRegistration =
+            #p::TaskRegistration::new(::core::module_path!(), #fn_name, #name, __entry);
     }
 }
 

@@ -3,9 +3,9 @@
 //! The function keeps its signature; its body becomes a call that builds the workflow and runs
 //! it locally (cluster semantics, through the runtime). Beside it, as for tasks: a marker struct
 //! of the same name in the type namespace, and inside `const _: () = { ... };` a static
-//! `WorkflowEntry` registered through `inventory`, the build function (the lowered body), and
-//! the `Entity` / `EntityInput` / `DefaultsFrom` / `Workflow` impls that let other workflows
-//! call this one as a sub-workflow.
+//! `WorkflowEntry` registered in a linker section (`linkme`), the build function (the lowered
+//! body), and the `Entity` / `EntityInput` / `DefaultsFrom` / `Workflow` impls that let other
+//! workflows call this one as a sub-workflow.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -270,7 +270,9 @@ pub fn expand_workflow(args: TokenStream, item: &ItemFn) -> TokenStream {
             }
 
 
-            #p::inventory::submit! { #p::WorkflowRegistration(&ENTRY) }
+            #[#p::linkme::distributed_slice(#p::FLYTEKIT_WORKFLOWS)]
+            #[linkme(crate = #p::linkme)]
+            static __REGISTRATION: #p::WorkflowRegistration = #p::WorkflowRegistration(&ENTRY);
         };
     }
 }

@@ -123,8 +123,14 @@ const _: () = {
     impl ::flytekit::__private::DefaultsFrom<3usize> for split {}
     impl ::flytekit::__private::DefaultsFrom<4usize> for split {}
     impl ::flytekit::__private::DefaultsFrom<5usize> for split {}
-    ::flytekit::__private::inventory::submit! {
-        ::flytekit::__private::TaskRegistration::new(::core::module_path!(), "split",
-        ::core::option::Option::None, __entry)
-    }
+    #[::flytekit::__private::linkme::distributed_slice(
+        ::flytekit::__private::FLYTEKIT_TASKS
+    )]
+    #[linkme(crate = ::flytekit::__private::linkme)]
+    static __REGISTRATION: ::flytekit::__private::TaskRegistration = ::flytekit::__private::TaskRegistration::new(
+        ::core::module_path!(),
+        "split",
+        ::core::option::Option::None,
+        __entry,
+    );
 };

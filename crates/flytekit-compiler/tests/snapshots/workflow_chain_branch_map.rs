@@ -107,7 +107,11 @@ const _: () = {
             &ENTRY
         }
     }
-    ::flytekit::__private::inventory::submit! {
-        ::flytekit::__private::WorkflowRegistration(& ENTRY)
-    }
+    #[::flytekit::__private::linkme::distributed_slice(
+        ::flytekit::__private::FLYTEKIT_WORKFLOWS
+    )]
+    #[linkme(crate = ::flytekit::__private::linkme)]
+    static __REGISTRATION: ::flytekit::__private::WorkflowRegistration = ::flytekit::__private::WorkflowRegistration(
+        &ENTRY,
+    );
 };

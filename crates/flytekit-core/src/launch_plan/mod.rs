@@ -1,6 +1,6 @@
 //! Launch plans: how a workflow is launched (fixed and default inputs, a schedule,
-//! notifications, labels, ...), declared in Rust next to the workflow and registered through
-//! `inventory`.
+//! notifications, labels, ...), declared in Rust next to the workflow and registered in a linker
+//! section ([`FLYTEKIT_LAUNCH_PLANS`]).
 //!
 //! Users write them with the `flytekit::launch_plan!` macro, which checks every fixed and
 //! default input against the workflow's signature at compile time and fills a
@@ -97,10 +97,13 @@ pub trait LaunchPlan {
     fn entry() -> &'static LaunchPlanEntry;
 }
 
-/// Registration record submitted to `inventory` by `launch_plan!`.
+/// Registration record that `launch_plan!` adds to [`FLYTEKIT_LAUNCH_PLANS`].
 pub struct LaunchPlanRegistration(pub &'static LaunchPlanEntry);
 
-inventory::collect!(LaunchPlanRegistration);
+/// Every launch plan declared in the binary, gathered by the linker into one section (`linkme`;
+/// see [`crate::task::FLYTEKIT_TASKS`] for why not `inventory`).
+#[linkme::distributed_slice]
+pub static FLYTEKIT_LAUNCH_PLANS: [LaunchPlanRegistration];
 
 /// Converts `value` with `write` (always `<T as FlyteType>::to_literal`) and adds it to
 /// `inputs` under `name`, naming the input on error. Used by `launch_plan!`.

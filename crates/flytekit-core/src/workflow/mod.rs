@@ -122,7 +122,10 @@ pub trait Workflow: Entity {
     fn entry() -> &'static WorkflowEntry;
 }
 
-/// Registration record submitted to `inventory` by `#[workflow]`.
+/// Registration record that `#[workflow]` adds to [`FLYTEKIT_WORKFLOWS`].
 pub struct WorkflowRegistration(pub &'static WorkflowEntry);
 
-inventory::collect!(WorkflowRegistration);
+/// Every workflow linked into the binary, gathered by the linker into one section (`linkme`;
+/// see [`crate::task::FLYTEKIT_TASKS`] for why not `inventory`).
+#[linkme::distributed_slice]
+pub static FLYTEKIT_WORKFLOWS: [WorkflowRegistration];

@@ -53,12 +53,10 @@ static DOUBLE: TaskEntry = TaskEntry {
     run: TaskFn::Sync(&(double as LiteralFn)),
 };
 
-flytekit_core::inventory::submit!(TaskRegistration::new(
-    "executor_unit",
-    "double",
-    None,
-    || &DOUBLE
-));
+#[flytekit_core::linkme::distributed_slice(flytekit_core::task::FLYTEKIT_TASKS)]
+#[linkme(crate = flytekit_core::linkme)]
+static DOUBLE_REGISTRATION: TaskRegistration =
+    TaskRegistration::new("executor_unit", "double", None, || &DOUBLE);
 
 pub(crate) fn promise(node: &str, var: &str) -> BindingData {
     BindingData {
