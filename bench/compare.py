@@ -23,7 +23,9 @@ The comparisons (issue 8): 1 container cold start (`execute` vs `pyflyte-execute
 (`package` vs `pyflyte package`), 3 local execution (`run` vs calling the flytekit workflow),
 4 literal conversion (round trip through protobuf bytes), 5 build cost (`#[task]`/`#[workflow]`
 vs the same plain functions; clean and after editing one task; binary size; the two builds
-again in the dev profile, reported without a target).
+again in the dev profile, reported without a target), 6 the edit loop (edit one task, dev build,
+`package`, vs edit and `pyflyte package`), with cargo's defaults and with the guide's dev
+profile.
 
 A comparison whose flytekit-rs side is not there yet (an older binary without `package`, or a
 `run` that does not run workflows) is reported as `skipped: <reason>`; any other failure is an
@@ -85,6 +87,7 @@ ROW_IDS = [
     "build-dev-clean",
     "build-dev-incremental",
     "edit-loop",
+    "edit-loop-lines",
 ]
 
 # The build rows, measured together per cargo profile: the mode's own profile (release in the
@@ -1013,23 +1016,38 @@ def compare_build(ctx, profile):
     return [clean_row, inc_row, size_row]
 
 
-def compare_edit_loop(ctx):
+# The dev profile's debug info that the guide's "Faster rebuilds while you iterate" suggests;
+# the `edit-loop-lines` row measures the loop with it.
+GUIDE_DEV_DEBUG = "line-tables-only"
+
+
+def compare_edit_loop(ctx, rid):
     """The loop a user repeats: edit one task, build, package. Ours: `cargo build --profile dev`
     (what a user iterating builds with) then the binary's `package`, as one timed shell command;
     flytekit's: `pyflyte package` of the edited module (it imports the code, so it needs no
-    build). Each run edits the body of the first task."""
+    build). Each run edits the body of the first task. `edit-loop` builds with cargo's defaults;
+    `edit-loop-lines` with the dev profile the guide suggests (`debug = "line-tables-only"`, set
+    through cargo's environment), in a target dir of its own so that neither row rebuilds the
+    other's dependencies."""
     n, m = ctx.crates["build-shape"]
     crate = ctx.crates["macros"]
-    rid = "edit-loop"
-    row = Row(rid, f"edit one task, build (dev) and `package` ({n} tasks / {m} workflows) vs edit one task and `pyflyte package`",
+    lines = rid == "edit-loop-lines"
+    if lines and ctx.quick:
+        raise Skip("quick mode: `edit-loop` runs the same loop; this row would build every "
+                   "dependency again in the guide's profile")
+    setup = f' with the guide\'s `debug = "{GUIDE_DEV_DEBUG}"`' if lines else " (cargo's defaults)"
+    row = Row(rid, f"6 edit one task, build (dev{setup}) and `package` ({n} tasks / {m} workflows) vs edit one task and `pyflyte package`",
               "faster than flytekit")
     work = WORK / rid
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     ours_out, theirs_out = work / "rs.tgz", work / "py.tgz"
     env = cargo_env()
+    if lines:
+        env["CARGO_PROFILE_DEV_DEBUG"] = GUIDE_DEV_DEBUG
+        env["CARGO_TARGET_DIR"] = str(BUILD["target"].with_name(BUILD["target"].name + "-lines"))
     dev = ["--profile", "dev"]
-    binary = BUILD["target"] / "debug" / crate.name
+    binary = Path(env["CARGO_TARGET_DIR"]) / "debug" / crate.name
     rust_src = crate.dir / "src" / "main.rs"
     py_src = PYMODS / f"bench_pkg_{n}_{m}" / "workflows.py"
     log(f"cargo build --profile dev {crate.name} (dependencies, untimed)")
@@ -1066,7 +1084,7 @@ def compare_edit_loop(ctx):
     finally:  # back to the generated sources, and the mode's own build of them
         write_if_changed(rust_src, rust_shape(n, m, macros=True))
         write_if_changed(py_src, python_shape(n, m))
-        run_checked(crate.cargo("build", *profile_args(), "--quiet"), env=env, timeout=3600)
+        run_checked(crate.cargo("build", *profile_args(), "--quiet"), env=cargo_env(), timeout=3600)
     ratio = fill_time_row(row, ours, theirs, ctx)
     row.verdict = verdict(ratio >= 1)
     return row
@@ -1234,8 +1252,8 @@ def main():
             jobs.append(([rid], lambda rid=rid: [compare_run(ctx, rid)]))
         elif rid.startswith("literal-"):
             jobs.append(([rid], lambda rid=rid: [compare_literals(ctx, rid)]))
-        elif rid == "edit-loop":
-            jobs.append(([rid], lambda: [compare_edit_loop(ctx)]))
+        elif rid.startswith("edit-loop"):
+            jobs.append(([rid], lambda rid=rid: [compare_edit_loop(ctx, rid)]))
         else:
             for profile, ids in BUILD_GROUPS.items():
                 if rid in ids and not any(job_ids == ids for job_ids, _ in jobs):

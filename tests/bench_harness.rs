@@ -20,6 +20,8 @@ const ROWS: &[&str] = &[
     "binary-size",
     "build-dev-clean",
     "build-dev-incremental",
+    "edit-loop",
+    "edit-loop-lines",
 ];
 
 #[test]
