@@ -1035,7 +1035,7 @@ def compare_edit_loop(ctx, rid):
     if lines and ctx.quick:
         raise Skip("quick mode: `edit-loop` runs the same loop; this row would build every "
                    "dependency again in the guide's profile")
-    setup = f' with the guide\'s `debug = "{GUIDE_DEV_DEBUG}"`' if lines else " (cargo's defaults)"
+    setup = f' with the guide\'s `debug = "{GUIDE_DEV_DEBUG}"`' if lines else " with cargo's defaults"
     row = Row(rid, f"6 edit one task, build (dev{setup}) and `package` ({n} tasks / {m} workflows) vs edit one task and `pyflyte package`",
               "faster than flytekit")
     work = WORK / rid
